@@ -7,6 +7,12 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduler.plan import Directory, Plan
+    from scheduler.policy import Reminder
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -26,6 +32,331 @@ def cmd_timeframe(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_check(args: argparse.Namespace) -> int:
+    from scheduler.plan import (
+        PlanError,
+        bundled_plan_path,
+        describe_plan,
+        load_directory,
+        load_plan,
+    )
+
+    path = args.file if args.file is not None else bundled_plan_path()
+    try:
+        directory = load_directory(args.agencies)
+        plan = load_plan(path, directory)
+    except PlanError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Tệp hợp lệ: {path}")
+    print(describe_plan(plan, directory))
+    return 0
+
+
+def _plan_id(text: str) -> str:
+    import re
+
+    from scheduler.plan import PLAN_ID_PATTERN
+
+    if re.match(PLAN_ID_PATTERN, text) is None:
+        raise argparse.ArgumentTypeError(
+            f"mã kế hoạch chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang: {text}"
+        )
+    return text
+
+
+def cmd_plan_import(args: argparse.Namespace) -> int:
+    from bot.plan_import import (
+        DocumentError,
+        import_document,
+        render_review,
+        review_json,
+        write_plan,
+    )
+    from scheduler.plan import PlanError, load_directory
+
+    try:
+        directory = load_directory(args.agencies)
+        result = import_document(
+            args.doc, directory, plan_id=args.plan_id, plan_start=args.plan_start
+        )
+    except (DocumentError, PlanError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    written: Path | None = None
+    if args.out is not None and result.ok:
+        try:
+            write_plan(result, args.out, directory)
+        except PlanError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        written = args.out
+    if args.json:
+        print(json.dumps(review_json(result, written), ensure_ascii=False, indent=2))
+    else:
+        print(render_review(result, directory, written))
+    return 0 if result.ok else 1
+
+
+PREVIEW_DAYS = 90
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from scheduler.plan import PlanError, load_bundled
+    from scheduler.policy import plan_timeline
+    from scheduler.workdays import CalendarError, WorkingCalendar
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    start: date = args.date_from or datetime.now(tz).date()
+    end: date = args.date_to or start + timedelta(days=PREVIEW_DAYS)
+    if end < start:
+        print(f"Ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}.",
+              file=sys.stderr)
+        return 2
+    try:
+        directory, plan = load_bundled()
+        calendar = WorkingCalendar.from_overrides()
+    except (PlanError, CalendarError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    agencies: set[str] | None = None
+    if args.agency is not None:
+        code = args.agency.strip().upper()
+        if not directory.knows(code):
+            print(f"Không có cơ quan mã «{args.agency}». Xem plan_data/agencies.yaml.",
+                  file=sys.stderr)
+            return 2
+        agencies = set(directory.expand([code]))
+    reminders = [
+        reminder
+        for reminder in plan_timeline(plan, directory, calendar, tz, end)
+        if start <= reminder.day and (agencies is None or reminder.agency in agencies)
+    ]
+    if args.json:
+        for reminder in reminders:
+            print(json.dumps({"date": reminder.day.isoformat(), "agency": reminder.agency,
+                              "task": reminder.task_key, "step": reminder.step.value,
+                              "due": reminder.due.isoformat()}, ensure_ascii=False))
+    else:
+        print(_preview_table(reminders, plan, directory, start, end))
+    return 0
+
+
+def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directory,
+                   start: date, end: date) -> str:
+    from scheduler.policy import STEP_LABELS
+
+    def day(value: date) -> str:
+        return value.strftime("%d/%m/%Y")
+
+    title = f"Lịch nhắc việc từ {day(start)} đến {day(end)}"
+    if not reminders:
+        return f"{title}: không có lời nhắc nào."
+    rows = [("Ngày", "Cơ quan", "Nhiệm vụ", "Bước", "Hạn")]
+    for reminder in reminders:
+        task = f"{reminder.task_key}. {plan.task(reminder.task_key).title}"
+        if reminder.period:
+            task += f" ({reminder.label})"
+        rows.append((day(reminder.day), directory.display_name(reminder.agency), task,
+                     STEP_LABELS[reminder.step], day(reminder.due)))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join([f"{title} ({len(reminders)} lời nhắc)", "", *lines])
+
+
+# ---- Storage and registration: init, invite, officers, revoke ----
+
+ROLE_LABELS = {"focal": "đầu mối", "coordinator": "điều phối", "leader": "lãnh đạo"}
+NOT_INITIALISED = "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: hãy chạy `nhacviec init`."
+SYNC_HORIZON_DAYS = 400
+
+
+def _officer_id(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"mã cán bộ phải là một số: {text}")
+    return int(text)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from datetime import datetime, time, timedelta
+
+    from bot.settings import SettingsError, load_settings
+    from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
+    from storage.db import make_engine, make_sessionmaker, safe_url, upgrade
+    from storage.sync import describe_sync, sync_plan
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    now = (
+        datetime.combine(args.as_of, time(), tzinfo=settings.tz)
+        if args.as_of is not None
+        else datetime.now(settings.tz)
+    )
+    until = now.date() + timedelta(days=SYNC_HORIZON_DAYS)
+    path = args.plan or settings.plan_path or bundled_plan_path()
+    try:
+        directory = load_directory(args.agencies)
+        plan = load_plan(path, directory)
+    except PlanError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+    upgrade(settings.db_url)
+    engine = make_engine(settings.db_url)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            report = sync_plan(session, directory, plan, until, now)
+    finally:
+        engine.dispose()
+    print(f"Cơ sở dữ liệu: {safe_url(settings.db_url)} (đã cập nhật cấu trúc mới nhất).")
+    print(
+        f"Kế hoạch {plan.id}: {report.tasks} nhiệm vụ, {report.occurrences} kỳ, "
+        f"{report.assignments} phân công (lịch tính đến {until:%d/%m/%Y})."
+    )
+    print(describe_sync(report))
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from bot.settings import SettingsError, load_settings
+    from storage.db import make_engine, make_sessionmaker, schema_is_current
+    from storage.invites import UnknownAgencyError, create_invite, invite_link
+    from storage.models import AgencyRow, Role
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    now = datetime.now(UTC)
+    engine = make_engine(settings.db_url)
+    try:
+        if not schema_is_current(engine):
+            print(NOT_INITIALISED, file=sys.stderr)
+            return 2
+        with make_sessionmaker(engine)() as session, session.begin():
+            try:
+                invite = create_invite(session, args.agency, Role(args.role), now)
+            except UnknownAgencyError:
+                codes = ", ".join(session.scalars(select(AgencyRow.code).order_by(AgencyRow.code)))
+                print(f"Không có cơ quan mã «{args.agency}». Các mã có: {codes}.", file=sys.stderr)
+                return 2
+            agency = session.get_one(AgencyRow, invite.agency_code)
+    finally:
+        engine.dispose()
+
+    link = invite_link(invite.code, settings.telegram_username)
+    expires_at = invite.expires_at.astimezone(settings.tz)
+    if args.json:
+        payload = {
+            "code": invite.code,
+            "agency": invite.agency_code,
+            "role": invite.role,
+            "expires_at": expires_at.isoformat(timespec="seconds"),
+            "link": link,
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    print(f"Mã mời cho {agency.name} ({agency.code}), vai trò {ROLE_LABELS[invite.role]}:")
+    print(f"  {invite.code}")
+    print(f"Dùng một lần, hết hạn lúc {expires_at:%H:%M} ngày {expires_at:%d/%m/%Y}.")
+    if link is not None:
+        print(f"Gửi đường dẫn này cho cán bộ: {link}")
+    else:
+        print(f"Cán bộ mở bot và gửi: /start {invite.code}")
+    return 0
+
+
+def cmd_officers(args: argparse.Namespace) -> int:
+    from bot.settings import SettingsError, load_settings
+    from storage.db import make_engine, make_sessionmaker, schema_is_current
+    from storage.invites import list_officers
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    engine = make_engine(settings.db_url)
+    try:
+        if not schema_is_current(engine):
+            print(NOT_INITIALISED, file=sys.stderr)
+            return 2
+        with make_sessionmaker(engine)() as session, session.begin():
+            rows = [
+                (
+                    str(officer.id),
+                    officer.name,
+                    officer.agency.short_name,
+                    ROLE_LABELS.get(officer.role, officer.role),
+                    ", ".join(f"{chat.channel} {chat.chat_id}" for chat in officer.chats) or "-",
+                    "có" if officer.active else "không",
+                    "có" if officer.reachable else "không",
+                )
+                for officer in list_officers(session)
+            ]
+    finally:
+        engine.dispose()
+    if not rows:
+        print("Chưa có cán bộ nào. Tạo mã mời bằng: nhacviec invite MÃ_CƠ_QUAN")
+        return 0
+    header = ("ID", "Họ tên", "Cơ quan", "Vai trò", "Kênh", "Hoạt động", "Liên lạc được")
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from bot.settings import SettingsError, load_settings
+    from storage.db import make_engine, make_sessionmaker, schema_is_current
+    from storage.invites import UnknownOfficerError, revoke_officer
+    from storage.models import Officer
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    engine = make_engine(settings.db_url)
+    try:
+        if not schema_is_current(engine):
+            print(NOT_INITIALISED, file=sys.stderr)
+            return 2
+        with make_sessionmaker(engine)() as session, session.begin():
+            existing = session.get(Officer, args.officer_id)
+            was_active = existing is not None and existing.active
+            try:
+                officer = revoke_officer(session, args.officer_id)
+            except UnknownOfficerError:
+                print(f"Không có cán bộ số {args.officer_id}.", file=sys.stderr)
+                return 2
+            who = (
+                f"cán bộ số {officer.id}: {officer.name} ({officer.agency.short_name}, "
+                f"{ROLE_LABELS.get(officer.role, officer.role)})"
+            )
+    finally:
+        engine.dispose()
+    if was_active:
+        print(f"Đã vô hiệu hóa {who}. Cán bộ này không còn nhận nhắc việc hay báo cáo được nữa.")
+    else:
+        print(f"{who[0].upper()}{who[1:]} đã bị vô hiệu hóa từ trước; không có gì thay đổi.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nhacviec", description="Nhắc việc: theo dõi kế hoạch.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -34,6 +365,64 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.add_argument("--plan-start", type=_iso_date, default=date(2024, 4, 1))
     p.set_defaults(handler=cmd_timeframe)
+
+    p = sub.add_parser("preview", help="xem trước lịch nhắc việc của kế hoạch")
+    p.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="từ ngày (mặc định: hôm nay)")
+    p.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD",
+                   help=f"đến ngày (mặc định: {PREVIEW_DAYS} ngày sau ngày bắt đầu)")
+    p.add_argument("--agency", metavar="MÃ",
+                   help="chỉ cơ quan có mã này (ví dụ PHANTHIET; HUYEN là cả mười huyện)")
+    p.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
+    p.set_defaults(handler=cmd_preview)
+
+    plan_parser = sub.add_parser("plan", help="kế hoạch dạng dữ liệu")
+    plan_sub = plan_parser.add_subparsers(dest="plan_command", required=True)
+
+    p = plan_sub.add_parser("check", help="kiểm tra một tệp kế hoạch và tóm tắt nội dung")
+    p.add_argument("file", nargs="?", type=Path, help="tệp YAML (mặc định: kế hoạch có sẵn)")
+    p.add_argument("--agencies", type=Path, help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
+    p.set_defaults(handler=cmd_plan_check)
+
+    p = plan_sub.add_parser(
+        "import", help="đọc văn bản kế hoạch (.md, .txt, .docx), đề xuất tệp kế hoạch và rà soát"
+    )
+    p.add_argument("doc", type=Path, help="văn bản kế hoạch: Markdown, văn bản thường hoặc .docx")
+    p.add_argument("--out", type=Path, help="ghi tệp kế hoạch YAML (chỉ khi không còn thiếu sót)")
+    p.add_argument("--plan-id", type=_plan_id, help="mã kế hoạch (mặc định: theo tên tệp)")
+    p.add_argument(
+        "--plan-start", type=_iso_date, help="ngày bắt đầu (mặc định: ngày ban hành trong văn bản)"
+    )
+    p.add_argument("--agencies", type=Path, help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
+    p.add_argument("--json", action="store_true", help="in bảng rà soát dạng JSON")
+    p.set_defaults(handler=cmd_plan_import)
+
+    p = sub.add_parser("init", help="tạo hoặc cập nhật cơ sở dữ liệu và nạp kế hoạch")
+    p.add_argument(
+        "--plan", type=Path, help="tệp kế hoạch YAML (mặc định: NHACVIEC_PLAN hoặc kế hoạch có sẵn)"
+    )
+    p.add_argument("--agencies", type=Path, help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
+    p.add_argument(
+        "--as-of", type=_iso_date, help="tính lịch như thể hôm nay là ngày này (YYYY-MM-DD)"
+    )
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("invite", help="tạo mã mời dùng một lần cho cán bộ của một cơ quan")
+    p.add_argument("agency", help="mã cơ quan, ví dụ SCT")
+    p.add_argument(
+        "--role", choices=tuple(ROLE_LABELS), default="focal", help="vai trò (mặc định: focal)"
+    )
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.set_defaults(handler=cmd_invite)
+
+    p = sub.add_parser("officers", help="liệt kê cán bộ đã đăng ký")
+    p.set_defaults(handler=cmd_officers)
+
+    p = sub.add_parser("revoke", help="vô hiệu hóa một cán bộ")
+    p.add_argument(
+        "officer_id", type=_officer_id, metavar="OFFICER_ID", help="số ID trong `nhacviec officers`"
+    )
+    p.set_defaults(handler=cmd_revoke)
 
     return parser
 

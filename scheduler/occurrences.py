@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+
+from dateutil.rrule import rrulestr
+
+from scheduler.timeframe import Timeframe, TimeframeKind, rule_period_code, rule_period_label
 
 
 @dataclass(frozen=True)
@@ -20,3 +24,43 @@ class Occurrence:
     label: str
     window_start: date
     due: date
+
+
+def occurrences(task_key: str, timeframe: Timeframe, plan_start: date,
+                until: date) -> list[Occurrence]:
+    """Return the task's occurrences, in due order.
+
+    A deadline gives one (whatever `until`); a recurring or continuous rule one per instance
+    from max(start, plan start) to `until` inclusive; after-event and unscheduled time frames
+    none (their occurrences are added by the coordinator, see `adhoc_occurrence`).
+    """
+    first_day = max(timeframe.start or plan_start, plan_start)
+    if timeframe.kind is TimeframeKind.DEADLINE:
+        if timeframe.due is None:
+            return []
+        return [Occurrence(task_key, "", timeframe.text, first_day, timeframe.due)]
+    if timeframe.kind in (TimeframeKind.RECURRING, TimeframeKind.CONTINUOUS):
+        if timeframe.rrule is None:
+            return []
+        return _rule_occurrences(task_key, timeframe.rrule, first_day, until)
+    return []
+
+
+def adhoc_occurrence(task_key: str, number: int, window_start: date, due: date) -> Occurrence:
+    """Return the `number`-th unscheduled ("đột xuất") occurrence the coordinator added."""
+    return Occurrence(task_key, f"DX{number}", f"Đột xuất {number}", window_start, due)
+
+
+def _rule_occurrences(task_key: str, rule: str, first_day: date, until: date) -> list[Occurrence]:
+    dtstart = datetime.combine(first_day, datetime.min.time())
+    instances = rrulestr(rule, dtstart=dtstart).between(
+        dtstart, datetime.combine(until, datetime.min.time()), inc=True
+    )
+    result: list[Occurrence] = []
+    window_start = first_day
+    for instance in instances:
+        due = instance.date()
+        result.append(Occurrence(task_key, rule_period_code(rule, due),
+                                 rule_period_label(rule, due), window_start, due))
+        window_start = due + timedelta(days=1)
+    return result

@@ -2,43 +2,127 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, time
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 PLAN_DATA_DIR = Path(__file__).resolve().parent.parent / "plan_data"
 
+AgencyKind = Literal["so", "ubnd_tinh", "bo", "ubnd_huyen"]
+
+# The error type of every check written here; its context may carry a "loc" relative to the
+# model that raised it, so that a model-level check can still name the task and the field.
+_PLAN_ERROR = "plan_invalid"
+
+CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
+TASK_KEY_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.\-]*$"
+PLAN_ID_PATTERN = r"^[a-z0-9][a-z0-9\-]*$"
+
+
+def _invalid(message: str, loc: tuple[str | int, ...] = (), **values: str) -> PydanticCustomError:
+    # Pydantic fills "{name}" in the template from the context, so values are passed apart.
+    return PydanticCustomError(_PLAN_ERROR, message, {"loc": loc, **values})
+
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Surrounding whitespace is never meaningful and YAML block scalars add a final newline.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class Agency(Frozen):
-    code: str
-    name: str
-    short_name: str
-    kind: str  # "so" | "ubnd_tinh" | "bo" | "ubnd_huyen"
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    kind: AgencyKind
+    units: tuple[str, ...] = ()  # named units inside the agency ("Ban Thi đua - Khen thưởng tỉnh")
 
 
 class AgencyGroup(Frozen):
-    code: str
-    name: str
-    members: tuple[str, ...]
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=1)
+    members: tuple[str, ...] = Field(min_length=1)
 
 
 class Directory(Frozen):
     """Every agency and group, by code."""
 
-    agencies: tuple[Agency, ...]
+    agencies: tuple[Agency, ...] = Field(min_length=1)
     groups: tuple[AgencyGroup, ...] = ()
 
-    def expand(self, codes: tuple[str, ...]) -> tuple[str, ...]:
-        """Return agency codes with groups replaced by their members, order kept, no repeats."""
-        raise NotImplementedError
+    @model_validator(mode="after")
+    def _codes_are_unique_and_members_known(self) -> Directory:
+        seen: set[str] = set()
+        located = [("agencies", i, a.code) for i, a in enumerate(self.agencies)]
+        located += [("groups", i, g.code) for i, g in enumerate(self.groups)]
+        for field, index, code in located:
+            if code in seen:
+                raise _invalid('mã lặp lại: "{code}"', (field, index, "code"), code=code)
+            seen.add(code)
+        agency_codes = {agency.code for agency in self.agencies}
+        for index, group in enumerate(self.groups):
+            for member in group.members:
+                if member not in agency_codes:
+                    raise _invalid(
+                        'mã cơ quan không tồn tại: "{code}"',
+                        ("groups", index, "members"),
+                        code=member,
+                    )
+        return self
 
     def agency(self, code: str) -> Agency:
-        raise NotImplementedError
+        """Return the agency with this code. Raise KeyError for an unknown code or a group."""
+        for agency in self.agencies:
+            if agency.code == code:
+                return agency
+        raise KeyError(code)
+
+    def group(self, code: str) -> AgencyGroup:
+        """Return the group with this code. Raise KeyError for an unknown code or an agency."""
+        for group in self.groups:
+            if group.code == code:
+                return group
+        raise KeyError(code)
+
+    def knows(self, code: str) -> bool:
+        """Return whether `code` names an agency or a group."""
+        return self.is_group(code) or any(agency.code == code for agency in self.agencies)
+
+    def expand(self, codes: Sequence[str]) -> tuple[str, ...]:
+        """Return agency codes with groups replaced by their members, order kept, no repeats.
+
+        Raise KeyError for an unknown code.
+        """
+        expanded: dict[str, None] = {}
+        for code in codes:
+            members = self.group(code).members if self.is_group(code) else (self.agency(code).code,)
+            expanded.update(dict.fromkeys(members))
+        return tuple(expanded)
+
+    def display_name(self, code: str) -> str:
+        """Return the name a person reads: an agency's short name, a group's name.
+
+        Raise KeyError for an unknown code.
+        """
+        if self.is_group(code):
+            return self.group(code).name
+        return self.agency(code).short_name
+
+    def is_group(self, code: str) -> bool:
+        """Return whether `code` names a group."""
+        return any(group.code == code for group in self.groups)
 
 
 class Ladder(Frozen):
@@ -53,32 +137,140 @@ class Ladder(Frozen):
     coordinate_before_days: int = 7
     send_at: str = "08:00"
 
+    @field_validator("send_at")
+    @classmethod
+    def _send_at_is_a_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise _invalid('giờ không hợp lệ (cần dạng HH:MM): "{value}"', value=value) from None
+        return value
+
+
+def _check_codes(codes: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+    # Codes are checked against the directory given in the validation context (load_plan
+    # gives one); a Plan built in code without a context is taken as it is.
+    directory = info.context.get("directory") if isinstance(info.context, dict) else None
+    if isinstance(directory, Directory):
+        for code in codes:
+            if not directory.knows(code):
+                raise _invalid('mã cơ quan không tồn tại: "{code}"', code=code)
+    return codes
+
+
+def _check_reason(reason: str | None, info: ValidationInfo, flag: str) -> str | None:
+    if flag not in info.data:  # the flag itself is invalid and already reported
+        return reason
+    assumed = info.data[flag]
+    if assumed and not reason:
+        raise _invalid("cần một dòng lý do khi {flag}: true", flag=flag)
+    if not assumed and reason:
+        raise _invalid("chỉ dùng khi {flag}: true", flag=flag)
+    if reason and "\n" in reason:
+        raise _invalid("lý do phải nằm trên một dòng")
+    return reason
+
 
 class Task(Frozen):
-    key: str  # "1".."9", "III.1"...
-    title: str  # short title for a phone screen
-    text: str  # verbatim
-    lead: tuple[str, ...]  # agency or group codes
+    key: str = Field(pattern=TASK_KEY_PATTERN, max_length=16)  # "1".."9", "III.1"...
+    title: str = Field(min_length=1, max_length=60)  # short title for a phone screen
+    text: str = Field(min_length=1)  # verbatim
+    lead: tuple[str, ...] = Field(min_length=1)  # agency or group codes
     coordinating: tuple[str, ...] = ()
     coordinating_text: str | None = None  # open-ended phrases kept verbatim
-    timeframe: str  # verbatim
-    assumed: bool = False
-    assumed_reason: str | None = None
+    report_to: tuple[str, ...] = ()  # who receives the deliverable; never reminded
+    timeframe: str = Field(min_length=1)  # verbatim
+    assumed: bool = False  # the time frame is our choice, the text gives no date
+    assumed_reason: str | None = Field(default=None, validate_default=True)
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _key_as_text(cls, value: object) -> object:
+        # `key: 4` is as natural to write as `key: "4"`.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    @field_validator("lead", "coordinating", "report_to", mode="before")
+    @classmethod
+    def _codes_as_tuple(cls, value: object) -> object:
+        # `lead: SCT` is how a person writes a single code; an empty `coordinating:` is null.
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        return value
+
+    @field_validator("lead", "coordinating", "report_to")
+    @classmethod
+    def _codes_are_known(cls, codes: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return _check_codes(codes, info)
+
+    @field_validator("assumed_reason")
+    @classmethod
+    def _reason_goes_with_assumed(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        return _check_reason(reason, info, "assumed")
 
 
 class Plan(Frozen):
-    id: str
-    title: str
-    issuer: str
+    id: str = Field(pattern=PLAN_ID_PATTERN)
+    title: str = Field(min_length=1)
+    issuer: str = Field(min_length=1)
     start: date
     start_assumed: bool = False
-    start_reason: str | None = None
+    start_reason: str | None = Field(default=None, validate_default=True)
     coordinator: str = "SCT"
     ladder: Ladder = Field(default_factory=Ladder)
-    tasks: tuple[Task, ...]
+    tasks: tuple[Task, ...] = Field(min_length=1)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start_is_an_iso_date(cls, value: object) -> object:
+        # Only YYYY-MM-DD: pydantic would also read a number as a Unix timestamp.
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise _invalid('ngày không hợp lệ (cần dạng YYYY-MM-DD): "{value}"', value=str(value))
+
+    @field_validator("start_reason")
+    @classmethod
+    def _reason_goes_with_assumed(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        return _check_reason(reason, info, "start_assumed")
+
+    @field_validator("coordinator")
+    @classmethod
+    def _coordinator_is_an_agency(cls, code: str, info: ValidationInfo) -> str:
+        directory = info.context.get("directory") if isinstance(info.context, dict) else None
+        if isinstance(directory, Directory):
+            if not directory.knows(code):
+                raise _invalid('mã cơ quan không tồn tại: "{code}"', code=code)
+            if directory.is_group(code):
+                raise _invalid('cần mã một cơ quan, không phải một nhóm: "{code}"', code=code)
+        return code
+
+    @model_validator(mode="after")
+    def _task_keys_are_unique(self) -> Plan:
+        first_index: dict[str, int] = {}
+        for index, task in enumerate(self.tasks):
+            if task.key in first_index:
+                raise _invalid(
+                    "khóa nhiệm vụ lặp lại (đã dùng cho nhiệm vụ thứ {first})",
+                    ("tasks", index, "key"),
+                    first=str(first_index[task.key] + 1),
+                )
+            first_index[task.key] = index
+        return self
 
     def task(self, key: str) -> Task:
-        raise NotImplementedError
+        """Return the task with this key. Raise KeyError if there is none."""
+        for task in self.tasks:
+            if task.key == key:
+                return task
+        raise KeyError(key)
 
 
 class PlanError(ValueError):
@@ -86,12 +278,188 @@ class PlanError(ValueError):
 
 
 def load_directory(path: Path | None = None) -> Directory:
-    raise NotImplementedError
+    """Return the agencies of `path` (default: the bundled agencies.yaml). Raise PlanError."""
+    path = path if path is not None else PLAN_DATA_DIR / "agencies.yaml"
+    raw = _read_yaml(path)
+    try:
+        return Directory.model_validate(raw)
+    except ValidationError as exc:
+        raise PlanError(_describe(path, raw, exc)) from None
 
 
 def load_plan(path: Path, directory: Directory) -> Plan:
-    raise NotImplementedError
+    """Return the plan of `path`, its agency codes checked against `directory`. Raise PlanError."""
+    raw = _read_yaml(path)
+    try:
+        return Plan.model_validate(raw, context={"directory": directory})
+    except ValidationError as exc:
+        raise PlanError(_describe(path, raw, exc)) from None
 
 
 def bundled_plan_path() -> Path:
     return PLAN_DATA_DIR / "nd32-binh-thuan.yaml"
+
+
+def load_bundled() -> tuple[Directory, Plan]:
+    """Return the bundled directory and plan. Raise PlanError if either is invalid."""
+    directory = load_directory()
+    return directory, load_plan(bundled_plan_path(), directory)
+
+
+def describe_plan(plan: Plan, directory: Directory) -> str:
+    """Return a one-screen Vietnamese summary: the plan, its tasks, and who leads or helps what."""
+    lines = [
+        f"Kế hoạch {plan.id}: {plan.title}",
+        f"Cơ quan ban hành: {plan.issuer}",
+        f"Bắt đầu: {plan.start:%d/%m/%Y}" + (" (giả định)" if plan.start_assumed else ""),
+        f"Điều phối: {directory.display_name(plan.coordinator)}",
+        f"{len(plan.tasks)} nhiệm vụ: " + ", ".join(task.key for task in plan.tasks),
+    ]
+    assumed = [task.key for task in plan.tasks if task.assumed]
+    if assumed:
+        lines.append("Thời gian do hệ thống giả định: " + ", ".join(assumed))
+    # Agencies in the directory's order, then groups; roles in the order of the plan.
+    order = [agency.code for agency in directory.agencies] + [g.code for g in directory.groups]
+    roles: dict[str, dict[str, list[str]]] = {code: {} for code in order}
+    for task in plan.tasks:
+        for role, codes in (
+            ("chủ trì", task.lead),
+            ("phối hợp", task.coordinating),
+            ("nhận báo cáo", task.report_to),
+        ):
+            for code in codes:
+                roles[code].setdefault(role, []).append(task.key)
+    named = {code: by_role for code, by_role in roles.items() if by_role}
+    lines.append(f"{len(named)} cơ quan có tên trong kế hoạch:")
+    for code, by_role in named.items():
+        parts = [f"{role} {', '.join(keys)}" for role, keys in by_role.items()]
+        lines.append(f"  {directory.display_name(code)}: {'; '.join(parts)}")
+    return "\n".join(lines)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A SafeLoader that leaves dates as text and rejects a key repeated in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = str(key_node.value)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f'khóa "{key}" bị lặp lại', key_node.start_mark
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# PyYAML turns 2024-13-01 into an exception of its own; as text, pydantic reports it by field.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PlanError(f"{path}: không tìm thấy tệp") from None
+    except UnicodeDecodeError:
+        raise PlanError(f"{path}: tệp không phải văn bản UTF-8") from None
+    except OSError as exc:
+        raise PlanError(f"{path}: không đọc được tệp ({exc.strerror})") from None
+    try:
+        raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}: " if mark else ""
+        raise PlanError(f"{path}: {where}lỗi YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{path}: lỗi YAML: {exc}") from None
+    if raw is None:
+        raise PlanError(f"{path}: tệp rỗng")
+    return raw
+
+
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không được phép (sai tên trường?)",
+    "string_type": "cần một chuỗi văn bản",
+    "string_too_short": "không được để trống",
+    "string_too_long": "dài quá {max_length} ký tự",
+    "bool_type": "cần true hoặc false",
+    "bool_parsing": "cần true hoặc false",
+    "int_type": "cần một số nguyên",
+    "int_parsing": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "tuple_type": "cần một danh sách",
+    "list_type": "cần một danh sách",
+    "too_short": "cần ít nhất {min_length} mục",
+    "model_type": "cần một bảng khóa: giá trị",
+    "model_attributes_type": "cần một bảng khóa: giá trị",
+    "dict_type": "cần một bảng khóa: giá trị",
+    "literal_error": "giá trị không hợp lệ, cần một trong: {expected}",
+}
+
+_PATTERN_MESSAGES = {
+    CODE_PATTERN: "mã chỉ gồm chữ in hoa không dấu, chữ số và dấu _",
+    TASK_KEY_PATTERN: "khóa chỉ gồm chữ không dấu, chữ số, dấu chấm và dấu gạch ngang",
+    PLAN_ID_PATTERN: "mã kế hoạch chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang",
+}
+
+# Each list in a file and the field that identifies one of its items to a person.
+_ITEMS = {
+    "tasks": ("nhiệm vụ", "key"),
+    "agencies": ("cơ quan", "code"),
+    "groups": ("nhóm", "code"),
+}
+
+
+def _describe(path: Path, raw: object, exc: ValidationError) -> str:
+    """Return one Vietnamese line per error: file, item, field, problem."""
+    return "\n".join(f"{path}: {_line(raw, error)}" for error in exc.errors())
+
+
+def _line(raw: object, error: ErrorDetails) -> str:
+    ctx = error.get("ctx") or {}
+    loc = tuple(error["loc"])
+    if error["type"] == _PLAN_ERROR:
+        return f"{_where(raw, loc + tuple(ctx.get('loc', ())))}{error['msg']}"
+    template = _MESSAGES.get(error["type"])
+    if error["type"] == "string_pattern_mismatch":
+        template = _PATTERN_MESSAGES.get(str(ctx.get("pattern")))
+    if template is None:
+        message = f"giá trị không hợp lệ ({error['msg']})"
+    else:
+        values = {
+            key: str(value).replace(" or ", ", ").replace("'", "") for key, value in ctx.items()
+        }
+        message = template.format(**values)
+    given = error.get("input")
+    if error["type"] != "missing" and isinstance(given, str | int | float | bool):
+        message += f': "{given}"'
+    return f"{_where(raw, loc)}{message}"
+
+
+def _where(raw: object, loc: tuple[Any, ...]) -> str:
+    """Return 'nhiệm vụ "3", trường "lead": ' for an error location inside `raw`."""
+    parts: list[str] = []
+    if len(loc) >= 2 and loc[0] in _ITEMS and isinstance(loc[1], int):
+        label, id_field = _ITEMS[loc[0]]
+        ident = _item_id(raw, loc[0], loc[1], id_field)
+        parts.append(f'{label} "{ident}"' if ident else f"{label} thứ {loc[1] + 1}")
+        loc = loc[2:]
+    field = ".".join(str(part) for part in loc if isinstance(part, str))
+    if field:
+        parts.append(f'trường "{field}"')
+    return ", ".join(parts) + ": " if parts else ""
+
+
+def _item_id(raw: object, list_field: str, index: int, id_field: str) -> str | None:
+    items = raw.get(list_field) if isinstance(raw, Mapping) else None
+    if not isinstance(items, list) or index >= len(items):
+        return None
+    item = items[index]
+    ident = item.get(id_field) if isinstance(item, Mapping) else None
+    return str(ident) if isinstance(ident, str | int) and str(ident).strip() else None

@@ -1,0 +1,19 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    NHACVIEC_DB_URL=sqlite:////data/nhacviec.db
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY scheduler ./scheduler
+COPY storage ./storage
+COPY plan_data ./plan_data
+RUN pip install --no-cache-dir . \
+    && useradd --create-home --uid 10001 nhacviec \
+    && mkdir /data && chown nhacviec /data
+
+USER nhacviec
+VOLUME ["/data"]
+CMD ["nhacviec", "run"]

@@ -1,0 +1,1 @@
+"""Channels: thin adapters from a messenger to the command layer."""

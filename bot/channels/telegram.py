@@ -1,0 +1,230 @@
+"""The Telegram channel: one composition function for the python-telegram-bot Application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import traceback
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, BotCommand, Message, Update
+from telegram.constants import CallbackQueryLimit
+from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.commands import CommandLayer, Incoming, Reply
+from bot.transports.base import OutMessage, TransportError
+from bot.transports.telegram import TelegramTransport, redact
+
+log = logging.getLogger(__name__)
+
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_TOAST_LENGTH = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH  # 200
+# The menu Telegram shows when a person types "/"; aliases stay out of it to keep it short.
+COMMAND_MENU: tuple[tuple[str, str], ...] = tuple(
+    (name, description) for name, _aliases, description in texts.COMMANDS
+)
+
+# The job queue is disabled (the process runs its own APScheduler), hence the final `None`.
+TelegramApplication = Application[
+    ExtBot[Any], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
+]
+
+# In groups a command may be addressed to one bot: "/done@nhacviec_bot 3".
+_ADDRESSED_COMMAND = re.compile(r"^(/\w+)@(\w+)")
+
+
+def build_telegram_application(
+    token: str, api_url: str, commands: CommandLayer, *, rate_limiter: bool = True
+) -> TelegramApplication:
+    """Return the bot, wired to `commands`, calling `{api_url}/bot{token}/{method}`."""
+    # Both log the token: httpx every request URL at INFO, python-telegram-bot the API URL at
+    # DEBUG when a Bot is created.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api_url.rstrip('/')}/bot")
+        .defaults(Defaults(tzinfo=TIMEZONE))
+        .job_queue(None)
+        .post_init(_on_post_init)
+    )
+    application: TelegramApplication = (
+        builder.rate_limiter(AIORateLimiter()).build() if rate_limiter else builder.build()
+    )
+    handlers = _Handlers(commands, TelegramTransport(application.bot))
+    # Order matters: the first matching handler wins.
+    # 1. Taps on inline buttons (reminders carry them).
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    # 2. Every text message, commands included: aliases and forms without diacritics (/xong,
+    #    /vuongmac) are resolved by the command layer, not by per-command handlers here. Edited
+    #    messages are left out so correcting a typo never reports a task twice.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, handlers.on_text)
+    )
+    # 3. Photos, stickers, files in a private chat: say that only text is read.
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT,
+            handlers.on_not_text,
+        )
+    )
+    # 4. Anything a handler raised: log first, then apologise to the person.
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def set_command_menu(bot: Bot) -> None:
+    """Publish the Vietnamese command menu. A failure is logged: the menu is a convenience."""
+    try:
+        await bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMAND_MENU])
+    except TelegramError as exc:
+        log.warning("Không đặt được danh sách lệnh Telegram: %s", redact(exc.message, bot.token))
+
+
+@asynccontextmanager
+async def polling(
+    application: TelegramApplication, *, timeout: int = 10, poll_interval: float = 0.0
+) -> AsyncIterator[TelegramApplication]:
+    """Run `application` by long polling inside this block, in the caller's event loop."""
+    async with application:
+        await set_command_menu(application.bot)
+        updater = application.updater
+        if updater is None:
+            raise RuntimeError("the application was built without an updater")
+        await updater.start_polling(poll_interval=poll_interval, timeout=timeout)
+        await application.start()
+        try:
+            yield application
+        finally:
+            await updater.stop()
+            await application.stop()
+
+
+async def _on_post_init(application: TelegramApplication) -> None:
+    # Runs only under Application.run_polling/run_webhook; `polling()` sets the menu itself.
+    await set_command_menu(application.bot)
+
+
+class _Handlers:
+    """The handlers: each builds an Incoming, asks the command layer, sends the replies."""
+
+    def __init__(self, commands: CommandLayer, transport: TelegramTransport) -> None:
+        self._commands = commands
+        self._transport = transport
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None or message.text is None:
+            return
+        text = _command_for_this_bot(message.text, context.bot.username)
+        if text is None:
+            return
+        incoming = Incoming(
+            channel="telegram",
+            chat_id=str(message.chat.id),
+            display_name=_display_name(message),
+            text=text,
+        )
+        await self._send(incoming.chat_id, await self._ask(incoming))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        # The message is missing only for very old messages; a private chat's id is the user's.
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        incoming = Incoming(
+            channel="telegram",
+            chat_id=str(chat_id),
+            display_name=query.from_user.full_name,
+            text=query.data,
+            is_button=True,
+        )
+        replies = await self._ask(incoming)
+        await query.answer(text=_toast(replies))
+        # One rule for every tap: the pressed message loses its buttons (so it cannot be pressed
+        # twice by mistake) and the answer arrives as a new message.
+        if isinstance(query.message, Message) and query.message.reply_markup is not None:
+            try:
+                await query.edit_message_reply_markup(reply_markup=None)
+            except BadRequest as exc:
+                # "message is not modified" after a double tap, or "message can't be edited"
+                # once it is 48 hours old: the reply below still matters.
+                log.info("Không gỡ được nút của tin nhắn %s: %s", query.message.message_id, exc)
+        await self._send(incoming.chat_id, replies)
+
+    async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is not None:
+            await self._send(str(update.message.chat.id), [Reply(texts.NOT_TEXT_HINT)])
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        token = context.bot.token
+        if update is None and isinstance(error, NetworkError):
+            # Polling hiccups: python-telegram-bot retries by itself.
+            log.warning("Mất kết nối tới Telegram: %s", redact(str(error), token))
+            return
+        details = "".join(traceback.format_exception(error)) if error else "không rõ lỗi"
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("Lỗi khi xử lý cập nhật %s:\n%s", update_id, redact(details, token))
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.callback_query is not None:
+            with suppress(TelegramError):
+                await update.callback_query.answer()
+        with suppress(TransportError):
+            await self._transport.send(
+                OutMessage(str(update.effective_chat.id), texts.GENERIC_ERROR)
+            )
+
+    async def _ask(self, incoming: Incoming) -> list[Reply]:
+        # The command layer is synchronous and touches the database: keep the event loop free.
+        return await asyncio.to_thread(self._commands.handle, incoming)
+
+    async def _send(self, chat_id: str, replies: list[Reply]) -> None:
+        for reply in replies:
+            await self._transport.send(OutMessage(chat_id, reply.text, reply.buttons))
+
+
+def _command_for_this_bot(text: str, bot_username: str) -> str | None:
+    """Return the text with "@bot_username" dropped from its command, or None if it is
+    addressed to another bot."""
+    match = _ADDRESSED_COMMAND.match(text)
+    if match is None:
+        return text
+    if match.group(2).lower() != bot_username.lower():
+        return None
+    return match.group(1) + text[match.end():]
+
+
+def _display_name(message: Message) -> str:
+    if message.from_user is not None:
+        return message.from_user.full_name
+    return message.chat.full_name or message.chat.title or ""
+
+
+def _toast(replies: list[Reply]) -> str | None:
+    """Return the first line of the first reply, cut to Telegram's 200-character limit."""
+    if not replies or not replies[0].text:
+        return None
+    first_line = replies[0].text.split("\n", 1)[0]
+    if len(first_line) <= MAX_TOAST_LENGTH:
+        return first_line
+    return first_line[: MAX_TOAST_LENGTH - 1] + "…"

@@ -1,0 +1,246 @@
+"""The Zalo channel: long polling or a webhook in, the command layer, replies out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable
+from concurrent.futures import TimeoutError as FutureTimeout
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeVar
+
+from bot import texts
+from bot.commands import CommandLayer, Incoming
+from bot.transports.base import OutMessage, TransportError
+from bot.transports.zalo import (
+    POLL_TIMEOUT,
+    ZaloClient,
+    ZaloTransport,
+    ZaloUpdate,
+    parse_update,
+)
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+MAX_WEBHOOK_BODY = 1_000_000  # bytes; a Zalo update is a few hundred
+WEBHOOK_HANDLING_TIMEOUT = 30.0  # seconds the endpoint waits for a handler before answering
+
+T = TypeVar("T")
+
+
+class ZaloChannel:
+    """Turn Zalo updates into Incoming for the command layer and send its replies back."""
+
+    def __init__(self, client: ZaloClient, commands: CommandLayer, *,
+                 seen_cache_size: int = 1000, poll_timeout: int = POLL_TIMEOUT,
+                 backoff_base: float = 1.0, backoff_cap: float = 60.0) -> None:
+        self.client = client
+        self.commands = commands
+        self.transport = ZaloTransport(client)
+        self.poll_timeout = poll_timeout
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen_cache_size = seen_cache_size
+
+    async def poll_forever(self, stop: asyncio.Event) -> None:
+        """Long-poll getUpdates and handle each update until `stop` is set.
+
+        Transient errors back off (Zalo's retry_after, else exponentially up to backoff_cap);
+        a permanent one (bad token, webhook set) is raised: polling again cannot help.
+        """
+        failures = 0
+        while not stop.is_set():
+            try:
+                polled = await _unless_stopped(self.client.get_updates(self.poll_timeout), stop)
+            except TransportError as exc:
+                if exc.permanent:
+                    raise
+                failures += 1
+                delay = exc.retry_after or min(self.backoff_cap,
+                                               self.backoff_base * 2 ** (failures - 1))
+                log.warning("%s; thử lại sau %.1f giây", exc.message, delay)
+                await _sleep_unless_stopped(delay, stop)
+                continue
+            if polled is None:
+                return  # stopped
+            failures = 0
+            update = polled[0]
+            if update is not None:
+                await self._handle_safely(update)
+
+    async def handle_payload(self, payload: object) -> None:
+        """Handle a raw update body (wrapped or flat), logging failures; ignore non-updates."""
+        update = parse_update(payload)
+        if update is None:
+            log.info("Zalo: bỏ qua một nội dung không phải cập nhật")
+            return
+        await self._handle_safely(update)
+
+    async def handle_update(self, update: ZaloUpdate) -> None:
+        """Answer one update once: text goes to the command layer, anything else gets a hint."""
+        if self._already_seen(update.message_id):
+            log.info("Zalo: bỏ qua tin nhắn %s đã xử lý", update.message_id)
+            return
+        if update.text is None:
+            await self.transport.send(OutMessage(update.chat_id, texts.NOT_TEXT_HINT))
+            return
+        incoming = Incoming(channel="zalo", chat_id=update.chat_id,
+                            display_name=update.display_name, text=update.text)
+        # The command layer is synchronous (database work): keep it off the event loop.
+        replies = await asyncio.to_thread(self.commands.handle, incoming)
+        for reply in replies:
+            await self.transport.send(OutMessage(update.chat_id, reply.text, reply.buttons))
+
+    async def _handle_safely(self, update: ZaloUpdate) -> None:
+        # One bad update or one failed reply must not stop the loop for everybody else.
+        try:
+            await self.handle_update(update)
+        except TransportError as exc:
+            log.warning("Zalo: không trả lời được tin nhắn %s: %s", update.message_id, exc.message)
+        except Exception:
+            log.exception("Zalo: lỗi khi xử lý tin nhắn %s", update.message_id)
+
+    def _already_seen(self, message_id: str) -> bool:
+        # Marked before handling: a duplicate arriving mid-handling must not apply twice.
+        if message_id in self._seen:
+            self._seen.move_to_end(message_id)
+            return True
+        self._seen[message_id] = None
+        if len(self._seen) > self._seen_cache_size:
+            self._seen.popitem(last=False)
+        return False
+
+
+async def _unless_stopped(awaitable: Awaitable[T], stop: asyncio.Event) -> tuple[T] | None:
+    """Return `(result,)` of `awaitable`, or None (cancelling it) if `stop` is set first."""
+    work = asyncio.ensure_future(awaitable)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        if not work.done():
+            work.cancel()
+    if not work.done() or work.cancelled():
+        return None
+    return (work.result(),)
+
+
+async def _sleep_unless_stopped(delay: float, stop: asyncio.Event) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=delay)
+
+
+async def start_webhook_mode(client: ZaloClient, public_url: str, secret: str) -> dict[str, Any]:
+    """Register `public_url` as the bot's webhook with `secret`; return Zalo's answer."""
+    if not 8 <= len(secret) <= 256:
+        raise ValueError("ZALO_WEBHOOK_SECRET phải dài từ 8 đến 256 ký tự")
+    if not public_url.startswith("https://"):
+        raise ValueError("ZALO_WEBHOOK_URL phải là địa chỉ https://")
+    return await client.set_webhook(public_url, secret)
+
+
+async def start_polling_mode(client: ZaloClient) -> None:
+    """Remove any webhook: getUpdates does not work while one is set."""
+    await client.delete_webhook()
+
+
+class ZaloWebhookServer:
+    """A small HTTP endpoint, in a thread, that hands webhook updates to the channel's loop.
+
+    It answers 403 without reading the body when X-Bot-Api-Secret-Token is wrong, 200 to
+    anything it ignores (bad JSON, unknown shape), and 200 once an update has been handled.
+    """
+
+    def __init__(self, channel: ZaloChannel, secret: str, host: str = "127.0.0.1",
+                 port: int = 0, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        if not secret:
+            raise ValueError("ZALO_WEBHOOK_SECRET trống")
+        self.channel = channel
+        self.secret = secret
+        self.loop = loop
+        self._httpd = ThreadingHTTPServer((host, port), _webhook_handler_for(self))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def start(self) -> None:
+        """Serve in a background thread; without a loop given, use the running one."""
+        if self.loop is None:
+            self.loop = asyncio.get_running_loop()
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.2,),
+                                        name="zalo-webhook", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.server_close()
+
+    def secret_matches(self, presented: str | None) -> bool:
+        """Compare the presented secret in constant time."""
+        return hmac.compare_digest((presented or "").encode(), self.secret.encode())
+
+    def handle_body(self, raw: bytes) -> None:
+        """Handle the JSON body `raw` on the channel's loop and wait for it; ignore bad JSON."""
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            log.info("Zalo webhook: bỏ qua nội dung không phải JSON")
+            return
+        assert self.loop is not None, "start() sets the loop"
+        future = asyncio.run_coroutine_threadsafe(self.channel.handle_payload(payload), self.loop)
+        try:
+            future.result(timeout=WEBHOOK_HANDLING_TIMEOUT)
+        except FutureTimeout:
+            log.warning("Zalo webhook: xử lý quá %s giây, vẫn trả lời 200",
+                        WEBHOOK_HANDLING_TIMEOUT)
+
+
+def _webhook_handler_for(server: ZaloWebhookServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            if not server.secret_matches(self.headers.get(SECRET_HEADER)):
+                # The body is never read, so the connection cannot be reused.
+                self.close_connection = True
+                self._answer(403)
+                return
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if not 0 <= length <= MAX_WEBHOOK_BODY:
+                self.close_connection = True
+                self._answer(413)
+                return
+            server.handle_body(self.rfile.read(length))
+            self._answer(200)
+
+        def do_GET(self) -> None:
+            self._answer(405)
+
+        def _answer(self, status: int) -> None:
+            body = b'{"ok":true}' if status == 200 else b'{"ok":false}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("Zalo webhook: " + format, *args)
+
+    return Handler

@@ -1,0 +1,562 @@
+"""The channel-agnostic command layer: one set of commands, texts and rules for every channel.
+
+A channel turns what a person sent into an `Incoming`, calls `Commands.handle` and shows the
+replies. Everything else (who may do what, what is stored, who is told) happens here, once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import texts
+from bot.transports.base import Button
+from scheduler.status import Category, Standing
+from scheduler.workdays import WorkingCalendar
+from storage import queries
+from storage.invites import InviteError, InviteErrorReason, redeem_invite
+from storage.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    EventStatus,
+    Officer,
+    OutboxKind,
+    Role,
+    TaskRow,
+)
+
+Clock = Callable[[], datetime]
+
+NOTE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """Something a person sent: a text message, or (`is_button`) the data of a tapped button."""
+
+    channel: str  # "telegram" | "zalo" | "console"
+    chat_id: str
+    display_name: str
+    text: str
+    is_button: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+class CommandLayer(Protocol):
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Apply what the person sent and return the replies to show in that chat."""
+        ...
+
+
+def fold(text: str) -> str:
+    """Return `text` lower-cased without diacritics, for matching what people type."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_ALIASES: dict[str, str] = {
+    alias: name for name, aliases, _ in texts.COMMANDS for alias in (name, *aliases)
+}
+_KEY = re.compile(r"^(?P<key>[0-9IVXivx]+(?:\.[0-9]+)*)(?:@(?P<period>\S+))?$")
+_NUMBERED = re.compile(r"^(?P<choice>[123])(?:[\s.:,)-]+(?P<rest>.*))?$", re.DOTALL)
+
+
+def reminder_buttons(assignment_id: int) -> tuple[Button, ...]:
+    """Return the one-tap answers of a reminder to a lead agency."""
+    return (Button(texts.BUTTON_DONE, f"d:{assignment_id}"),
+            Button(texts.BUTTON_BLOCKED, f"b:{assignment_id}"),
+            Button(texts.BUTTON_SNOOZE, f"s:{assignment_id}"))
+
+
+@dataclass
+class _Request:
+    session: Session
+    incoming: Incoming
+    now: datetime
+    today: date
+    officer: Officer | None
+
+
+class _Refusal(Exception):
+    """A request that changes nothing; the message tells the person why."""
+
+
+class Commands:
+    """The command layer over a database, a clock and the working-day calendar."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
+                 calendar: WorkingCalendar, tz: ZoneInfo) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.calendar = calendar
+        self.tz = tz
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        now = self.clock()
+        with self.sessions() as session, session.begin():
+            officer = queries.officer_for_chat(session, incoming.channel, incoming.chat_id)
+            request = _Request(session, incoming, now, now.astimezone(self.tz).date(), officer)
+            try:
+                return self._route(request)
+            except _Refusal as refusal:
+                # A refusal changes nothing, whatever was flushed before it.
+                session.rollback()
+                return [Reply(str(refusal))]
+
+    # ---- routing ---------------------------------------------------------------------------
+
+    def _route(self, request: _Request) -> list[Reply]:
+        incoming = request.incoming
+        if incoming.is_button:
+            return self._button(request, incoming.text)
+        text = unicodedata.normalize("NFC", incoming.text).strip()
+        first, _, rest = text.partition(" ")
+        if "\n" in first:
+            first, _, tail = first.partition("\n")
+            rest = tail + (" " + rest if rest else "")
+        rest = rest.strip()
+        word = fold(first.lstrip("/").split("@", 1)[0])
+        command = _ALIASES.get(word)
+        if command is not None:
+            if request.officer is not None:
+                queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
+            return self._command(request, command, rest)
+        if first.startswith("/"):
+            return [Reply(texts.UNKNOWN_COMMAND.format(text=first))]
+        if request.officer is None:
+            return [Reply(texts.NEED_INVITE)]
+        prompt = queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
+        if prompt is not None:
+            assignment = request.session.get_one(Assignment, prompt.assignment_id)
+            return self._blocked(request, assignment, text)
+        numbered = _NUMBERED.match(text)
+        if numbered:
+            return self._numbered(request, numbered.group("choice"),
+                                  (numbered.group("rest") or "").strip())
+        return [Reply(texts.UNKNOWN_COMMAND.format(text=_clip(text)))]
+
+    def _command(self, request: _Request, command: str, rest: str) -> list[Reply]:
+        if command == "start":
+            return self._start(request, rest)
+        if command == "help":
+            return [Reply(texts.HELP)]
+        officer = request.officer
+        if officer is None:
+            return [Reply(texts.NEED_INVITE)]
+        if command == "tasks":
+            return [Reply(self._tasks_text(request, officer.agency_code))]
+        if command == "status":
+            return [Reply(self._status(request, officer, rest))]
+        if command == "overdue":
+            return [Reply(self._overdue(request, officer))]
+        if command == "done":
+            return self._report(request, officer, EventStatus.DONE, rest, texts.USAGE_DONE)
+        if command == "blocked":
+            return self._report(request, officer, EventStatus.BLOCKED, rest, texts.USAGE_BLOCKED)
+        return self._report(request, officer, EventStatus.PROGRESS, rest, texts.USAGE_PROGRESS)
+
+    # ---- registration ----------------------------------------------------------------------
+
+    def _start(self, request: _Request, code: str) -> list[Reply]:
+        incoming = request.incoming
+        officer = request.officer
+        if code:
+            try:
+                officer = redeem_invite(request.session, code.split()[0], incoming.channel,
+                                        incoming.chat_id, incoming.display_name, request.now)
+            except InviteError as error:
+                if error.reason is InviteErrorReason.ALREADY_REGISTERED and officer is not None:
+                    raise _Refusal(texts.ALREADY_REGISTERED.format(
+                        agency=officer.agency.name)) from None
+                raise _Refusal({
+                    InviteErrorReason.USED: texts.INVITE_USED,
+                    InviteErrorReason.EXPIRED: texts.INVITE_EXPIRED,
+                }.get(error.reason, texts.INVITE_UNKNOWN)) from None
+        if officer is None:
+            return [Reply(texts.NEED_INVITE)]
+        greeting = texts.greeting(officer.name, officer.role, officer.agency.name)
+        return [Reply(greeting), Reply(self._tasks_text(request, officer.agency_code))]
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def _tasks_text(self, request: _Request, agency_code: str) -> str:
+        items = queries.open_items(request.session, agency_code, request.today)
+        agency = _agency_name(request, agency_code)
+        if not items:
+            return f"{agency} không có việc nào đang mở."
+        lines = [f"📋 Việc của {agency} ({len(items)}):"]
+        for assignment in items:
+            lines.append(self._item_line(assignment, request.today))
+        return "\n".join(lines)
+
+    def _item_line(self, assignment: Assignment, today: date) -> str:
+        occurrence = assignment.occurrence
+        task = occurrence.task
+        shown = _standing_text(queries.standing_of(assignment, today))
+        return (f"• {_key(task, occurrence.period)}: {task.title}\n"
+                f"  Kỳ: {occurrence.label} · Hạn {texts.day(occurrence.due)} · {shown}")
+
+    def _status(self, request: _Request, officer: Officer, argument: str) -> str:
+        session = request.session
+        agency_code: str | None = None
+        task: TaskRow | None = None
+        if argument:
+            token = argument.split()[0]
+            agency = _find_agency(request, token)
+            if agency is not None:
+                agency_code = agency
+            else:
+                task = self._task(request, _parse_key(token)[0])
+        if officer.role == Role.FOCAL.value:
+            if agency_code not in (None, officer.agency_code):
+                raise _Refusal(texts.FOCAL_OWN_AGENCY.format(
+                    agency=_agency_name(request, officer.agency_code)))
+            agency_code = officer.agency_code
+        items = queries.lead_assignments(session, request.today, agency_code,
+                                         task.id if task else None)
+        scope = (f"nhiệm vụ {task.key}" if task else
+                 _agency_name(request, agency_code) if agency_code else "toàn kế hoạch")
+        if agency_code and task:
+            scope = f"nhiệm vụ {task.key}, {_agency_name(request, agency_code)}"
+        return self._status_text(request, items, scope, per_agency=agency_code is None)
+
+    def _status_text(self, request: _Request, items: list[Assignment], scope: str,
+                     per_agency: bool) -> str:
+        today = request.today
+        standings = [(a, queries.standing_of(a, today)) for a in items]
+        lines = [f"📊 Tình hình thực hiện ({scope}), ngày {texts.day(today)}"]
+        lines.extend(_summary_lines([s for _, s in standings]))
+        if per_agency and standings:
+            lines.append("Theo cơ quan (ĐH = đúng hạn, HTQH = hoàn thành quá hạn, "
+                         "TH = trong hạn, QH = quá hạn, VM = vướng mắc):")
+            by_agency: dict[str, list[Standing]] = {}
+            for assignment, item in standings:
+                by_agency.setdefault(assignment.agency_code, []).append(item)
+            for code, group in by_agency.items():
+                counts = _counts(group)
+                lines.append(
+                    f"- {_agency_short(request, code)}: ĐH {counts[Category.DONE_ON_TIME]} · "
+                    f"HTQH {counts[Category.DONE_LATE]} · TH {counts[Category.IN_PROGRESS]} · "
+                    f"QH {counts[Category.OVERDUE]} · VM {sum(s.blocked for s in group)}")
+        return "\n".join(lines)
+
+    def _overdue(self, request: _Request, officer: Officer) -> str:
+        if officer.role == Role.FOCAL.value:
+            raise _Refusal(texts.ONLY_COORDINATOR)
+        items = [a for a in queries.lead_assignments(request.session, request.today)
+                 if queries.standing_of(a, request.today).category is Category.OVERDUE]
+        if not items:
+            return "Không có việc nào quá hạn."
+        lines = [f"❗ Việc quá hạn ({len(items)}), ngày {texts.day(request.today)}:"]
+        for assignment in items:
+            occurrence = assignment.occurrence
+            item = queries.standing_of(assignment, request.today)
+            flag = " ⚠️ trên 120 ngày" if item.long_overdue else ""
+            blocked = " ⛔ vướng mắc" if item.blocked else ""
+            lines.append(f"• {_key(occurrence.task, occurrence.period)} "
+                         f"({occurrence.label}) – {_agency_short(request, assignment.agency_code)}"
+                         f" – hạn {texts.day(occurrence.due)}, quá {item.days_late} ngày"
+                         f"{flag}{blocked}")
+        return "\n".join(lines)
+
+    # ---- reporting -------------------------------------------------------------------------
+
+    def _report(self, request: _Request, officer: Officer, status: EventStatus, rest: str,
+                usage: str) -> list[Reply]:
+        if officer.role == Role.LEADER.value:
+            raise _Refusal(texts.LEADER_READ_ONLY)
+        key_token, _, note = rest.partition(" ")
+        if not key_token or not _KEY.match(key_token):
+            raise _Refusal(usage)
+        note = note.strip()
+        explicit_agency: str | None = None
+        if officer.role == Role.COORDINATOR.value and note:
+            candidate, _, remainder = note.partition(" ")
+            explicit_agency = _find_agency(request, candidate)
+            if explicit_agency is not None:
+                note = remainder.strip()
+        if status is not EventStatus.DONE and not note:
+            raise _Refusal(usage)
+        key, period = _parse_key(key_token)
+        task = self._task(request, key)
+        agency = self._acting_agency(request, officer, task, explicit_agency)
+        assignment = self._assignment(request, task, agency, period)
+        if status is EventStatus.DONE:
+            return self._done(request, assignment, note)
+        if status is EventStatus.BLOCKED:
+            return self._blocked(request, assignment, note)
+        return self._progress(request, assignment, note)
+
+    def _done(self, request: _Request, assignment: Assignment, note: str) -> list[Reply]:
+        _check_note(note)
+        occurrence = assignment.occurrence
+        if assignment.status == AssignmentStatus.DONE.value:
+            raise _Refusal(self._already_done(request, assignment))
+        queries.record_event(request.session, assignment, EventStatus.DONE, note or None,
+                             request.officer, request.incoming.channel, request.now,
+                             request.today)
+        item = queries.standing_of(assignment, request.today)
+        return [Reply(texts.DONE_RECORDED.format(
+            agency=_agency_name(request, assignment.agency_code),
+            key=_key(occurrence.task, occurrence.period), period=occurrence.label,
+            day=texts.day(request.today)) + f" ({texts.CATEGORY_NAMES[item.category.value]})")]
+
+    def _blocked(self, request: _Request, assignment: Assignment, reason: str) -> list[Reply]:
+        _check_note(reason)
+        if not reason:
+            raise _Refusal(texts.USAGE_BLOCKED)
+        if assignment.status == AssignmentStatus.DONE.value:
+            raise _Refusal(self._already_done(request, assignment))
+        session = request.session
+        queries.record_event(session, assignment, EventStatus.BLOCKED, reason, request.officer,
+                             request.incoming.channel, request.now, request.today)
+        occurrence = assignment.occurrence
+        alert = texts.blocked_alert(_agency_name(request, assignment.agency_code),
+                                    _key(occurrence.task, occurrence.period),
+                                    occurrence.task.title, occurrence.label, reason,
+                                    request.officer.name if request.officer else "")
+        for chat in queries.coordinator_chats(session):
+            queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
+        return [Reply(texts.BLOCKED_RECORDED.format(
+            agency=_agency_name(request, assignment.agency_code),
+            key=_key(occurrence.task, occurrence.period), period=occurrence.label))]
+
+    def _progress(self, request: _Request, assignment: Assignment, note: str) -> list[Reply]:
+        _check_note(note)
+        if assignment.status == AssignmentStatus.DONE.value:
+            raise _Refusal(self._already_done(request, assignment))
+        queries.record_event(request.session, assignment, EventStatus.PROGRESS, note,
+                             request.officer, request.incoming.channel, request.now,
+                             request.today)
+        occurrence = assignment.occurrence
+        return [Reply(texts.PROGRESS_RECORDED.format(
+            key=_key(occurrence.task, occurrence.period), period=occurrence.label,
+            agency=_agency_name(request, assignment.agency_code)))]
+
+    def _snooze(self, request: _Request, assignment: Assignment) -> list[Reply]:
+        if request.officer is None:
+            raise _Refusal(texts.NEED_INVITE)
+        until = self.calendar.add_working_days(request.today, 1)
+        queries.snooze(request.session, assignment, until, request.officer,
+                       request.incoming.channel, request.now)
+        occurrence = assignment.occurrence
+        return [Reply(texts.SNOOZED.format(key=_key(occurrence.task, occurrence.period),
+                                           day=texts.day(until)))]
+
+    # ---- one-tap and numbered answers ----------------------------------------------------------
+
+    def _button(self, request: _Request, data: str) -> list[Reply]:
+        officer = request.officer
+        if officer is None:
+            return [Reply(texts.NEED_INVITE)]
+        action, _, raw_id = data.partition(":")
+        assignment = (request.session.get(Assignment, int(raw_id))
+                      if raw_id.isdigit() and action in "dbs" else None)
+        if assignment is None:
+            return [Reply(texts.NO_REMINDER_TO_ANSWER)]
+        return self._answer(request, officer, assignment, action, "")
+
+    def _numbered(self, request: _Request, choice: str, rest: str) -> list[Reply]:
+        officer = request.officer
+        assert officer is not None
+        last = queries.last_reminder_to_chat(request.session, request.incoming.channel,
+                                             request.incoming.chat_id)
+        if last is None or last.assignment_id is None:
+            return [Reply(texts.NO_REMINDER_TO_ANSWER)]
+        assignment = request.session.get_one(Assignment, last.assignment_id)
+        return self._answer(request, officer, assignment, {"1": "d", "2": "b", "3": "s"}[choice],
+                            rest)
+
+    def _answer(self, request: _Request, officer: Officer, assignment: Assignment, action: str,
+                rest: str) -> list[Reply]:
+        if officer.role == Role.LEADER.value:
+            raise _Refusal(texts.LEADER_READ_ONLY)
+        self._check_may_report(request, officer, assignment)
+        if assignment.status == AssignmentStatus.DONE.value or assignment.archived:
+            occurrence = assignment.occurrence
+            raise _Refusal(texts.STALE_BUTTON.format(
+                key=_key(occurrence.task, occurrence.period), period=occurrence.label,
+                agency=_agency_name(request, assignment.agency_code),
+                standing=_standing_text(queries.standing_of(assignment, request.today))))
+        if action == "d":
+            return self._done(request, assignment, rest)
+        if action == "s":
+            return self._snooze(request, assignment)
+        if rest:
+            return self._blocked(request, assignment, rest)
+        queries.set_prompt(request.session, request.incoming.channel, request.incoming.chat_id,
+                           assignment.id, request.now)
+        occurrence = assignment.occurrence
+        return [Reply(texts.ASK_BLOCKED_REASON.format(
+            key=_key(occurrence.task, occurrence.period), period=occurrence.label))]
+
+    # ---- lookups and rules -----------------------------------------------------------------
+
+    def _task(self, request: _Request, key: str) -> TaskRow:
+        tasks = queries.tasks_by_key(request.session, key)
+        if not tasks:
+            raise _Refusal(texts.UNKNOWN_TASK.format(key=key))
+        return tasks[0]
+
+    def _leads(self, request: _Request, task: TaskRow) -> list[str]:
+        assignments = queries.assignments_of_task(request.session, task.id,
+                                                  role=AssignmentRole.LEAD)
+        return list(dict.fromkeys(a.agency_code for a in assignments))
+
+    def _acting_agency(self, request: _Request, officer: Officer, task: TaskRow,
+                       explicit: str | None) -> str:
+        """Return the agency whose status the officer changes, or refuse."""
+        leads = self._leads(request, task)
+        lead_names = ", ".join(_agency_short(request, code) for code in leads) or "chưa có"
+        if officer.role == Role.COORDINATOR.value:
+            if explicit is not None:
+                if explicit not in leads:
+                    raise _Refusal(texts.NOT_LEAD.format(
+                        agency=_agency_name(request, explicit), key=task.key, leads=lead_names))
+                return explicit
+            if officer.agency_code in leads:
+                return officer.agency_code
+            if len(leads) == 1:
+                return leads[0]
+            raise _Refusal(texts.COORDINATOR_NEEDS_AGENCY.format(
+                key=task.key, leads=lead_names, first=leads[0] if leads else "SCT"))
+        if officer.agency_code not in leads:
+            raise _Refusal(texts.NOT_LEAD.format(agency=_agency_name(request, officer.agency_code),
+                                                 key=task.key, leads=lead_names))
+        return officer.agency_code
+
+    def _check_may_report(self, request: _Request, officer: Officer,
+                          assignment: Assignment) -> None:
+        if assignment.role != AssignmentRole.LEAD.value or (
+                officer.role != Role.COORDINATOR.value
+                and officer.agency_code != assignment.agency_code):
+            task = assignment.occurrence.task
+            leads = ", ".join(_agency_short(request, c) for c in self._leads(request, task))
+            raise _Refusal(texts.NOT_LEAD.format(
+                agency=_agency_name(request, officer.agency_code), key=task.key, leads=leads))
+
+    def _assignment(self, request: _Request, task: TaskRow, agency: str,
+                    period: str | None) -> Assignment:
+        """Return the agency's assignment of `period`, or its current open one."""
+        assignments = queries.assignments_of_task(request.session, task.id, agency,
+                                                  AssignmentRole.LEAD)
+        if period is not None:
+            for assignment in assignments:
+                if assignment.occurrence.period.upper() == period.upper():
+                    return assignment
+            periods = ", ".join(a.occurrence.period for a in assignments
+                                if a.occurrence.window_start <= request.today) or "không có"
+            raise _Refusal(texts.UNKNOWN_PERIOD.format(key=task.key, period=period,
+                                                       periods=periods))
+        today = request.today
+        not_done = [a for a in assignments if a.status != AssignmentStatus.DONE.value]
+        # The period people mean is the one running today, else the latest one still open.
+        running = [a for a in not_done
+                   if a.occurrence.window_start <= today <= a.occurrence.due]
+        started = [a for a in not_done if a.occurrence.window_start <= today]
+        if running:
+            return running[0]
+        if started:
+            return started[-1]
+        if not_done:
+            return not_done[0]
+        if assignments:
+            done = [a for a in assignments if a.occurrence.window_start <= request.today]
+            return (done or assignments)[-1]
+        raise _Refusal(texts.NO_OPEN_OCCURRENCE.format(key=task.key,
+                                                       agency=_agency_name(request, agency)))
+
+    def _already_done(self, request: _Request, assignment: Assignment) -> str:
+        occurrence = assignment.occurrence
+        done_on = assignment.completed_on or request.today
+        return texts.ALREADY_DONE.format(key=_key(occurrence.task, occurrence.period),
+                                         period=occurrence.label,
+                                         agency=_agency_name(request, assignment.agency_code),
+                                         day=texts.day(done_on))
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _parse_key(token: str) -> tuple[str, str | None]:
+    match = _KEY.match(token)
+    if match is None:
+        return token, None
+    return match.group("key").upper(), match.group("period")
+
+
+def _key(task: TaskRow, period: str) -> str:
+    return f"{task.key}@{period}" if period and not period.startswith("DX") else task.key
+
+
+def _check_note(note: str) -> None:
+    if len(note) > NOTE_LIMIT:
+        raise _Refusal(texts.NOTE_TOO_LONG.format(length=len(note), limit=NOTE_LIMIT))
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _find_agency(request: _Request, token: str) -> str | None:
+    wanted = fold(token)
+    for code in queries.agency_names(request.session):
+        if fold(code) == wanted:
+            return code
+    return None
+
+
+def _agency_name(request: _Request, code: str | None) -> str:
+    agencies = queries.agency_names(request.session)
+    return agencies[code].name if code in agencies else str(code)
+
+
+def _agency_short(request: _Request, code: str) -> str:
+    agencies = queries.agency_names(request.session)
+    return agencies[code].short_name if code in agencies else code
+
+
+def _standing_text(item: Standing) -> str:
+    text = texts.CATEGORY_NAMES[item.category.value]
+    if item.category is Category.OVERDUE:
+        text += f" {item.days_late} ngày"
+    if item.blocked:
+        text += f", {texts.BLOCKED_NAME}"
+    return text
+
+
+def _counts(items: list[Standing]) -> dict[Category, int]:
+    counts = dict.fromkeys(Category, 0)
+    for item in items:
+        counts[item.category] += 1
+    return counts
+
+
+def _summary_lines(items: list[Standing]) -> list[str]:
+    counts = _counts(items)
+    total = len(items)
+    share = f"{counts[Category.OVERDUE] * 100 / total:.0f}%" if total else "0%"
+    blocked = [s for s in items if s.blocked]
+    blocked_late = sum(s.category is Category.OVERDUE for s in blocked)
+    return [
+        f"Tổng số: {total}",
+        f"- Hoàn thành đúng hạn: {counts[Category.DONE_ON_TIME]}",
+        f"- Hoàn thành quá hạn: {counts[Category.DONE_LATE]}",
+        f"- Đang thực hiện trong hạn: {counts[Category.IN_PROGRESS]}",
+        f"- Quá hạn: {counts[Category.OVERDUE]} (tỷ lệ quá hạn {share})",
+        f"- Vướng mắc: {len(blocked)} ({len(blocked) - blocked_late} trong hạn, "
+        f"{blocked_late} quá hạn)",
+    ]

@@ -1,0 +1,313 @@
+"""Delivery: a tick turns due reminders into outbox messages; the dispatcher sends the outbox.
+
+The database decides what is due and what was sent. A reminder is recorded under a unique key
+(assignment, step key) and its messages under a unique dedupe key in the same transaction, so a
+second tick, a restart or a second process queues nothing twice. Messages are claimed with a
+conditional UPDATE before sending and marked sent only after the platform confirmed them: a
+crash repeats at most the messages in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import texts
+from bot.commands import reminder_buttons
+from bot.transports.base import Button, OutMessage, Transport, TransportError
+from scheduler.occurrences import Occurrence
+from scheduler.plan import Ladder
+from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence, Step, due_reminders
+from scheduler.timeframe import TimeframeKind
+from scheduler.timer import tick_due
+from scheduler.workdays import WorkingCalendar
+from storage import queries
+from storage.models import (
+    AgencyRow,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    OccurrenceRow,
+    OutboxKind,
+    PlanRow,
+    ReminderRow,
+    TaskRow,
+    Tick,
+)
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A reminder a tick queued, and how many chats it goes to."""
+
+    reminder: Reminder
+    recipients: int
+
+
+# ---- the tick -----------------------------------------------------------------------------
+
+
+def run_tick(session: Session, now: datetime, calendar: WorkingCalendar,
+             tz: ZoneInfo) -> list[Queued]:
+    """Queue every reminder due at `now` that was not queued before; return what was queued."""
+    queued: list[Queued] = []
+    for plan in session.scalars(select(PlanRow).order_by(PlanRow.id)):
+        state, assignments = _policy_state(session, plan, calendar, tz)
+        due = due_reminders(state, now)
+        escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
+        for reminder in due:
+            assignment = assignments[(reminder.task_key, reminder.period, reminder.agency)]
+            row = queries.record_reminder(session, assignment.id, reminder.step.value,
+                                          reminder.key, reminder.day, now)
+            if row is None:
+                continue
+            if reminder.step is Step.ESCALATION:
+                group = (reminder.task_key, reminder.period)
+                escalations.setdefault(group, []).append((reminder, assignment, row))
+                continue
+            count = _queue_to_agency(session, reminder, assignment, row, now, tz)
+            queued.append(Queued(reminder, count))
+        for late in escalations.values():
+            count = _queue_escalation(session, late, now, tz)
+            queued.extend(Queued(reminder, count) for reminder, _, _ in late)
+    return queued
+
+
+def _policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: ZoneInfo,
+                  ) -> tuple[PolicyState, dict[tuple[str, str, str], Assignment]]:
+    rows = session.execute(
+        select(Assignment, OccurrenceRow, TaskRow)
+        .join(Assignment.occurrence).join(OccurrenceRow.task)
+        .where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
+               OccurrenceRow.archived.is_(False), Assignment.archived.is_(False))
+        .order_by(OccurrenceRow.due, OccurrenceRow.id, Assignment.id)
+    ).all()
+    by_key: dict[tuple[str, str, str], Assignment] = {}
+    occurrence_rows: dict[int, tuple[OccurrenceRow, TaskRow]] = {}
+    leads: dict[int, list[str]] = {}
+    coordinating: dict[int, list[str]] = {}
+    done: set[tuple[str, str, str]] = set()
+    snoozes: dict[tuple[str, str, str], date] = {}
+    for assignment, occurrence, task in rows:
+        key = (task.key, occurrence.period, assignment.agency_code)
+        by_key[key] = assignment
+        occurrence_rows[occurrence.id] = (occurrence, task)
+        target = leads if assignment.role == AssignmentRole.LEAD.value else coordinating
+        target.setdefault(occurrence.id, []).append(assignment.agency_code)
+        if assignment.status == AssignmentStatus.DONE.value:
+            done.add(key)
+        if assignment.snoozed_until is not None:
+            snoozes[key] = assignment.snoozed_until
+    scheduled = tuple(
+        ScheduledOccurrence(
+            Occurrence(task.key, occurrence.period, occurrence.label, occurrence.window_start,
+                       occurrence.due),
+            TimeframeKind(task.kind), tuple(leads.get(occurrence_id, ())),
+            tuple(coordinating.get(occurrence_id, ())))
+        for occurrence_id, (occurrence, task) in occurrence_rows.items())
+    sent = {
+        (task_key, period, agency, key)
+        for task_key, period, agency, key in session.execute(
+            select(TaskRow.key, OccurrenceRow.period, Assignment.agency_code, ReminderRow.key)
+            .join(Assignment, Assignment.id == ReminderRow.assignment_id)
+            .join(OccurrenceRow, OccurrenceRow.id == Assignment.occurrence_id)
+            .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
+            .where(TaskRow.plan_id == plan.id))
+    }
+    state = PolicyState(scheduled, Ladder.model_validate_json(plan.ladder_json), calendar, tz,
+                        frozenset(sent), frozenset(done), snoozes)
+    return state, by_key
+
+
+def _names(session: Session) -> dict[str, AgencyRow]:
+    return queries.agency_names(session)
+
+
+def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignment,
+                     row: ReminderRow, now: datetime, tz: ZoneInfo) -> int:
+    names = _names(session)
+    occurrence = assignment.occurrence
+    task = occurrence.task
+    today = now.astimezone(tz).date()
+    agency = names[reminder.agency].name
+    buttons: tuple[Button, ...] = ()
+    if reminder.step is Step.COORDINATE:
+        lead_codes = [a.agency_code for a in queries.assignments_of_task(
+            session, task.id, role=AssignmentRole.LEAD) if a.occurrence_id == occurrence.id]
+        leads = ", ".join(names[code].short_name for code in lead_codes)
+        text = texts.coordinate_notice(task.key, task.title, occurrence.label, occurrence.due,
+                                       today, agency, leads)
+    elif reminder.step is Step.PROGRESS:
+        text = texts.progress_request(task.key, task.title, occurrence.label, occurrence.due,
+                                      today, agency)
+        buttons = reminder_buttons(assignment.id)
+    else:
+        text = texts.reminder(reminder.step.value, task.key, task.title, occurrence.label,
+                              occurrence.due, today, agency)
+        buttons = reminder_buttons(assignment.id)
+    pairs = tuple((b.label, b.data) for b in buttons)
+    count = 0
+    for chat in queries.chats_of_agency(session, reminder.agency):
+        if queries.enqueue(session, chat, OutboxKind.REMINDER.value, text, pairs, now,
+                           assignment_id=assignment.id if buttons else None,
+                           dedupe_key=f"r{row.id}:c{chat.id}"):
+            count += 1
+    return count
+
+
+def _queue_escalation(session: Session,
+                      group: list[tuple[Reminder, Assignment, ReminderRow]],
+                      now: datetime, tz: ZoneInfo) -> int:
+    names = _names(session)
+    _, first_assignment, first_row = group[0]
+    occurrence = first_assignment.occurrence
+    late = [names[reminder.agency].name for reminder, _, _ in group]
+    text = texts.escalation(occurrence.task.key, occurrence.task.title, occurrence.label,
+                            occurrence.due, now.astimezone(tz).date(), late)
+    count = 0
+    for chat in queries.coordinator_chats(session):
+        if queries.enqueue(session, chat, OutboxKind.ESCALATION.value, text, (), now,
+                           dedupe_key=f"e{first_row.id}:c{chat.id}"):
+            count += 1
+    return count
+
+
+def maybe_tick(session: Session, now: datetime, send_at: time, calendar: WorkingCalendar,
+               tz: ZoneInfo) -> list[Queued] | None:
+    """Run the tick the daily send time calls for, once; None when no tick is due.
+
+    The tick row (unique on the send instant it serves) is written in the same transaction as
+    what the tick queues, so two processes cannot both serve one instant, and a bot that was
+    down serves only the latest instant when it comes back.
+    """
+    last = session.scalar(select(func.max(Tick.due_at)))
+    instant = tick_due(last, now, send_at, calendar, tz)
+    if instant is None:
+        return None
+    try:
+        with session.begin_nested():
+            session.add(Tick(due_at=instant, started_at=now, completed_at=now))
+    except IntegrityError:
+        return None
+    return run_tick(session, now, calendar, tz)
+
+
+# ---- the dispatcher -----------------------------------------------------------------------
+
+
+class Dispatcher:
+    """Sends the outbox in order within rate limits, retrying what failed transiently."""
+
+    def __init__(self, sessions: sessionmaker[Session], transports: Mapping[str, Transport],
+                 clock: Clock, *, per_second: float = 25.0, per_chat_per_second: float = 1.0,
+                 lease: timedelta = timedelta(minutes=2), batch: int = 100,
+                 on_sent: Callable[[int], None] | None = None) -> None:
+        self.sessions = sessions
+        self.transports = dict(transports)
+        self.clock = clock
+        self.spacing = 1.0 / per_second
+        self.chat_spacing = 1.0 / per_chat_per_second
+        self.lease = lease
+        self.batch = batch
+        self._chat_free_at: dict[tuple[str, str], float] = {}
+        self._on_sent = on_sent
+
+    async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        """Send until `stop` is set, looking at the outbox again every `idle` seconds."""
+        while not stop.is_set():
+            try:
+                sent = await self.run_once()
+            except Exception:
+                log.exception("dispatcher pass failed")
+                sent = 0
+            if sent == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=idle)
+
+    async def run_once(self) -> int:
+        """Claim and send what is ready now; return how many messages were attempted."""
+        loop = asyncio.get_running_loop()
+        now = self.clock()
+        claimed: list[queries.Claimed] = []
+        with self.sessions() as session, session.begin():
+            queries.requeue_stale(session, now, self.lease)
+            seen_chats: set[tuple[str, str]] = set()
+            for message in queries.ready_messages(session, now, self.batch):
+                chat = (message.channel, message.chat_id)
+                if chat in seen_chats:
+                    continue
+                # Messages to one chat go in order: a chat that must wait holds its later ones.
+                seen_chats.add(chat)
+                if message.channel not in self.transports:
+                    continue
+                if self._chat_free_at.get(chat, 0.0) > loop.time():
+                    continue
+                if queries.claim(session, message.id, now):
+                    claimed.append(queries.Claimed(message.id, message.channel, message.chat_id,
+                                                   message.text, queries.buttons_of(message),
+                                                   message.attempts))
+        tasks = []
+        for index, claimed_message in enumerate(claimed):
+            chat_key = (claimed_message.channel, claimed_message.chat_id)
+            self._chat_free_at[chat_key] = loop.time() + index * self.spacing + self.chat_spacing
+            tasks.append(asyncio.create_task(self._send(claimed_message, index * self.spacing)))
+        if tasks:
+            await asyncio.gather(*tasks)
+        return len(claimed)
+
+    async def _send(self, message: queries.Claimed, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        transport = self.transports[message.channel]
+        out = OutMessage(message.chat_id, message.text,
+                         tuple(Button(label, data) for label, data in message.buttons))
+        try:
+            await transport.send(out)
+        except TransportError as error:
+            self._failed(message, error)
+            return
+        except Exception as error:  # a bug in a transport must not lose the message
+            log.exception("transport %s crashed", message.channel)
+            self._failed(message, TransportError(type(error).__name__))
+            return
+        with self.sessions() as session, session.begin():
+            queries.mark_sent(session, message.id, self.clock())
+        if self._on_sent is not None:
+            self._on_sent(message.id)
+
+    def _failed(self, message: queries.Claimed, error: TransportError) -> None:
+        now = self.clock()
+        with self.sessions() as session, session.begin():
+            if not error.permanent:
+                backoff = min(300.0, 2.0 ** min(message.attempts, 8))
+                delay = max(error.retry_after or 0.0, backoff)
+                log.warning("send %s failed, retry in %.0fs: %s", message.id, delay,
+                            error.message)
+                queries.mark_retry(session, message.id, now + timedelta(seconds=delay),
+                                   error.message)
+                return
+            log.warning("send %s failed for good: %s", message.id, error.message)
+            queries.mark_failed(session, message.id, error.message)
+            chat = queries.mark_unreachable(session, message.channel, message.chat_id,
+                                            error.message)
+            if chat is None:
+                return
+            officer = chat.officer
+            alert = texts.unreachable_alert(officer.name, officer.agency.short_name,
+                                            message.channel, error.message)
+            for coordinator_chat in queries.coordinator_chats(session):
+                queries.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
+                                now, dedupe_key=f"u{chat.id}:{message.id}:c{coordinator_chat.id}")

@@ -1,0 +1,68 @@
+"""Import a plan from its document: find the tasks, match the agencies, show every gap.
+
+`import_document` reads Markdown, plain text or .docx and proposes a plan; `render_review` and
+`review_json` show it to the operator; `write_plan` writes the plan file once nothing blocks it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from bot.plan_import.agencies import AgencyMatcher, AgencyReading
+from bot.plan_import.document import Block, DocumentError, Table, read_document, read_markdown
+from bot.plan_import.extract import (
+    Gap,
+    GapKind,
+    ImportedTask,
+    PlanImport,
+    derive_title,
+    extract_plan,
+    slug,
+)
+from bot.plan_import.review import plan_data, plan_yaml, render_review, review_json, write_plan
+from scheduler.plan import Directory
+
+__all__ = [
+    "AgencyMatcher",
+    "AgencyReading",
+    "Block",
+    "DocumentError",
+    "Gap",
+    "GapKind",
+    "ImportedTask",
+    "PlanImport",
+    "Table",
+    "derive_title",
+    "extract_plan",
+    "import_document",
+    "plan_data",
+    "plan_yaml",
+    "read_document",
+    "read_markdown",
+    "render_review",
+    "review_json",
+    "slug",
+    "write_plan",
+]
+
+
+def import_document(
+    path: Path,
+    directory: Directory,
+    *,
+    plan_id: str | None = None,
+    plan_start: date | None = None,
+) -> PlanImport:
+    """Return the plan the document at `path` proposes. Raise DocumentError if it is unreadable.
+
+    `plan_id` defaults to the file name; `plan_start` to the issue date the document states.
+    """
+    blocks = read_document(path)
+    return extract_plan(
+        blocks,
+        directory,
+        source=path.name,
+        plan_id=plan_id or slug(path.stem),
+        plan_start=plan_start,
+    )

@@ -1,0 +1,136 @@
+"""Settings: one typed object read from the environment (and `.env`), checked at start-up."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_DB_URL = "sqlite:///nhacviec.db"
+_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it (never its secret value)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = DEFAULT_DB_URL
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    send_at: time = time(8, 0)
+    plan_path: Path | None = None
+    telegram_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_username: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_port: int = 8443
+    zalo_token: str | None = None
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: str | None = None
+    zalo_webhook_port: int = 8444
+    rate_per_second: float = 25.0
+    rate_per_chat_per_second: float = 1.0
+
+    def __repr__(self) -> str:
+        # Tokens must never reach a log line, even through a repr.
+        return f"Settings(db_url={self.db_url!r}, tz={self.tz.key!r}, send_at={self.send_at})"
+
+
+def _opt(env: Mapping[str, str | None], name: str) -> str | None:
+    value = env.get(name)
+    return value.strip() if value and value.strip() else None
+
+
+def _url(env: Mapping[str, str | None], name: str, default: str | None) -> str | None:
+    value = _opt(env, name)
+    if value is None:
+        return default
+    if not _URL.match(value):
+        raise SettingsError(f"{name}: cần một địa chỉ http(s)://..., nhận được {value!r}")
+    return value.rstrip("/")
+
+
+def _positive(env: Mapping[str, str | None], name: str, default: float) -> float:
+    value = _opt(env, name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}: cần một số dương, nhận được {value!r}") from None
+    if number <= 0:
+        raise SettingsError(f"{name}: cần một số dương, nhận được {value!r}")
+    return number
+
+
+def _port(env: Mapping[str, str | None], name: str, default: int) -> int:
+    value = _opt(env, name)
+    if value is None:
+        return default
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(f"{name}: cần số cổng 1-65535, nhận được {value!r}")
+    return int(value)
+
+
+def _token(env: Mapping[str, str | None], name: str) -> str | None:
+    value = _opt(env, name)
+    if value is not None and not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", value):
+        # The value itself is a secret: name the setting, never echo it.
+        raise SettingsError(f"{name}: sai định dạng (cần dạng 123456:ABC-xyz)")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None,
+                  dotenv: Path | None = Path(".env")) -> Settings:
+    """Return the settings from `.env` overlaid by the environment. Raise SettingsError."""
+    env: dict[str, str | None] = {}
+    if dotenv is not None and dotenv.is_file():
+        env.update(dotenv_values(dotenv))
+    env.update(os.environ if environ is None else environ)
+
+    tz_name = _opt(env, "NHACVIEC_TZ") or "Asia/Ho_Chi_Minh"
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"NHACVIEC_TZ: múi giờ không tồn tại: {tz_name!r}") from None
+
+    send_at_text = _opt(env, "NHACVIEC_SEND_AT") or "08:00"
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", send_at_text)
+    if not match:
+        raise SettingsError(f"NHACVIEC_SEND_AT: cần giờ dạng HH:MM, nhận được {send_at_text!r}")
+
+    plan = _opt(env, "NHACVIEC_PLAN")
+    if plan is not None and not Path(plan).is_file():
+        raise SettingsError(f"NHACVIEC_PLAN: không tìm thấy tệp {plan!r}")
+
+    zalo_secret = _opt(env, "ZALO_WEBHOOK_SECRET")
+    zalo_webhook = _url(env, "ZALO_WEBHOOK_URL", None)
+    if zalo_webhook and not (zalo_secret and 8 <= len(zalo_secret) <= 256):
+        raise SettingsError("ZALO_WEBHOOK_SECRET: bắt buộc khi có ZALO_WEBHOOK_URL, 8-256 ký tự")
+
+    return Settings(
+        db_url=_opt(env, "NHACVIEC_DB_URL") or DEFAULT_DB_URL,
+        tz=tz,
+        send_at=time(int(match.group(1)), int(match.group(2))),
+        plan_path=Path(plan) if plan else None,
+        telegram_token=_token(env, "TELEGRAM_BOT_TOKEN"),
+        telegram_api_url=_url(env, "TELEGRAM_API_URL", "https://api.telegram.org") or "",
+        telegram_username=_opt(env, "TELEGRAM_BOT_USERNAME"),
+        telegram_webhook_url=_url(env, "TELEGRAM_WEBHOOK_URL", None),
+        telegram_webhook_port=_port(env, "TELEGRAM_WEBHOOK_PORT", 8443),
+        zalo_token=_token(env, "ZALO_BOT_TOKEN"),
+        zalo_api_url=_url(env, "ZALO_API_URL", "https://bot-api.zaloplatforms.com") or "",
+        zalo_webhook_url=zalo_webhook,
+        zalo_webhook_secret=zalo_secret,
+        zalo_webhook_port=_port(env, "ZALO_WEBHOOK_PORT", 8444),
+        rate_per_second=_positive(env, "NHACVIEC_RATE_PER_SECOND", 25.0),
+        rate_per_chat_per_second=_positive(env, "NHACVIEC_RATE_PER_CHAT", 1.0),
+    )

@@ -1,0 +1,185 @@
+"""Every word the bot says, in one place, in Vietnamese."""
+
+from __future__ import annotations
+
+from datetime import date
+
+# Commands as (canonical name, aliases, menu description). Aliases are written without
+# diacritics: input is folded the same way before matching.
+COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("start", ("batdau", "dangky"), "Đăng ký bằng mã mời: /start MÃ"),
+    ("help", ("huongdan", "trogiup"), "Hướng dẫn sử dụng"),
+    ("tasks", ("viec", "nhiemvu"), "Việc của cơ quan tôi"),
+    ("done", ("xong", "hoanthanh"), "Báo hoàn thành: /done MÃ [ghi chú]"),
+    ("blocked", ("vuongmac",), "Báo vướng mắc: /blocked MÃ lý do"),
+    ("progress", ("tiendo",), "Báo tiến độ: /progress MÃ nội dung"),
+    ("status", ("tinhhinh",), "Tình hình thực hiện kế hoạch"),
+    ("overdue", ("quahan",), "Các việc quá hạn"),
+)
+
+HELP = (
+    "Nhắc việc: theo dõi kế hoạch triển khai.\n"
+    "/viec: việc của cơ quan bạn\n"
+    "/xong MÃ [ghi chú]: báo hoàn thành\n"
+    "/vuongmac MÃ lý do: báo vướng mắc\n"
+    "/tiendo MÃ nội dung: báo tiến độ\n"
+    "/tinhhinh [CƠ QUAN|MÃ]: tình hình thực hiện\n"
+    "/quahan: các việc quá hạn\n"
+    "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ khác, ví dụ 7@2024."
+)
+
+GENERIC_ERROR = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Vui lòng thử lại sau ít phút."
+NOT_TEXT_HINT = "Nhắc việc chỉ đọc tin nhắn chữ. Gõ /help để xem các lệnh."
+
+# Registration
+NEED_INVITE = "Bạn chưa đăng ký. Hãy gửi mã mời do Sở Công Thương cấp: /start MÃ"
+INVITE_UNKNOWN = "Mã mời không đúng. Vui lòng kiểm tra lại hoặc xin mã mới."
+INVITE_USED = "Mã mời này đã được sử dụng. Vui lòng xin mã mới."
+INVITE_EXPIRED = "Mã mời đã hết hạn. Vui lòng xin mã mới."
+ALREADY_REGISTERED = "Tài khoản này đã được đăng ký cho {agency}. Không cần đăng ký lại."
+ROLE_NAMES = {"focal": "đầu mối", "coordinator": "điều phối", "leader": "lãnh đạo"}
+
+# Usage lines for bad input
+USAGE_DONE = "Cách dùng: /xong MÃ [ghi chú], ví dụ: /xong 3 Đã trình UBND tỉnh"
+USAGE_DONE_COORDINATOR = "Cách dùng: /xong MÃ CƠ_QUAN [ghi chú], ví dụ: /xong 5 LAGI"
+USAGE_BLOCKED = "Cách dùng: /vuongmac MÃ lý do, ví dụ: /vuongmac 3 Chưa có số liệu của huyện"
+USAGE_PROGRESS = "Cách dùng: /tiendo MÃ nội dung, ví dụ: /tiendo 6 Đã lấy ý kiến các sở"
+UNKNOWN_COMMAND = "Không hiểu lệnh «{text}». Gõ /help để xem các lệnh."
+NOTE_TOO_LONG = "Nội dung dài {length} ký tự, vượt quá {limit}. Vui lòng rút gọn rồi gửi lại."
+UNKNOWN_TASK = "Không có nhiệm vụ mã «{key}» trong kế hoạch. Gõ /viec để xem các mã."
+UNKNOWN_PERIOD = "Nhiệm vụ {key} không có kỳ «{period}». Các kỳ: {periods}."
+UNKNOWN_AGENCY = "Không có cơ quan mã «{code}»."
+NO_OPEN_OCCURRENCE = "Nhiệm vụ {key} hiện không có kỳ nào đang mở cho {agency}."
+NOT_LEAD = "{agency} không chủ trì nhiệm vụ {key} nên không cập nhật được. Chủ trì: {leads}."
+LEADER_READ_ONLY = "Tài khoản lãnh đạo chỉ xem, không cập nhật trạng thái."
+COORDINATOR_NEEDS_AGENCY = (
+    "Nhiệm vụ {key} có nhiều cơ quan chủ trì ({leads}). Ghi rõ cơ quan, ví dụ: /xong {key} {first}"
+)
+ONLY_COORDINATOR = "Lệnh này dành cho Sở Công Thương và lãnh đạo."
+FOCAL_OWN_AGENCY = "Bạn chỉ xem được tình hình của {agency}."
+NO_REMINDER_TO_ANSWER = "Chưa có lời nhắc nào để trả lời. Gõ /viec để xem việc của bạn."
+NUMBERED_CHOICES = "Trả lời 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau"
+
+# Outcomes
+DONE_RECORDED = "✅ Đã ghi nhận: {agency} hoàn thành nhiệm vụ {key} ({period}) ngày {day}."
+ALREADY_DONE = "Nhiệm vụ {key} ({period}) của {agency} đã hoàn thành ngày {day}; không thay đổi."
+BLOCKED_RECORDED = (
+    "⛔ Đã ghi nhận vướng mắc của {agency} ở nhiệm vụ {key} ({period}) "
+    "và báo ngay Sở Công Thương."
+)
+PROGRESS_RECORDED = "📝 Đã ghi nhận tiến độ nhiệm vụ {key} ({period}) của {agency}."
+SNOOZED = "⏰ Sẽ nhắc lại nhiệm vụ {key} vào ngày {day}."
+ASK_BLOCKED_REASON = (
+    "Vui lòng nhắn lý do vướng mắc của nhiệm vụ {key} ({period}) trong tin nhắn tiếp theo."
+)
+STALE_BUTTON = "Lời nhắc này đã cũ. Nhiệm vụ {key} ({period}) của {agency}: {standing}."
+
+# Buttons
+BUTTON_DONE = "✅ Đã hoàn thành"
+BUTTON_BLOCKED = "⛔ Vướng mắc"
+BUTTON_SNOOZE = "⏰ Nhắc lại sau"
+
+# Categories (Vietnamese government task tracking)
+CATEGORY_NAMES = {
+    "hoan_thanh_dung_han": "hoàn thành đúng hạn",
+    "hoan_thanh_qua_han": "hoàn thành quá hạn",
+    "dang_thuc_hien_trong_han": "đang thực hiện trong hạn",
+    "qua_han": "quá hạn",
+}
+BLOCKED_NAME = "vướng mắc"
+
+# Reminders
+STEP_HEADINGS = {
+    "T-30": "🔔 Nhắc việc",
+    "T-7": "🔔 Nhắc việc",
+    "T-1": "🔔 Nhắc việc: ngày mai đến hạn",
+    "due": "🔔 Đến hạn",
+    "progress": "📝 Đề nghị báo cáo tiến độ",
+    "overdue": "❗ Quá hạn",
+    "snooze": "⏰ Nhắc lại",
+    "coordinate": "🤝 Phối hợp thực hiện",
+    "escalation": "🚨 Báo cáo: việc quá hạn",
+}
+
+
+def day(value: date) -> str:
+    """Return a date as people write it: dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y")
+
+
+def where_it_stands(due: date, today: date) -> str:
+    """Return "còn 7 ngày", "đến hạn hôm nay" or "quá hạn 3 ngày"."""
+    delta = (due - today).days
+    if delta > 0:
+        return f"còn {delta} ngày"
+    if delta == 0:
+        return "đến hạn hôm nay"
+    return f"quá hạn {-delta} ngày"
+
+
+def reminder(step: str, key: str, title: str, period: str, due: date, today: date,
+             agency: str) -> str:
+    """Return the text of a reminder to a lead agency."""
+    return (
+        f"{STEP_HEADINGS.get(step, '🔔 Nhắc việc')}\n"
+        f"Nhiệm vụ {key}: {title}\n"
+        f"Kỳ: {period}\n"
+        f"Hạn: {day(due)} ({where_it_stands(due, today)})\n"
+        f"Cơ quan chủ trì: {agency}"
+    )
+
+
+def progress_request(key: str, title: str, period: str, due: date, today: date,
+                     agency: str) -> str:
+    return (
+        f"{STEP_HEADINGS['progress']}\n"
+        f"Nhiệm vụ {key}: {title}\n"
+        f"Kỳ: {period}, hạn {day(due)} ({where_it_stands(due, today)})\n"
+        f"{agency} vui lòng cập nhật: /tiendo {key} nội dung"
+    )
+
+
+def coordinate_notice(key: str, title: str, period: str, due: date, today: date,
+                      agency: str, leads: str) -> str:
+    return (
+        f"{STEP_HEADINGS['coordinate']}\n"
+        f"{agency} là cơ quan phối hợp nhiệm vụ {key}: {title}\n"
+        f"Kỳ: {period}, hạn {day(due)} ({where_it_stands(due, today)})\n"
+        f"Cơ quan chủ trì: {leads}"
+    )
+
+
+def escalation(key: str, title: str, period: str, due: date, today: date,
+               late_agencies: list[str]) -> str:
+    lines = "\n".join(f"- {name}" for name in late_agencies)
+    return (
+        f"{STEP_HEADINGS['escalation']}\n"
+        f"Nhiệm vụ {key}: {title}\n"
+        f"Kỳ: {period}, hạn {day(due)} ({where_it_stands(due, today)})\n"
+        f"Cơ quan chưa hoàn thành:\n{lines}"
+    )
+
+
+def blocked_alert(agency: str, key: str, title: str, period: str, reason: str,
+                  officer: str) -> str:
+    return (
+        f"⛔ Vướng mắc cần xử lý\n"
+        f"{agency} báo vướng mắc ở nhiệm vụ {key}: {title}\n"
+        f"Kỳ: {period}\n"
+        f"Lý do: {reason}\n"
+        f"Người báo: {officer}"
+    )
+
+
+def unreachable_alert(officer: str, agency: str, channel: str, reason: str) -> str:
+    return (
+        f"⚠️ Không gửi được tin nhắn cho {officer} ({agency}) qua {channel}: {reason}. "
+        "Cần liên hệ lại đầu mối này."
+    )
+
+
+def greeting(name: str, role: str, agency_name: str) -> str:
+    return (
+        f"Xin chào {name}! Bạn đã được đăng ký là {ROLE_NAMES.get(role, role)} "
+        f"của {agency_name}. Gõ /help để xem các lệnh."
+    )

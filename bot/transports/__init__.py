@@ -1,0 +1,1 @@
+"""Transports: one class per messenger, one error type."""

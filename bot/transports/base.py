@@ -1,0 +1,72 @@
+"""What every transport shares: the message it sends and the one error it raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Button:
+    """A one-tap answer. `data` is at most 64 bytes (Telegram's callback_data limit)."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class OutMessage:
+    chat_id: str
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+class TransportError(Exception):
+    """Sending failed. `permanent` means retrying is pointless (blocked, chat not found).
+
+    `retry_after` is the delay in seconds the platform asked for (HTTP 429), if any.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Transport(Protocol):
+    channel: str  # "telegram" | "zalo" | "console"
+
+    async def send(self, message: OutMessage) -> None:
+        """Deliver `message`; return only once the platform confirmed it. Raise TransportError."""
+        ...
+
+
+def split_message(text: str, limit: int) -> list[str]:
+    """Cut `text` into parts of at most `limit` characters, on line boundaries where possible.
+
+    A single line longer than `limit` is cut at the last space inside the limit, or hard at the
+    limit if it has none. Text that fits is returned as the one part.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be positive, got {limit}")
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = line if not current else f"{current}\n{line}"
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        while len(line) > limit:
+            cut = line.rfind(" ", 1, limit + 1)
+            if cut <= 0:
+                cut = limit
+            parts.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        current = line
+    if current or not parts:
+        parts.append(current)
+    return parts

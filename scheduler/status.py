@@ -1,0 +1,41 @@
+"""The categories of Vietnamese government task tracking, computed from dates alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+# Provinces single out items overdue for more than this many days (DOMAIN.md).
+LONG_OVERDUE_DAYS = 120
+
+
+class Category(StrEnum):
+    DONE_ON_TIME = "hoan_thanh_dung_han"
+    DONE_LATE = "hoan_thanh_qua_han"
+    IN_PROGRESS = "dang_thuc_hien_trong_han"
+    OVERDUE = "qua_han"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one assignment stands on `today`: its category, blocked or not, days late."""
+
+    category: Category
+    blocked: bool
+    days_late: int
+
+    @property
+    def long_overdue(self) -> bool:
+        return self.category is Category.OVERDUE and self.days_late > LONG_OVERDUE_DAYS
+
+
+def standing(due: date, done_on: date | None, blocked: bool, today: date) -> Standing:
+    """Return the category of an item due on `due`, done on `done_on` (None if not done)."""
+    if done_on is not None:
+        late = max(0, (done_on - due).days)
+        category = Category.DONE_LATE if late else Category.DONE_ON_TIME
+        return Standing(category, False, late)
+    late = max(0, (today - due).days)
+    category = Category.OVERDUE if late else Category.IN_PROGRESS
+    return Standing(category, blocked, late)

@@ -1,0 +1,110 @@
+"""Engines, sessions and migrations: the one place that knows how to open the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DB_URL = "sqlite:///nhacviec.db"
+DB_URL_ENV = "NHACVIEC_DB_URL"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def db_url_from_env() -> str:
+    """Return `NHACVIEC_DB_URL`, or the default SQLite file when it is unset or empty."""
+    return os.environ.get(DB_URL_ENV, "").strip() or DEFAULT_DB_URL
+
+
+def safe_url(url: str) -> str:
+    """Return `url` with any password masked, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """Return an engine for `url`. SQLite gets WAL, foreign keys and a busy timeout.
+
+    `foreign_keys=False` is for migrations only: SQLite batch mode copies and drops tables.
+    """
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # Take transaction control from the sqlite3 driver, which would otherwise BEGIN late
+        # (only before a write) and never for DDL; see on_begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            # WAL lets `nhacviec tick` write while `nhacviec run` reads, and the reverse.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        # A deferred transaction that reads and then writes fails at once with "database is
+        # locked" when another process wrote in between; IMMEDIATE takes the write lock first,
+        # so a second process waits (busy timeout) instead of failing.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Return the session factory; callers use `with Session() as s, s.begin():`."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str) -> Config:
+    """Return an Alembic configuration for `url`, without any alembic.ini.
+
+    Developers make a new revision with
+    `alembic.command.revision(alembic_config(url), "message", autogenerate=True)`.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # ConfigParser interpolation treats "%" specially (URL-escaped passwords contain it).
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Create or upgrade the database at `url` to `revision` (the newest by default)."""
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        # One transaction for the whole upgrade: SQLite and PostgreSQL both have transactional DDL.
+        with engine.begin() as connection:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def head_revision() -> str | None:
+    """Return the newest migration revision shipped with the package."""
+    return ScriptDirectory.from_config(alembic_config(DEFAULT_DB_URL)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the migration revision the database is at, or None if it was never migrated."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Return True if the database is migrated to the newest revision."""
+    return current_revision(engine) == head_revision()

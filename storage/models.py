@@ -1,0 +1,386 @@
+"""The database tables, as SQLAlchemy 2 typed models. Nothing here is SQLite-only.
+
+A model whose name would clash with a type of `scheduler` (Agency, Plan, Task, Occurrence,
+Reminder) ends in `Row`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints let Alembic alter them later (SQLite batch mode needs the names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Role(StrEnum):
+    FOCAL = "focal"  # đầu mối: reports for its agency
+    COORDINATOR = "coordinator"  # sees everything, receives escalations
+    LEADER = "leader"  # read-only
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+    CONSOLE = "console"
+
+
+class AssignmentRole(StrEnum):
+    LEAD = "lead"
+    COORDINATING = "coordinating"
+
+
+class AssignmentStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+
+class EventStatus(StrEnum):
+    DONE = "done"
+    BLOCKED = "blocked"
+    PROGRESS = "progress"
+    SNOOZE = "snooze"
+    REOPENED = "reopened"
+
+
+class OutboxKind(StrEnum):
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    NOTICE = "notice"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class PromptKind(StrEnum):
+    BLOCKED_REASON = "blocked_reason"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC and read back as aware UTC; a naive one is refused.
+
+    SQLite keeps no time zone, so without this a value would come back naive.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime refused (store aware datetimes only): {value!r}")
+        utc = value.astimezone(UTC)
+        # SQLite would write "+00:00" into the text for an aware value and then fail to compare
+        # it with values written without one; store every instant the same way.
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    short_name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32))
+    successor_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
+    successor_from: Mapped[date | None] = mapped_column(Date)
+
+    def __repr__(self) -> str:
+        return f"AgencyRow(code={self.code!r}, short_name={self.short_name!r})"
+
+
+class Officer(Base):
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # Role
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    agency: Mapped[AgencyRow] = relationship()
+    chats: Mapped[list[OfficerChat]] = relationship(
+        back_populates="officer", order_by="OfficerChat.id"
+    )
+
+    @property
+    def reachable(self) -> bool:
+        """Return True if at least one of the officer's chats can still be messaged."""
+        return any(chat.reachable for chat in self.chats)
+
+    def __repr__(self) -> str:
+        return (
+            f"Officer(id={self.id!r}, name={self.name!r}, agency_code={self.agency_code!r}, "
+            f"role={self.role!r}, active={self.active!r})"
+        )
+
+
+class OfficerChat(Base):
+    """One place an officer can be reached; a chat belongs to one officer at a time."""
+
+    __tablename__ = "officer_chats"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # Channel
+    chat_id: Mapped[str] = mapped_column(String(64))
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    unreachable_reason: Mapped[str | None] = mapped_column(Text)
+
+    officer: Mapped[Officer] = relationship(back_populates="chats")
+
+    def __repr__(self) -> str:
+        return (
+            f"OfficerChat(id={self.id!r}, officer_id={self.officer_id!r}, "
+            f"channel={self.channel!r}, chat_id={self.chat_id!r}, reachable={self.reachable!r})"
+        )
+
+
+class Invite(Base):
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    role: Mapped[str] = mapped_column(String(16))  # Role
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+
+    def __repr__(self) -> str:
+        # The code is a credential until used: keep it out of logs.
+        return (
+            f"Invite(agency_code={self.agency_code!r}, role={self.role!r}, "
+            f"expires_at={self.expires_at!r}, used_at={self.used_at!r})"
+        )
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(String(255))
+    start: Mapped[date] = mapped_column(Date)
+    coordinator_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    # The reminder ladder as JSON (scheduler.plan.Ladder), so a tick needs no plan file.
+    ladder_json: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"PlanRow(id={self.id!r}, start={self.start!r})"
+
+
+class TaskRow(Base):
+    """A task of a plan. A task gone from the plan file is archived, never deleted."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
+    key: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    coordinating_text: Mapped[str | None] = mapped_column(Text)
+    timeframe: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # scheduler.timeframe.TimeframeKind
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    plan: Mapped[PlanRow] = relationship()
+
+    def __repr__(self) -> str:
+        return f"TaskRow(id={self.id!r}, plan_id={self.plan_id!r}, key={self.key!r})"
+
+
+class OccurrenceRow(Base):
+    """One due date of a task. Archived when the plan file no longer produces it."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (UniqueConstraint("task_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    period: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(Text)
+    window_start: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    task: Mapped[TaskRow] = relationship()
+
+    def __repr__(self) -> str:
+        return (
+            f"OccurrenceRow(id={self.id!r}, task_id={self.task_id!r}, period={self.period!r}, "
+            f"due={self.due!r})"
+        )
+
+
+class Assignment(Base):
+    """An agency's part in an occurrence. `archived` is set whenever its task, its occurrence or
+    the agency's part is gone from the plan file, so live work is `archived = false`."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("occurrence_id", "agency_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"))
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # AssignmentRole
+    status: Mapped[str] = mapped_column(String(16), default=AssignmentStatus.OPEN.value)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    occurrence: Mapped[OccurrenceRow] = relationship()
+    agency: Mapped[AgencyRow] = relationship()
+
+    def __repr__(self) -> str:
+        return (
+            f"Assignment(id={self.id!r}, occurrence_id={self.occurrence_id!r}, "
+            f"agency_code={self.agency_code!r}, role={self.role!r}, status={self.status!r})"
+        )
+
+
+class StatusEvent(Base):
+    """What someone reported about an assignment. Append-only: never updated or deleted."""
+
+    __tablename__ = "status_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))  # who reported
+    channel: Mapped[str] = mapped_column(String(16))  # Channel
+    status: Mapped[str] = mapped_column(String(16))  # EventStatus
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return (
+            f"StatusEvent(id={self.id!r}, assignment_id={self.assignment_id!r}, "
+            f"status={self.status!r}, at={self.at!r})"
+        )
+
+
+class ReminderRow(Base):
+    """A reminder the calendar produced and that was queued: the policy's "already sent" set."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("assignment_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    step: Mapped[str] = mapped_column(String(32))  # scheduler.policy.Step
+    key: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return (
+            f"ReminderRow(id={self.id!r}, assignment_id={self.assignment_id!r}, key={self.key!r})"
+        )
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))  # Channel
+    chat_id: Mapped[str] = mapped_column(String(64))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # OutboxKind
+    text: Mapped[str] = mapped_column(Text)
+    buttons_json: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return (
+            f"OutboxMessage(id={self.id!r}, channel={self.channel!r}, chat_id={self.chat_id!r}, "
+            f"kind={self.kind!r}, status={self.status!r}, attempts={self.attempts!r})"
+        )
+
+
+class Tick(Base):
+    """One run of the calendar, for the scheduled send instant `due_at` it served."""
+
+    __tablename__ = "ticks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"Tick(id={self.id!r}, due_at={self.due_at!r}, completed_at={self.completed_at!r})"
+
+
+class PendingPrompt(Base):
+    """A question the bot asked a chat and whose answer is the chat's next message."""
+
+    __tablename__ = "pending_prompts"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # Channel
+    chat_id: Mapped[str] = mapped_column(String(64))
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # PromptKind
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return (
+            f"PendingPrompt(id={self.id!r}, channel={self.channel!r}, chat_id={self.chat_id!r}, "
+            f"kind={self.kind!r})"
+        )

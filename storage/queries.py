@@ -1,0 +1,451 @@
+"""Queries of the command layer and of delivery. Each takes the session first; none commits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, contains_eager
+
+from scheduler.status import Standing, standing
+from storage.models import (
+    AgencyRow,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    EventStatus,
+    OccurrenceRow,
+    Officer,
+    OfficerChat,
+    OutboxMessage,
+    OutboxStatus,
+    PendingPrompt,
+    PromptKind,
+    ReminderRow,
+    Role,
+    StatusEvent,
+    TaskRow,
+)
+
+# ---- people -------------------------------------------------------------------------------
+
+
+def officer_for_chat(session: Session, channel: str, chat_id: str) -> Officer | None:
+    """Return the active officer bound to this chat, or None."""
+    return session.scalars(
+        select(Officer)
+        .join(OfficerChat, OfficerChat.officer_id == Officer.id)
+        .where(
+            OfficerChat.channel == channel, OfficerChat.chat_id == chat_id, Officer.active.is_(True)
+        )
+    ).one_or_none()
+
+
+def agency_names(session: Session) -> dict[str, AgencyRow]:
+    """Return every agency by code."""
+    return {row.code: row for row in session.scalars(select(AgencyRow))}
+
+
+def chats_of_agency(session: Session, agency_code: str) -> list[OfficerChat]:
+    """Return the reachable chats of the agency's active officers, leaders excepted."""
+    return list(
+        session.scalars(
+            select(OfficerChat)
+            .join(Officer)
+            .where(
+                Officer.agency_code == agency_code,
+                Officer.active.is_(True),
+                Officer.role != Role.LEADER.value,
+                OfficerChat.reachable.is_(True),
+            )
+            .order_by(OfficerChat.id)
+        )
+    )
+
+
+def coordinator_chats(session: Session) -> list[OfficerChat]:
+    """Return the reachable chats of every active coordinator."""
+    return list(
+        session.scalars(
+            select(OfficerChat)
+            .join(Officer)
+            .where(
+                Officer.role == Role.COORDINATOR.value,
+                Officer.active.is_(True),
+                OfficerChat.reachable.is_(True),
+            )
+            .order_by(OfficerChat.id)
+        )
+    )
+
+
+# ---- tasks and assignments ------------------------------------------------------------------
+
+
+def tasks_by_key(session: Session, key: str) -> list[TaskRow]:
+    """Return the live tasks whose key is `key`, ignoring case (one per plan)."""
+    return list(
+        session.scalars(
+            select(TaskRow)
+            .where(func.upper(TaskRow.key) == key.upper(), TaskRow.archived.is_(False))
+            .order_by(TaskRow.plan_id)
+        )
+    )
+
+
+def _live_assignments() -> Select[Assignment]:
+    return (
+        select(Assignment)
+        .join(Assignment.occurrence)
+        .join(OccurrenceRow.task)
+        .options(contains_eager(Assignment.occurrence).contains_eager(OccurrenceRow.task))
+        .where(
+            Assignment.archived.is_(False),
+            OccurrenceRow.archived.is_(False),
+            TaskRow.archived.is_(False),
+        )
+    )
+
+
+def assignments_of_task(
+    session: Session,
+    task_id: int,
+    agency_code: str | None = None,
+    role: AssignmentRole | None = None,
+) -> list[Assignment]:
+    """Return the live assignments of a task, by due date, optionally of one agency or role."""
+    query = _live_assignments().where(TaskRow.id == task_id)
+    if agency_code is not None:
+        query = query.where(Assignment.agency_code == agency_code)
+    if role is not None:
+        query = query.where(Assignment.role == role.value)
+    return list(session.scalars(query.order_by(OccurrenceRow.due, Assignment.id)))
+
+
+def lead_assignments(
+    session: Session, today: date, agency_code: str | None = None, task_id: int | None = None
+) -> list[Assignment]:
+    """Return the live lead assignments whose window has opened by `today`."""
+    query = _live_assignments().where(
+        Assignment.role == AssignmentRole.LEAD.value, OccurrenceRow.window_start <= today
+    )
+    if agency_code is not None:
+        query = query.where(Assignment.agency_code == agency_code)
+    if task_id is not None:
+        query = query.where(TaskRow.id == task_id)
+    return list(
+        session.scalars(query.order_by(OccurrenceRow.due, TaskRow.id, Assignment.agency_code))
+    )
+
+
+def open_items(session: Session, agency_code: str, today: date) -> list[Assignment]:
+    """Return the agency's lead work not yet done: every opened window, plus the next one due."""
+    query = (
+        _live_assignments()
+        .where(
+            Assignment.agency_code == agency_code,
+            Assignment.role == AssignmentRole.LEAD.value,
+            Assignment.status != AssignmentStatus.DONE.value,
+        )
+        .order_by(OccurrenceRow.due, TaskRow.id)
+    )
+    items: list[Assignment] = []
+    upcoming: set[int] = set()
+    for assignment in session.scalars(query):
+        task_id = assignment.occurrence.task_id
+        if assignment.occurrence.window_start <= today:
+            items.append(assignment)
+        elif task_id not in upcoming and not any(a.occurrence.task_id == task_id for a in items):
+            items.append(assignment)
+            upcoming.add(task_id)
+    return items
+
+
+def standing_of(assignment: Assignment, today: date) -> Standing:
+    return standing(
+        assignment.occurrence.due,
+        assignment.completed_on,
+        assignment.status == AssignmentStatus.BLOCKED.value,
+        today,
+    )
+
+
+def record_event(
+    session: Session,
+    assignment: Assignment,
+    status: EventStatus,
+    note: str | None,
+    officer: Officer | None,
+    channel: str,
+    now: datetime,
+    today: date,
+) -> StatusEvent:
+    """Append a status event and move the assignment's current status accordingly."""
+    event = StatusEvent(
+        assignment_id=assignment.id,
+        officer_id=officer.id if officer else None,
+        agency_code=officer.agency_code if officer else assignment.agency_code,
+        channel=channel,
+        status=status.value,
+        note=note,
+        at=now,
+    )
+    session.add(event)
+    if status is EventStatus.DONE:
+        assignment.status = AssignmentStatus.DONE.value
+        assignment.completed_on = today
+        assignment.snoozed_until = None
+    elif status is EventStatus.BLOCKED:
+        assignment.status = AssignmentStatus.BLOCKED.value
+    assignment.updated_at = now
+    session.flush()
+    return event
+
+
+def snooze(
+    session: Session,
+    assignment: Assignment,
+    until: date,
+    officer: Officer,
+    channel: str,
+    now: datetime,
+) -> None:
+    record_event(
+        session,
+        assignment,
+        EventStatus.SNOOZE,
+        f"nhắc lại ngày {until.isoformat()}",
+        officer,
+        channel,
+        now,
+        until,
+    )
+    assignment.snoozed_until = until
+
+
+def last_event(session: Session, assignment_id: int, status: EventStatus) -> StatusEvent | None:
+    return session.scalars(
+        select(StatusEvent)
+        .where(StatusEvent.assignment_id == assignment_id, StatusEvent.status == status.value)
+        .order_by(StatusEvent.id.desc())
+        .limit(1)
+    ).first()
+
+
+# ---- prompts ------------------------------------------------------------------------------
+
+
+def set_prompt(
+    session: Session, channel: str, chat_id: str, assignment_id: int, now: datetime
+) -> None:
+    """Remember that this chat's next message answers a question about `assignment_id`."""
+    pop_prompt(session, channel, chat_id)
+    session.add(
+        PendingPrompt(
+            channel=channel,
+            chat_id=chat_id,
+            assignment_id=assignment_id,
+            kind=PromptKind.BLOCKED_REASON.value,
+            created_at=now,
+        )
+    )
+    session.flush()
+
+
+def pop_prompt(session: Session, channel: str, chat_id: str) -> PendingPrompt | None:
+    """Remove and return the chat's pending question, if any."""
+    prompt = session.scalars(
+        select(PendingPrompt).where(
+            PendingPrompt.channel == channel, PendingPrompt.chat_id == chat_id
+        )
+    ).one_or_none()
+    if prompt is not None:
+        session.delete(prompt)
+        session.flush()
+    return prompt
+
+
+# ---- outbox -------------------------------------------------------------------------------
+
+
+def enqueue(
+    session: Session,
+    chat: OfficerChat,
+    kind: str,
+    text: str,
+    buttons: Sequence[tuple[str, str]],
+    now: datetime,
+    *,
+    assignment_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> bool:
+    """Queue a message for `chat`. Return False if `dedupe_key` was queued before."""
+    message = OutboxMessage(
+        dedupe_key=dedupe_key,
+        channel=chat.channel,
+        chat_id=chat.chat_id,
+        officer_id=chat.officer_id,
+        assignment_id=assignment_id,
+        kind=kind,
+        text=text,
+        buttons_json=json.dumps(list(buttons), ensure_ascii=False) if buttons else None,
+        status=OutboxStatus.QUEUED.value,
+        attempts=0,
+        not_before=now,
+        created_at=now,
+    )
+    if dedupe_key is None:
+        session.add(message)
+        session.flush()
+        return True
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return False
+    return True
+
+
+def last_reminder_to_chat(session: Session, channel: str, chat_id: str) -> OutboxMessage | None:
+    """Return the latest reminder with buttons sent (or queued) to this chat."""
+    return session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.assignment_id.is_not(None),
+            OutboxMessage.buttons_json.is_not(None),
+            OutboxMessage.status != OutboxStatus.FAILED.value,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    ).first()
+
+
+def record_reminder(
+    session: Session, assignment_id: int, step: str, key: str, day: date, now: datetime
+) -> ReminderRow | None:
+    """Record that a reminder was queued; return None if it had been already (unique key)."""
+    row = ReminderRow(assignment_id=assignment_id, step=step, key=key, day=day, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
+    return row
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    channel: str
+    chat_id: str
+    text: str
+    buttons: tuple[tuple[str, str], ...]
+    attempts: int
+
+
+def requeue_stale(session: Session, now: datetime, lease: timedelta) -> int:
+    """Put back messages claimed longer than `lease` ago (their sender died)."""
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENDING.value,
+                OutboxMessage.claimed_at < now - lease,
+            )
+            .values(status=OutboxStatus.QUEUED.value, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    return result.rowcount
+
+
+def ready_messages(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Return queued messages whose time has come, oldest first."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.QUEUED.value, OutboxMessage.not_before <= now
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def claim(session: Session, message_id: int, now: datetime) -> bool:
+    """Claim a queued message for sending. False: another worker got there first."""
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.QUEUED.value
+            )
+            .values(status=OutboxStatus.SENDING.value, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    return result.rowcount == 1
+
+
+def mark_sent(session: Session, message_id: int, now: datetime) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_retry(session: Session, message_id: int, not_before: datetime, error: str) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=OutboxStatus.QUEUED.value,
+            claimed_at=None,
+            not_before=not_before,
+            last_error=error,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_failed(session: Session, message_id: int, error: str) -> OutboxMessage:
+    message = session.get_one(OutboxMessage, message_id)
+    message.status = OutboxStatus.FAILED.value
+    message.last_error = error
+    message.attempts += 1
+    session.flush()
+    return message
+
+
+def mark_unreachable(
+    session: Session, channel: str, chat_id: str, reason: str
+) -> OfficerChat | None:
+    """Mark the chat unreachable; return it if it was reachable until now, else None."""
+    chat = session.scalars(
+        select(OfficerChat).where(OfficerChat.channel == channel, OfficerChat.chat_id == chat_id)
+    ).one_or_none()
+    if chat is None or not chat.reachable:
+        return None
+    chat.reachable = False
+    chat.unreachable_reason = reason
+    session.flush()
+    return chat
+
+
+def buttons_of(message: OutboxMessage) -> tuple[tuple[str, str], ...]:
+    if not message.buttons_json:
+        return ()
+    return tuple((str(label), str(data)) for label, data in json.loads(message.buttons_json))

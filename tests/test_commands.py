@@ -1,0 +1,190 @@
+"""The command layer, end to end over a real SQLite file, the way any channel drives it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Assignment, OccurrenceRow, OutboxMessage, StatusEvent, TaskRow
+from tests.world import World, local, make_world
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    w = make_world(tmp_path, local("2024-06-20 09:00"))
+    w.register("sct", "SCT", name="Trần Thị Bình")
+    w.register("coord", "SCT", "coordinator", name="Lê Điều Phối")
+    w.register("lead", "SCT", "leader", name="Phó Giám đốc")
+    w.register("tttt", "STTTT", name="Phạm Truyền Thông")
+    w.register("lagi", "LAGI", name="Võ La Gi")
+    return w
+
+
+def status_of(world: World, task_key: str, agency: str, period: str = "") -> Assignment:
+    with world.sessions() as session:
+        return session.scalars(
+            select(Assignment).join(OccurrenceRow).join(TaskRow)
+            .where(TaskRow.key == task_key, Assignment.agency_code == agency,
+                   OccurrenceRow.period == period)).one()
+
+
+def test_start_with_an_invite_greets_by_name_with_agency_and_open_items(tmp_path: Path) -> None:
+    world = make_world(tmp_path, local("2024-06-20 09:00"))
+    replies = world.register("c1", "SCT", name="Trần Thị Bình")
+    text = "\n".join(r.text for r in replies)
+    assert "Xin chào Trần Thị Bình" in text
+    assert "Sở Công Thương" in text
+    assert "• 1: " in text and "Hạn 30/06/2024" in text and "còn" not in text.split("• 1")[0]
+
+
+def test_a_used_unknown_or_expired_code_is_refused(tmp_path: Path) -> None:
+    world = make_world(tmp_path, local("2024-06-20 09:00"))
+    code = world.invite("SCT")
+    assert "Xin chào" in world.say("a", f"/start {code}")
+    assert world.say("b", f"/start {code}") == "Mã mời này đã được sử dụng. Vui lòng xin mã mới."
+    assert "không đúng" in world.say("b", "/start khongcoma")
+    stale = world.invite("SCT")
+    world.clock.now = local("2024-06-28 09:00")
+    assert "hết hạn" in world.say("b", f"/start {stale}")
+    assert "chưa đăng ký" in world.say("b", "/viec")
+
+
+def test_done_by_the_lead_agency_is_on_time_and_stored_with_who_when_why(world: World) -> None:
+    reply = world.say("sct", "/done 1 Đã tổ chức hội nghị quán triệt")
+    assert "hoàn thành đúng hạn" in reply
+    assignment = status_of(world, "1", "SCT")
+    assert assignment.status == "done" and assignment.completed_on == date(2024, 6, 20)
+    with world.sessions() as session:
+        event = session.scalars(select(StatusEvent)).one()
+    assert (event.status, event.channel, event.note) == (
+        "done", "console", "Đã tổ chức hội nghị quán triệt")
+    assert event.at == local("2024-06-20 09:00")
+    assert event.officer_id is not None
+
+
+def test_done_after_the_due_date_is_done_late(world: World) -> None:
+    world.clock.now = local("2024-07-02 10:00")
+    assert "hoàn thành quá hạn" in world.say("sct", "/xong 1")
+
+
+def test_commands_work_without_diacritics_and_in_any_case(world: World) -> None:
+    assert "vướng mắc" in world.say("sct", "/VuongMac 1 Chưa có kinh phí")
+    assert status_of(world, "1", "SCT").status == "blocked"
+    assert "Việc của" in world.say("sct", "/việc")
+    assert "hoàn thành" in world.say("sct", "XONG 1")
+
+
+@pytest.mark.parametrize(("chat", "text", "expected"), [
+    ("tttt", "/done 1", "không chủ trì nhiệm vụ 1"),
+    ("lead", "/done 1", "chỉ xem"),
+    ("stranger", "/done 1", "chưa đăng ký"),
+    ("sct", "/done 42", "Không có nhiệm vụ mã «42»"),
+    ("sct", "/done", "Cách dùng"),
+    ("sct", "/blocked 1", "Cách dùng"),
+    ("sct", "/progress 1", "Cách dùng"),
+    ("sct", "/done 2@1999", "không có kỳ «1999»"),
+    ("sct", "/done 1 " + "x" * 1001, "vượt quá 1000"),
+    ("lagi", "/done 1", "không chủ trì"),
+    ("sct", "/xyz", "Không hiểu lệnh"),
+])
+def test_refusals_explain_and_change_nothing(world: World, chat: str, text: str,
+                                             expected: str) -> None:
+    before = (world.count(StatusEvent), world.count(OutboxMessage))
+    assert expected in world.say(chat, text)
+    assert (world.count(StatusEvent), world.count(OutboxMessage)) == before
+    assert status_of(world, "1", "SCT").status == "open"
+
+
+def test_blocked_needs_a_reason_and_reaches_every_coordinator_at_once(world: World) -> None:
+    reply = world.say("sct", "/vuongmac 3 Chưa nhận được số liệu của các huyện")
+    assert "báo ngay Sở Công Thương" in reply
+    with world.sessions() as session:
+        alerts = session.scalars(select(OutboxMessage)).all()
+    assert [a.chat_id for a in alerts] == ["coord"]
+    assert "Chưa nhận được số liệu của các huyện" in alerts[0].text
+    assert "nhiệm vụ 3" in alerts[0].text
+
+
+def test_text_is_stored_verbatim_in_nfc(world: World) -> None:
+    decomposed = "Chu\u031btA ti\u0301nh"  # "Chưa tính" typed with combining marks
+    world.say("sct", f"/tiendo 3 {decomposed}")
+    with world.sessions() as session:
+        note = session.scalars(select(StatusEvent.note)).one()
+    assert note == "ChưtA tính"
+
+
+def test_a_coordinator_reports_on_behalf_of_a_named_agency(world: World) -> None:
+    assert "Ghi rõ cơ quan" in world.say("coord", "/done 5")
+    reply = world.say("coord", "/done 5 LAGI Đã có báo cáo")
+    assert "UBND" in reply or "Ủy ban" in reply
+    assert status_of(world, "5", "LAGI", "2024-Q2").status == "done"
+    assert status_of(world, "5", "PHANTHIET", "2024-Q2").status == "open"
+
+
+def test_a_recurring_task_key_means_the_current_period_and_at_names_another(world: World) -> None:
+    world.clock.now = local("2025-03-03 09:00")
+    world.say("lagi", "/done 5")
+    assert status_of(world, "5", "LAGI", "2025-Q1").status == "done"
+    world.say("lagi", "/done 5@2024-Q3 Bổ sung")
+    assert status_of(world, "5", "LAGI", "2024-Q3").status == "done"
+    assert status_of(world, "5", "LAGI", "2024-Q4").status == "open"
+
+
+def test_done_twice_says_so_and_adds_no_event(world: World) -> None:
+    world.say("sct", "/done 1")
+    assert "đã hoàn thành ngày 20/06/2024" in world.say("sct", "/done 1")
+    assert world.count(StatusEvent) == 1
+
+
+def test_buttons_done_blocked_with_reason_and_snooze(world: World) -> None:
+    one = status_of(world, "1", "SCT").id
+    three = status_of(world, "3", "SCT").id
+    four = status_of(world, "4", "SCT").id
+    assert "Vui lòng nhắn lý do" in world.tap("sct", f"b:{three}")
+    assert status_of(world, "3", "SCT").status == "open"
+    assert "Đã ghi nhận vướng mắc" in world.say("sct", "Thiếu hồ sơ quy hoạch")
+    assert status_of(world, "3", "SCT").status == "blocked"
+    assert "21/06/2024" in world.tap("sct", f"s:{four}")
+    assert status_of(world, "4", "SCT").snoozed_until == date(2024, 6, 21)
+    assert "hoàn thành đúng hạn" in world.tap("sct", f"d:{one}")
+    assert status_of(world, "1", "SCT").status == "done"
+
+
+def test_a_stale_button_answers_the_current_status_and_changes_nothing(world: World) -> None:
+    one = status_of(world, "1", "SCT").id
+    world.say("sct", "/done 1")
+    events = world.count(StatusEvent)
+    reply = world.tap("sct", f"s:{one}")
+    assert "đã cũ" in reply and "hoàn thành đúng hạn" in reply
+    assert world.count(StatusEvent) == events
+    assert status_of(world, "1", "SCT").snoozed_until is None
+
+
+def test_a_button_of_another_agency_is_refused(world: World) -> None:
+    one = status_of(world, "1", "SCT").id
+    assert "không chủ trì" in world.tap("tttt", f"d:{one}")
+    assert status_of(world, "1", "SCT").status == "open"
+
+
+def test_status_counts_the_categories_and_the_overdue_share(world: World) -> None:
+    world.say("sct", "/done 1")
+    world.clock.now = local("2025-01-10 09:00")
+    world.say("sct", "/vuongmac 3 Chờ ý kiến bộ")
+    text = world.say("coord", "/status")
+    assert "Hoàn thành đúng hạn: 1" in text
+    assert "Vướng mắc: 1 (0 trong hạn, 1 quá hạn)" in text
+    assert "tỷ lệ quá hạn" in text
+    assert "Sở Công Thương: ĐH 1" in text or "SCT" in text
+    own = world.say("lagi", "/status")
+    assert "Hoàn thành đúng hạn: 0" in own and "Theo cơ quan" not in own
+    assert "chỉ xem được" in world.say("lagi", "/status SCT")
+
+
+def test_overdue_lists_late_items_for_coordinators_only(world: World) -> None:
+    world.clock.now = local("2024-07-05 09:00")
+    text = world.say("lead", "/quahan")
+    assert "• 1 (Quý 2 năm 2024)" in text and "quá 5 ngày" in text
+    assert "dành cho" in world.say("sct", "/overdue")
