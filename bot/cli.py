@@ -185,6 +185,8 @@ def _officer_id(text: str) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from datetime import datetime, time, timedelta
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.settings import SettingsError, load_settings
     from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, safe_url, upgrade
@@ -209,13 +211,21 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
 
-    upgrade(settings.db_url)
-    engine = make_engine(settings.db_url)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
-            report = sync_plan(session, directory, plan, until, now)
-    finally:
-        engine.dispose()
+        upgrade(settings.db_url)
+        engine = make_engine(settings.db_url)
+        try:
+            with make_sessionmaker(engine)() as session, session.begin():
+                report = sync_plan(session, directory, plan, until, now)
+        finally:
+            engine.dispose()
+    except SQLAlchemyError as exc:
+        print(f"Lỗi cơ sở dữ liệu {safe_url(settings.db_url)}: {exc}", file=sys.stderr)
+        return 1
+    except ImportError as exc:
+        print(f"Thiếu thư viện kết nối cơ sở dữ liệu ({exc.name}): cài đặt nó rồi chạy lại.",
+              file=sys.stderr)
+        return 1
     print(f"Cơ sở dữ liệu: {safe_url(settings.db_url)} (đã cập nhật cấu trúc mới nhất).")
     print(
         f"Kế hoạch {plan.id}: {report.tasks} nhiệm vụ, {report.occurrences} kỳ, "
@@ -424,6 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_revoke)
 
+    from bot.cli_run import add_parsers
+
+    add_parsers(sub)
     return parser
 
 

@@ -209,7 +209,18 @@ class Commands:
         return (f"• {_key(task, occurrence.period)}: {task.title}\n"
                 f"  Kỳ: {occurrence.label} · Hạn {texts.day(occurrence.due)} · {shown}")
 
-    def _status(self, request: _Request, officer: Officer, argument: str) -> str:
+    def status_report(self, argument: str = "") -> str:
+        """Return /status as a coordinator sees it (for the terminal). Raise ValueError."""
+        now = self.clock()
+        with self.sessions() as session:
+            request = _Request(session, Incoming("cli", "", "", ""), now,
+                               now.astimezone(self.tz).date(), None)
+            try:
+                return self._status(request, None, argument)
+            except _Refusal as refusal:
+                raise ValueError(str(refusal)) from None
+
+    def _status(self, request: _Request, officer: Officer | None, argument: str) -> str:
         session = request.session
         agency_code: str | None = None
         task: TaskRow | None = None
@@ -220,7 +231,7 @@ class Commands:
                 agency_code = agency
             else:
                 task = self._task(request, _parse_key(token)[0])
-        if officer.role == Role.FOCAL.value:
+        if officer is not None and officer.role == Role.FOCAL.value:
             if agency_code not in (None, officer.agency_code):
                 raise _Refusal(texts.FOCAL_OWN_AGENCY.format(
                     agency=_agency_name(request, officer.agency_code)))

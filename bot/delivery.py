@@ -185,24 +185,25 @@ def _queue_escalation(session: Session,
     return count
 
 
-def maybe_tick(session: Session, now: datetime, send_at: time, calendar: WorkingCalendar,
-               tz: ZoneInfo) -> list[Queued] | None:
-    """Run the tick the daily send time calls for, once; None when no tick is due.
-
-    The tick row (unique on the send instant it serves) is written in the same transaction as
-    what the tick queues, so two processes cannot both serve one instant, and a bot that was
-    down serves only the latest instant when it comes back.
-    """
+def pending_tick(session: Session, now: datetime, send_at: time, calendar: WorkingCalendar,
+                 tz: ZoneInfo) -> datetime | None:
+    """Return the send instant a tick at `now` should serve, or None if one already served it."""
     last = session.scalar(select(func.max(Tick.due_at)))
-    instant = tick_due(last, now, send_at, calendar, tz)
-    if instant is None:
-        return None
+    return tick_due(last, now, send_at, calendar, tz)
+
+
+def claim_tick(session: Session, instant: datetime, now: datetime) -> bool:
+    """Record that a tick serves `instant`. False: another process already did.
+
+    Written in the caller's transaction with what the tick queues, so two processes cannot both
+    serve one instant, and a bot that was down serves only the latest instant when it is back.
+    """
     try:
         with session.begin_nested():
             session.add(Tick(due_at=instant, started_at=now, completed_at=now))
     except IntegrityError:
-        return None
-    return run_tick(session, now, calendar, tz)
+        return False
+    return True
 
 
 # ---- the dispatcher -----------------------------------------------------------------------
@@ -214,6 +215,7 @@ class Dispatcher:
     def __init__(self, sessions: sessionmaker[Session], transports: Mapping[str, Transport],
                  clock: Clock, *, per_second: float = 25.0, per_chat_per_second: float = 1.0,
                  lease: timedelta = timedelta(minutes=2), batch: int = 100,
+                 chats: frozenset[tuple[str, str]] | None = None,
                  on_sent: Callable[[int], None] | None = None) -> None:
         self.sessions = sessions
         self.transports = dict(transports)
@@ -224,6 +226,7 @@ class Dispatcher:
         self.batch = batch
         self._chat_free_at: dict[tuple[str, str], float] = {}
         self._on_sent = on_sent
+        self._only_chats = chats
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         """Send until `stop` is set, looking at the outbox again every `idle` seconds."""
@@ -252,6 +255,8 @@ class Dispatcher:
                 # Messages to one chat go in order: a chat that must wait holds its later ones.
                 seen_chats.add(chat)
                 if message.channel not in self.transports:
+                    continue
+                if self._only_chats is not None and chat not in self._only_chats:
                     continue
                 if self._chat_free_at.get(chat, 0.0) > loop.time():
                     continue

@@ -11,6 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB_URL = "sqlite:///nhacviec.db"
@@ -26,7 +27,10 @@ def db_url_from_env() -> str:
 
 def safe_url(url: str) -> str:
     """Return `url` with any password masked, for messages and logs."""
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(địa chỉ cơ sở dữ liệu không hợp lệ)"
 
 
 def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
@@ -57,9 +61,9 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        # A deferred transaction that reads and then writes fails at once with "database is
-        # locked" when another process wrote in between; IMMEDIATE takes the write lock first,
-        # so a second process waits (busy timeout) instead of failing.
+        # The driver's own mode runs a SELECT outside any transaction, so a read-then-write can
+        # lose a concurrent update; a plain BEGIN fails with "database is locked" when another
+        # process wrote in between. IMMEDIATE takes the write lock first: the other one waits.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

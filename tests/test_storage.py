@@ -354,3 +354,14 @@ def test_init_with_an_invalid_plan_names_the_file_and_fails(
     plan_file.write_text("id: broken\ntasks: []\n", encoding="utf-8")
     assert main(["init", "--plan", str(plan_file)]) == 1
     assert "broken.yaml" in capsys.readouterr().err
+
+
+def test_init_with_a_database_it_cannot_open_fails_with_a_message(
+    cli_env: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("NHACVIEC_DB_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    assert main(["init", "--as-of", "2024-05-02"]) == 1
+    assert "Lỗi cơ sở dữ liệu" in capsys.readouterr().err

@@ -146,13 +146,13 @@ def _docx_items(document: Any) -> Iterator[str | Table]:
 
 def _docx_row(row: Any) -> tuple[str, ...]:
     cells: list[str] = []
-    seen: list[Any] = []
-    # a horizontally merged cell is returned once per grid column: keep it once
+    previous: Any = None
+    # python-docx returns a horizontally merged cell once per grid column: keep its text in the
+    # first column only, so that columns stay aligned and a merged heading row stays one cell
     for cell in row.cells:
-        if any(cell._tc is earlier for earlier in seen):
-            continue
-        seen.append(cell._tc)
-        cells.append(clean_cell("\n".join(_xml_text(p._p) for p in cell.paragraphs)))
+        same = cell._tc is previous
+        previous = cell._tc
+        cells.append("" if same else clean_cell("\n".join(_xml_text(p._p) for p in cell.paragraphs)))
     return tuple(cells)
 
 

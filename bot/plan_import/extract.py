@@ -113,9 +113,20 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith((".", ";", ":", "!", "?", "…"))
 
 
+_CONNECTORS = frozenset({"va", "cac", "cua", "voi", "hoac", "cho", "tai", "trong", "ve", "den"})
+
+
 def joins_softly(previous: str, following: str) -> bool:
-    """Return True when `following` continues `previous` mid-sentence (cut by a page break)."""
-    return bool(previous) and not _ends_sentence(previous) and not following[:1].isupper()
+    """Return True when `following` continues `previous` mid-sentence (cut by a page break).
+
+    It does when `previous` stops without a full stop and `following` starts in lower case, or
+    `previous` stops on a comma or a word such as "và" ("Sở Tài nguyên và" / "Môi trường").
+    """
+    if not previous or _ends_sentence(previous):
+        return False
+    words = fold(previous).split()
+    dangling = previous.rstrip().endswith(",") or (bool(words) and words[-1] in _CONNECTORS)
+    return dangling or not following[:1].isupper()
 
 
 def _join(parts: list[str]) -> str:
@@ -228,24 +239,62 @@ def _columns(header: tuple[str, ...]) -> _Columns | None:
     return _Columns(text, number, fields)
 
 
+_GROUP_LABEL = re.compile(r"^(?P<label>[IVX]+|[A-Z])(?:[.)]|\s|$)")
+
+
+def _group_label(cell: str) -> str | None:
+    """Return the numeral of a group heading row ("II" of "II. TRUYỀN THÔNG"), else None."""
+    match = _GROUP_LABEL.match(cell)
+    if match is None:
+        return None
+    label = match.group("label")
+    return label if len(label) == 1 or roman_value(label) is not None else None
+
+
+_COLUMN_NUMBER = re.compile(r"\(?\d{1,2}\)?")
+
+
+def _header(rows: tuple[tuple[str, ...], ...]) -> tuple[int, _Columns] | None:
+    """Return the first row after the header and the columns the header names, else None.
+
+    A header may take two rows ("Cơ quan thực hiện" above "Chủ trì" and "Phối hợp"): the
+    texts of each column are read together.
+    """
+    for start in range(min(3, len(rows))):
+        if _columns(rows[start]) is None:
+            continue
+        end = start + 1
+        while end < len(rows) and any(header_field(cell) for cell in rows[end]):
+            end += 1
+        width = max(len(row) for row in rows[start:end])
+        combined = tuple(
+            " ".join(dict.fromkeys(row[i] for row in rows[start:end] if i < len(row) and row[i]))
+            for i in range(width)
+        )
+        columns = _columns(combined)
+        return (end, columns) if columns is not None else None
+    return None
+
+
 def _table_drafts(table: Table) -> list[_Draft]:
-    for header_index, header in enumerate(table.rows[:3]):
-        columns = _columns(header)
-        if columns is not None:
-            break
-    else:
+    found = _header(table.rows)
+    if found is None:
         return []
+    first_row, columns = found
+    width = max(len(row) for row in table.rows)
     drafts: list[_Draft] = []
     groups: list[str | None] = []
     group: str | None = None
-    for row_number, row in enumerate(table.rows[header_index + 1 :], start=header_index + 2):
-        cells = [*row, *[""] * (len(header) - len(row))]
+    for row_number, row in enumerate(table.rows[first_row:], start=first_row + 1):
+        cells = [*row, *[""] * (width - len(row))]
+        if all(_COLUMN_NUMBER.fullmatch(cell) for cell in cells if cell):
+            continue  # "(1) | (2) | (3)": the column numbers under a header, or an empty row
         number = cells[columns.number].strip(" .") if columns.number is not None else ""
         values = {name: cells[index] for name, index in columns.fields.items() if cells[index]}
-        if roman_value(number) is not None or (not values and not re.fullmatch(r"[\d.]*", number)):
-            group = number or group  # "I", "A" or a merged heading row: a group of tasks
+        if not values and not re.fullmatch(r"[\d.]*", number):
+            group = _group_label(number)  # "I", "II. TRUYỀN THÔNG", "A": a heading row
             continue
-        if not values and (not number or len(set(cells)) == 1):
+        if not values and not number:
             continue
         if columns.number is None:
             key = str(len(drafts) + 1)
@@ -272,7 +321,7 @@ def _table_drafts(table: Table) -> list[_Draft]:
 # --- one task ----------------------------------------------------------------------------------
 
 _DANGLING_WORDS = frozenset(
-    "và của các với đến trong cho theo tại về để đối hoặc những được là số thuộc từ trên".split()
+    ["và", "của", "các", "với", "đến", "trong", "cho", "theo", "tại", "về", "để", "đối", "hoặc", "những", "được", "là", "số", "thuộc", "từ", "trên"]
 )
 _CLAUSE_END = re.compile(r"[;:(]|\.(?=\s|$)")
 

@@ -1,0 +1,68 @@
+"""The console channel: a terminal session as one officer, on the same database as the bot."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bot.app import Services, background
+from bot.commands import Incoming, Reply
+from bot.transports.base import OutMessage
+from bot.transports.zalo import render_choices
+from storage import queries
+from storage.invites import create_invite
+from storage.models import Role
+
+CHANNEL = "console"
+ReadLine = Callable[[], Awaitable[str | None]]
+Write = Callable[[str], None]
+
+
+class ConsoleTransport:
+    """Print messages for one terminal; buttons become numbered choices as on Zalo."""
+
+    channel = CHANNEL
+
+    def __init__(self, write: Write) -> None:
+        self.write = write
+
+    async def send(self, message: OutMessage) -> None:
+        self.write(render_choices(message.text, message.buttons))
+
+
+def console_chat_id(agency: str, role: str) -> str:
+    return f"{agency.upper()}-{role}"
+
+
+def register(services: Services, agency: str, role: Role, name: str) -> list[Reply]:
+    """Bind the console chat of (agency, role) to an officer, once; return the greeting."""
+    chat_id = console_chat_id(agency, role.value)
+    with services.sessions() as session, session.begin():
+        if queries.officer_for_chat(session, CHANNEL, chat_id) is not None:
+            code = None
+        else:
+            code = create_invite(session, agency, role, services.clock()).code
+    text = f"/start {code}" if code else "/start"
+    return services.commands.handle(Incoming(CHANNEL, chat_id, name, text))
+
+
+async def chat(services: Services, agency: str, role: Role, name: str, read_line: ReadLine,
+               write: Write) -> None:
+    """Run a terminal session until end of input: commands in, replies and reminders out."""
+    chat_id = console_chat_id(agency, role.value)
+    for reply in register(services, agency, role, name):
+        write(render_choices(reply.text, reply.buttons))
+    stop = asyncio.Event()
+    transports = {CHANNEL: ConsoleTransport(write)}
+    async with background(services, transports, stop, chats=frozenset({(CHANNEL, chat_id)})):
+        while True:
+            line = await read_line()
+            if line is None:
+                break
+            if not line.strip():
+                continue
+            if line.strip().lower() in {"/thoat", "/thoát", "/quit", "/exit"}:
+                break
+            incoming = Incoming(CHANNEL, chat_id, name, line.rstrip("\n"))
+            for reply in await asyncio.to_thread(services.commands.handle, incoming):
+                write(render_choices(reply.text, reply.buttons))

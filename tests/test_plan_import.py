@@ -1,0 +1,581 @@
+"""`nhacviec plan import`: a plan document (Markdown, plain text, .docx) becomes a plan file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.text import WD_BREAK
+
+from bot.cli import main
+from bot.plan_import import (
+    AgencyMatcher,
+    GapKind,
+    ImportedTask,
+    PlanImport,
+    derive_title,
+    extract_plan,
+    import_document,
+    read_markdown,
+)
+from scheduler.plan import Directory, bundled_plan_path, load_directory, load_plan
+from scheduler.timeframe import TimeframeKind, parse_timeframe
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+# CI clones the repository with a copy of shared/ beside it, as /work/main and /work/shared are.
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "ke-hoach-nd32-2024-binh-thuan.md"
+needs_seed = pytest.mark.skipif(
+    not SEED.is_file(), reason=f"the seed document is not beside the repository: {SEED}"
+)
+
+
+@pytest.fixture(scope="module")
+def directory() -> Directory:
+    return load_directory()
+
+
+def by_key(result: PlanImport) -> dict[str, ImportedTask]:
+    return {task.key: task for task in result.tasks}
+
+
+def gap_kinds(task: ImportedTask) -> list[tuple[GapKind, str | None]]:
+    return [(gap.kind, gap.field) for gap in task.gaps]
+
+
+def from_markdown(text: str, directory: Directory, plan_start: date | None = None) -> PlanImport:
+    return extract_plan(
+        read_markdown(text),
+        directory,
+        source="test.md",
+        plan_id="test",
+        plan_start=plan_start or date(2025, 1, 1),
+    )
+
+
+# --- the seed --------------------------------------------------------------------------------
+
+
+@needs_seed
+def test_the_seed_imports_into_the_bundled_plan_with_no_gap(directory: Directory) -> None:
+    bundled = load_plan(bundled_plan_path(), directory)
+    result = import_document(SEED, directory, plan_start=bundled.start)
+
+    assert result.gaps == ()
+    assert result.ok
+    assert [task.key for task in result.tasks] == [str(n) for n in range(1, 10)]
+    for task in result.tasks:
+        expected = bundled.task(task.key)
+        assert task.text == expected.text, task.key
+        assert task.lead == expected.lead, task.key
+        assert task.coordinating == expected.coordinating, task.key
+        assert task.coordinating_text == expected.coordinating_text, task.key
+        assert task.timeframe_text == expected.timeframe, task.key
+        assert task.timeframe == parse_timeframe(expected.timeframe, bundled.start), task.key
+        assert 0 < len(task.title) <= 60
+
+
+@needs_seed
+def test_the_seed_joins_the_paragraphs_cut_by_page_breaks(directory: Directory) -> None:
+    tasks = by_key(import_document(SEED, directory, plan_start=date(2024, 4, 1)))
+
+    assert "người lao động trong các sở, ban, ngành" in tasks["1"].text
+    assert "rút khỏi quy hoạch (lưu ý quản lý chặt chẽ" in tasks["5"].text
+    assert "*" not in tasks["5"].text
+
+
+@needs_seed
+def test_the_seed_does_not_import_section_three(directory: Directory) -> None:
+    result = import_document(SEED, directory, plan_start=date(2024, 4, 1))
+
+    assert result.section == "II. NỘI DUNG THỰC HIỆN"
+    assert all("Sở Tài chính tổng hợp" not in task.text for task in result.tasks)
+
+
+@needs_seed
+def test_the_seed_written_with_out_passes_plan_check(
+    directory: Directory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "nd32.yaml"
+    argv = ["plan", "import", str(SEED), "--out", str(out), "--plan-start", "2024-04-01"]
+
+    assert main([*argv, "--plan-id", "nd32-binh-thuan"]) == 0
+    assert f"Đã ghi kế hoạch: {out}" in capsys.readouterr().out
+    assert main(["plan", "check", str(out)]) == 0
+    written = load_plan(out, directory)
+    bundled = load_plan(bundled_plan_path(), directory)
+    assert written.id == "nd32-binh-thuan"
+    assert written.start == date(2024, 4, 1)
+    assert written.issuer == bundled.issuer
+    assert [task.key for task in written.tasks] == [str(n) for n in range(1, 10)]
+    for task in written.tasks:
+        expected = bundled.task(task.key)
+        assert (task.text, task.lead, task.coordinating) == (
+            expected.text,
+            expected.lead,
+            expected.coordinating,
+        )
+        assert (task.coordinating_text, task.timeframe) == (
+            expected.coordinating_text,
+            expected.timeframe,
+        )
+
+
+@needs_seed
+def test_without_a_plan_start_the_seed_has_one_gap_and_no_due_dates(
+    directory: Directory,
+) -> None:
+    result = import_document(SEED, directory)
+
+    assert [gap.kind for gap in result.gaps] == [GapKind.NO_PLAN_START]
+    assert not result.ok
+    assert all(task.timeframe is not None and task.timeframe.due is None for task in result.tasks)
+    assert by_key(result)["7"].timeframe.kind is TimeframeKind.RECURRING  # type: ignore[union-attr]
+
+
+# --- Markdown variants -----------------------------------------------------------------------
+
+
+def test_it_reads_label_variants_numbering_styles_and_list_markers(directory: Directory) -> None:
+    result = import_document(
+        FIXTURES / "label-variants.md", directory, plan_start=date(2025, 1, 1)
+    )
+    tasks = by_key(result)
+
+    # "1. Nhóm nhiệm vụ tuyên truyền" heads 1.1 and 1.2: a heading, not a task; the tasks of
+    # sections I and III have labels too but are not section II's
+    assert list(tasks) == ["1.1", "1.2", "2"]
+    assert result.gaps == ()
+    assert result.section == "II. NHIỆM VỤ CỤ THỂ"
+    assert result.title == "Kế hoạch phát triển thương mại điện tử năm 2025"
+    assert (result.issuer, result.issuer_source) == ("UBND tỉnh Bình Thuận", "từ văn bản")
+
+    first = tasks["1.1"]
+    assert first.text == (
+        "Tuyên truyền, phổ biến lợi ích của thương mại điện tử đến doanh nghiệp nhỏ và vừa."
+    )
+    assert first.lead == ("SCT",)
+    assert first.coordinating == ("STTTT",)
+    assert first.coordinating_text == "các cơ quan, đơn vị liên quan"
+    assert first.timeframe_text == "Quý III/2025"
+    assert first.timeframe is not None and first.timeframe.due == date(2025, 9, 30)
+
+    second = tasks["1.2"]  # italic text; each value on the line after its label
+    assert second.text == "Tập huấn kỹ năng bán hàng trực tuyến cho hợp tác xã."
+    assert second.lead == ("HUYEN",)
+    assert second.coordinating == ("SKHDT", "STC")
+    assert second.coordinating_text is None
+    assert second.timeframe_text == "Tháng 9/2025"
+
+    third = tasks["2"]  # "**2)**", labels without letters, a dash after the label
+    assert (third.lead, third.coordinating, third.timeframe_text) == (
+        ("SGTVT",),
+        ("SCT",),
+        "Hằng quý",
+    )
+    assert third.timeframe is not None and third.timeframe.kind is TimeframeKind.RECURRING
+
+
+def test_it_reads_every_numbering_style(directory: Directory) -> None:
+    text = "\n\n".join(
+        [
+            "## II. NỘI DUNG THỰC HIỆN",
+            "1. Nhiệm vụ một.\n- a) Cơ quan chủ trì: Sở Công Thương.\n- c) Thời gian: Năm 2025.",
+            "**2.** Nhiệm vụ hai.\n+ a) Đơn vị chủ trì: Sở Tư pháp.\n+ c) Tiến độ: Năm 2025.",
+            "3) Nhiệm vụ ba.\n• Chủ trì: Sở Tài chính.\n• Thời hạn: Năm 2025.",
+            "4\\. Nhiệm vụ bốn.\n> Cơ quan chủ trì: Sở Nội vụ.\n> Thời gian thực hiện: Năm 2025.",
+            "5.1. Nhiệm vụ năm.\n__a) Cơ quan chủ trì:__ Sở Công Thương.\nc) Thời gian: Năm 2025.",
+        ]
+    )
+    result = from_markdown(text, directory)
+
+    assert [(task.key, task.text, task.lead) for task in result.tasks] == [
+        ("1", "Nhiệm vụ một.", ("SCT",)),
+        ("2", "Nhiệm vụ hai.", ("STP",)),
+        ("3", "Nhiệm vụ ba.", ("STC",)),
+        ("4", "Nhiệm vụ bốn.", ("SNV",)),
+        ("5.1", "Nhiệm vụ năm.", ("SCT",)),
+    ]
+    assert result.gaps == ()
+
+
+def test_a_task_text_continued_after_a_page_break_is_joined_with_a_space(
+    directory: Directory,
+) -> None:
+    text = (
+        "II. NỘI DUNG THỰC HIỆN\n\n"
+        "1. Rà soát hiện trạng sử dụng đất trong\n\n"
+        "các cụm công nghiệp.\n\n"
+        "Nội dung rà soát gồm hạ tầng và môi trường.\n\n"
+        "a) Cơ quan chủ trì: Sở Tài nguyên và\n\n"
+        "Môi trường.\n\n"
+        "c) Thời gian thực hiện: Quý 3 năm 2025."
+    )
+    task = from_markdown(text, directory).tasks[0]
+
+    # a page break mid-sentence joins; a paragraph after a full stop stays a paragraph
+    assert task.text == (
+        "Rà soát hiện trạng sử dụng đất trong các cụm công nghiệp.\n"
+        "Nội dung rà soát gồm hạ tầng và môi trường."
+    )
+    assert task.lead == ("STNMT",)
+    assert task.gaps == ()
+
+
+def test_it_reads_a_markdown_table(directory: Directory) -> None:
+    result = import_document(FIXTURES / "pipe-table.md", directory, plan_start=date(2025, 1, 1))
+    tasks = by_key(result)
+
+    assert list(tasks) == ["1", "2", "3"]
+    assert result.gaps == ()
+    assert tasks["1"].lead == ("SCT",)
+    assert tasks["1"].coordinating == ("HUYEN",)
+    assert tasks["1"].timeframe is not None and tasks["1"].timeframe.due == date(2025, 6, 30)
+    # a cell broken with <br> joins mid-sentence; agencies on separate lines are a list
+    assert tasks["2"].text == "Tổ chức bình chọn sản phẩm công nghiệp nông thôn tiêu biểu cấp tỉnh."
+    assert tasks["2"].coordinating == ("STC", "SKHDT")
+    assert tasks["3"].lead == ("STTTT",)
+    assert tasks["3"].coordinating == ()
+    assert tasks["3"].coordinating_text == "Các sở, ban, ngành có liên quan"
+
+
+def test_a_table_numbered_again_in_each_group_keys_its_tasks_by_group(
+    directory: Directory,
+) -> None:
+    text = (
+        "| TT | Nhiệm vụ | Chủ trì | Phối hợp | Thời hạn |\n"
+        "|---|---|---|---|---|\n"
+        "| (1) | (2) | (3) | (4) | (5) |\n"
+        "| A | Nhóm một | | | |\n"
+        "| 1 | Việc một. | Sở Công Thương | | Năm 2025 |\n"
+        "| 2 | Việc hai. | Sở Tư pháp | | Năm 2025 |\n"
+        "| B | Nhóm hai | | | |\n"
+        "| 1 | Việc ba. | Sở Tài chính | | Năm 2026 |\n"
+    )
+    result = from_markdown(text, directory)
+
+    assert [(task.key, task.lead) for task in result.tasks] == [
+        ("A.1", ("SCT",)),
+        ("A.2", ("STP",)),
+        ("B.1", ("STC",)),
+    ]
+    assert result.gaps == ()
+
+
+def test_it_reads_plain_text_with_hard_wraps_and_a_form_feed(directory: Directory) -> None:
+    result = import_document(FIXTURES / "plain-text.txt", directory)
+    tasks = by_key(result)
+
+    # no --plan-start: the issue date the document states is the start
+    assert (result.start, result.start_source) == (
+        date(2024, 4, 10),
+        "ngày ban hành ghi trong văn bản",
+    )
+    assert result.title == "Kế hoạch thực hiện Chương trình phát triển cụm công nghiệp năm 2024"
+    assert list(tasks) == ["1", "2"]
+    assert result.gaps == ()
+    assert tasks["1"].text == (
+        "Lập quy hoạch chi tiết cụm công nghiệp Hàm Phú, đánh giá tác động môi trường và trình "
+        "phê duyệt theo quy định."
+    )
+    assert tasks["1"].lead == ("HAMTHUANBAC",)
+    assert tasks["1"].coordinating == ("STNMT", "SCT")
+    assert tasks["1"].timeframe is not None and tasks["1"].timeframe.due == date(2024, 9, 30)
+    # the page number and the form feed between "sử" and "dụng" are gone
+    assert "bảo đảm đưa vào sử dụng trước khi tiếp nhận dự án thứ cấp." in tasks["2"].text
+    assert tasks["2"].lead == ("HAMTAN",)
+    assert tasks["2"].timeframe is not None and tasks["2"].timeframe.due == date(2025, 12, 31)
+
+
+# --- .docx -----------------------------------------------------------------------------------
+
+
+def write_docx_paragraphs(path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("ỦY BAN NHÂN DÂN TỈNH BÌNH THUẬN")
+    document.add_paragraph("Bình Thuận, ngày 2 tháng 5 năm 2024")
+    document.add_heading("KẾ HOẠCH", level=1)
+    document.add_paragraph("Hỗ trợ doanh nghiệp trong cụm công nghiệp năm 2024")
+    document.add_heading("II. NỘI DUNG THỰC HIỆN", level=2)
+    first = document.add_paragraph()
+    first.add_run("1. ").bold = True
+    first.add_run("Tổ chức hội nghị phổ biến Nghị định đến doanh nghiệp trong")
+    first.add_run().add_break(WD_BREAK.PAGE)
+    first.add_run("các cụm công nghiệp.")
+    lead = document.add_paragraph()
+    lead.add_run("a) Cơ quan chủ trì: ").bold = True
+    lead.add_run("Sở Công Thương.")
+    document.add_paragraph("b) Cơ quan phối hợp: Sở Tư pháp, UBND các huyện, thị xã, thành phố.")
+    document.add_paragraph("c) Thời gian thực hiện: Quý 3 năm 2024.")
+    # a paragraph that Word split in two at a page break
+    document.add_paragraph("2. Rà soát, đề xuất phương án đối với các cụm công nghiệp rút khỏi quy")
+    document.add_paragraph("hoạch và báo cáo UBND tỉnh.")
+    document.add_paragraph("a) Đơn vị chủ trì: Sở Tài nguyên và Môi trường.")
+    document.add_paragraph("b) Đơn vị phối hợp: Các sở, ban, ngành liên quan.")
+    document.add_paragraph("c) Thời gian hoàn thành:")
+    document.add_paragraph("Quý IV/2024.")
+    document.add_heading("III. TỔ CHỨC THỰC HIỆN", level=2)
+    document.add_paragraph("1. Sở Công Thương theo dõi, đôn đốc.")
+    document.add_paragraph("a) Cơ quan chủ trì: Sở Công Thương.")
+    document.save(str(path))
+
+
+def write_docx_table(path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("II. NỘI DUNG THỰC HIỆN", level=2)
+    document.add_paragraph("Chi tiết tại bảng sau:")
+    table = document.add_table(rows=5, cols=5)
+    header = ("STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành")
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    group = table.rows[1].cells[0].merge(table.rows[1].cells[4])
+    group.text = "I. HỖ TRỢ ĐẦU TƯ"
+    rows = (
+        ("1", "Hỗ trợ lãi suất vay đầu tư hạ tầng cụm công nghiệp.", "Sở Tài chính", "", "Hằng năm"),
+        ("2", "Kết nối doanh nghiệp với ngân hàng.", "Sở Công Thương",
+         "Các sở, ngành, địa phương liên quan", "Thường xuyên"),
+        ("3", "Thẩm định dự án hạ tầng.", "Sở Xây dựng", "Sở Công Thương", "Theo lộ trình"),
+    )
+    for row, texts in zip(table.rows[2:], rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    coordinating = table.rows[2].cells[3]
+    coordinating.text = "Sở Công Thương"
+    coordinating.add_paragraph("Sở Kế hoạch và Đầu tư")
+    document.save(str(path))
+
+
+def test_it_reads_docx_paragraphs_with_page_breaks(directory: Directory, tmp_path: Path) -> None:
+    path = tmp_path / "ke-hoach.docx"
+    write_docx_paragraphs(path)
+
+    result = import_document(path, directory)
+    tasks = by_key(result)
+
+    assert list(tasks) == ["1", "2"]
+    assert result.gaps == ()
+    assert result.start == date(2024, 5, 2)
+    assert result.title == "Kế hoạch hỗ trợ doanh nghiệp trong cụm công nghiệp năm 2024"
+    assert tasks["1"].text == (
+        "Tổ chức hội nghị phổ biến Nghị định đến doanh nghiệp trong các cụm công nghiệp."
+    )
+    assert tasks["1"].lead == ("SCT",)
+    assert tasks["1"].coordinating == ("STP", "HUYEN")
+    assert tasks["1"].timeframe_text == "Quý 3 năm 2024"
+    assert tasks["2"].text == (
+        "Rà soát, đề xuất phương án đối với các cụm công nghiệp rút khỏi quy hoạch và báo cáo "
+        "UBND tỉnh."
+    )
+    assert tasks["2"].lead == ("STNMT",)
+    assert tasks["2"].coordinating_text == "Các sở, ban, ngành liên quan"
+    assert tasks["2"].timeframe is not None and tasks["2"].timeframe.due == date(2024, 12, 31)
+
+
+def test_it_reads_a_docx_table(directory: Directory, tmp_path: Path) -> None:
+    path = tmp_path / "bang.docx"
+    write_docx_table(path)
+
+    result = import_document(path, directory, plan_start=date(2025, 1, 1))
+    tasks = by_key(result)
+
+    assert list(tasks) == ["1", "2", "3"]
+    assert tasks["1"].lead == ("STC",)
+    assert tasks["1"].coordinating == ("SCT", "SKHDT")
+    assert tasks["1"].timeframe is not None and tasks["1"].timeframe.due == date(2025, 12, 31)
+    assert tasks["2"].coordinating_text == "Các sở, ngành, địa phương liên quan"
+    assert tasks["2"].gaps == ()
+    # Sở Xây dựng is not in agencies.yaml; "Theo lộ trình" has no date
+    assert gap_kinds(tasks["3"]) == [
+        (GapKind.UNKNOWN_AGENCY, "lead"),
+        (GapKind.UNREADABLE_TIMEFRAME, "timeframe"),
+    ]
+    assert "«Sở Xây dựng»" in tasks["3"].gaps[0].message
+
+
+# --- gaps and unknown layouts ------------------------------------------------------------------
+
+
+def test_every_gap_is_reported_and_nothing_is_invented(directory: Directory) -> None:
+    result = import_document(FIXTURES / "gaps.md", directory, plan_start=date(2025, 1, 1))
+    tasks = by_key(result)
+
+    assert list(tasks) == ["1", "2", "3", "4"]
+    assert gap_kinds(tasks["1"]) == [
+        (GapKind.UNKNOWN_AGENCY, "lead"),
+        (GapKind.UNKNOWN_AGENCY, "coordinating"),
+        (GapKind.UNREADABLE_TIMEFRAME, "timeframe"),
+    ]
+    assert tasks["1"].lead == ()
+    assert tasks["1"].coordinating == ("SCT",)
+    assert "«Công an tỉnh»" in tasks["1"].gaps[0].message
+    assert "«Ban Quản lý các khu công nghiệp»" in tasks["1"].gaps[1].message
+    assert tasks["1"].timeframe is not None
+    assert tasks["1"].timeframe.kind is TimeframeKind.UNSCHEDULED
+
+    assert gap_kinds(tasks["2"]) == [(GapKind.NO_LEAD, "lead"), (GapKind.NO_TIMEFRAME, "timeframe")]
+    assert (tasks["2"].lead, tasks["2"].timeframe_text, tasks["2"].timeframe) == ((), "", None)
+
+    assert gap_kinds(tasks["3"]) == [(GapKind.OPEN_LEAD, "lead"), (GapKind.UNREAD_TEXT, None)]
+    assert "Sản phẩm: Báo cáo gửi UBND tỉnh." in tasks["3"].gaps[1].message
+
+    assert tasks["4"].gaps == ()
+    assert not result.ok
+
+
+def test_a_plan_with_blocking_gaps_is_not_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "plan.yaml"
+    argv = ["plan", "import", str(FIXTURES / "gaps.md"), "--out", str(out)]
+
+    assert main([*argv, "--plan-start", "2025-01-01"]) == 1
+    printed = capsys.readouterr().out
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+    assert "✗ Không tìm thấy cơ quan chủ trì." in printed
+    assert "5 thiếu sót phải sửa (✗), 2 điểm cần kiểm tra (!)" in printed
+    assert "Chưa ghi tệp kế hoạch" in printed
+
+
+def test_an_unreadable_time_frame_alone_does_not_block_the_plan_file(
+    directory: Directory, tmp_path: Path
+) -> None:
+    doc = tmp_path / "ke-hoach.md"
+    doc.write_text(
+        "II. NỘI DUNG THỰC HIỆN\n\n1. Rà soát quy chế.\n\n"
+        "a) Cơ quan chủ trì: Sở Công Thương.\n\nc) Thời gian thực hiện: Theo kế hoạch.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "plan.yaml"
+
+    code = main(["plan", "import", str(doc), "--out", str(out), "--plan-start", "2025-01-01"])
+
+    assert code == 0
+    plan = load_plan(out, directory)
+    assert plan.id == "ke-hoach"
+    assert [(task.key, task.timeframe) for task in plan.tasks] == [("1", "Theo kế hoạch")]
+
+
+def test_a_letter_without_tasks_gets_a_clear_review_and_exit_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["plan", "import", str(FIXTURES / "letter.md"), "--json"]) == 1
+
+    review = json.loads(capsys.readouterr().out)
+    assert review["ok"] is False
+    assert review["tasks"] == []
+    assert [gap["kind"] for gap in review["gaps"]] == ["no_tasks"]
+    assert review["gaps"][0]["message"].startswith("Không tìm thấy nhiệm vụ nào")
+    assert review["plan"]["start"] == "2024-06-03"
+
+
+def test_a_letter_review_as_text_says_no_task_was_found(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["plan", "import", str(FIXTURES / "letter.md")]) == 1
+
+    printed = capsys.readouterr().out
+    assert "Số nhiệm vụ:      0" in printed
+    assert "✗ Không tìm thấy nhiệm vụ nào" in printed
+
+
+def test_the_json_review_carries_each_task_and_its_parsed_time_frame(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["plan", "import", str(FIXTURES / "pipe-table.md"), "--plan-start", "2025-01-01"]
+
+    assert main([*argv, "--json", "--plan-id", "khuyen-cong-2025"]) == 0
+
+    review = json.loads(capsys.readouterr().out)
+    assert review["ok"] is True
+    assert review["plan"]["id"] == "khuyen-cong-2025"
+    first = review["tasks"][0]
+    assert first["key"] == "1"
+    assert first["title_derived"] is True
+    assert first["lead"] == ["SCT"]
+    assert first["lead_source"] == "Sở Công Thương"
+    assert first["timeframe"] == {
+        "text": "Quý II/2025",
+        "kind": "deadline",
+        "start": "2025-04-01",
+        "due": "2025-06-30",
+        "rrule": None,
+        "ad_hoc": False,
+    }
+
+
+def test_a_file_that_is_not_a_docx_is_refused_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "ke-hoach.docx"
+    fake.write_text("không phải docx", encoding="utf-8")
+
+    assert main(["plan", "import", str(fake)]) == 1
+    assert "không đọc được tệp .docx" in capsys.readouterr().err
+
+
+def test_a_missing_document_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "import", str(tmp_path / "khong-co.md")]) == 1
+    assert "không tìm thấy tệp" in capsys.readouterr().err
+
+
+# --- agencies and titles -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "codes", "open_text", "unknown"),
+    [
+        (
+            "Sở Kế hoạch và Đầu tư, Sở Giao thông vận tải, Sở Công Thương, Sở Tư pháp và các sở, "
+            "ban, ngành có liên quan.",
+            ("SKHDT", "SGTVT", "SCT", "STP"),
+            "các sở, ban, ngành có liên quan",
+            (),
+        ),
+        (
+            "Sở Thông tin và Truyền thông và các sở, ngành, địa phương liên quan",
+            ("STTTT",),
+            "các sở, ngành, địa phương liên quan",
+            (),
+        ),
+        ("Các sở, ban, ngành có liên quan.", (), "Các sở, ban, ngành có liên quan", ()),
+        ("UBND các huyện, thị xã, thành phố", ("HUYEN",), None, ()),
+        ("Ủy ban nhân dân các huyện, thị xã và thành phố", ("HUYEN",), None, ()),
+        ("Uỷ ban nhân dân tỉnh; UBND thành phố Phan Thiết", ("UBNDT", "PHANTHIET"), None, ()),
+        ("SỞ TÀI NGUYÊN & MÔI TRƯỜNG, sở tu phap", ("STNMT", "STP"), None, ()),
+        ("Sở TN&MT, Sở KH&ĐT", ("STNMT", "SKHDT"), None, ()),
+        ("Sở Nội vụ (Ban Thi đua - Khen thưởng tỉnh)", ("SNV",), None, ()),
+        ("Sở Công Thương tỉnh Bình Thuận", ("SCT",), None, ()),
+        (
+            "Công an tỉnh, Sở Văn hóa, Thể thao và Du lịch và các đơn vị liên quan",
+            (),
+            "các đơn vị liên quan",
+            ("Công an tỉnh", "Sở Văn hóa, Thể thao và Du lịch"),
+        ),
+    ],
+)
+def test_agency_lists_are_split_and_matched(
+    directory: Directory,
+    text: str,
+    codes: tuple[str, ...],
+    open_text: str | None,
+    unknown: tuple[str, ...],
+) -> None:
+    reading = AgencyMatcher(directory).read(text)
+
+    assert (reading.codes, reading.open_text, reading.unknown) == (codes, open_text, unknown)
+
+
+def test_a_title_is_the_first_clause_cut_at_a_word_within_60_characters() -> None:
+    long = (
+        "Tổ chức quán triệt, tuyên truyền, phổ biến nội dung Nghị định số 32/2024/NĐ-CP đến cán "
+        "bộ, công chức"
+    )
+
+    assert derive_title(long) == "Tổ chức quán triệt, tuyên truyền, phổ biến nội dung Nghị"
+    assert derive_title("Xây dựng Quy chế (sửa đổi Quy chế cũ).") == "Xây dựng Quy chế"
+    assert derive_title("Rà soát quy hoạch; báo cáo UBND tỉnh.") == "Rà soát quy hoạch"
+    assert derive_title("Hỗ trợ đầu tư hạ tầng kỹ thuật trong và ngoài cụm công nghiệp của các "
+                        "huyện") == "Hỗ trợ đầu tư hạ tầng kỹ thuật trong và ngoài cụm công nghiệp"
