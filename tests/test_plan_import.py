@@ -333,9 +333,14 @@ def write_docx_table(path: Path) -> None:
     group = table.rows[1].cells[0].merge(table.rows[1].cells[4])
     group.text = "I. HỖ TRỢ ĐẦU TƯ"
     rows = (
-        ("1", "Hỗ trợ lãi suất vay đầu tư hạ tầng cụm công nghiệp.", "Sở Tài chính", "", "Hằng năm"),
-        ("2", "Kết nối doanh nghiệp với ngân hàng.", "Sở Công Thương",
-         "Các sở, ngành, địa phương liên quan", "Thường xuyên"),
+        ("1", "Hỗ trợ lãi suất vay đầu tư hạ tầng.", "Sở Tài chính", "", "Hằng năm"),
+        (
+            "2",
+            "Kết nối doanh nghiệp với ngân hàng.",
+            "Sở Công Thương",
+            "Các sở, ngành, địa phương liên quan",
+            "Thường xuyên",
+        ),
         ("3", "Thẩm định dự án hạ tầng.", "Sở Xây dựng", "Sở Công Thương", "Theo lộ trình"),
     )
     for row, texts in zip(table.rows[2:], rows, strict=True):
@@ -577,5 +582,10 @@ def test_a_title_is_the_first_clause_cut_at_a_word_within_60_characters() -> Non
     assert derive_title(long) == "Tổ chức quán triệt, tuyên truyền, phổ biến nội dung Nghị"
     assert derive_title("Xây dựng Quy chế (sửa đổi Quy chế cũ).") == "Xây dựng Quy chế"
     assert derive_title("Rà soát quy hoạch; báo cáo UBND tỉnh.") == "Rà soát quy hoạch"
-    assert derive_title("Hỗ trợ đầu tư hạ tầng kỹ thuật trong và ngoài cụm công nghiệp của các "
-                        "huyện") == "Hỗ trợ đầu tư hạ tầng kỹ thuật trong và ngoài cụm công nghiệp"
+    # the cut falls after "doanh nghiệp," and after "và": neither is left dangling
+    assert derive_title(
+        "Tuyên truyền chính sách về cụm công nghiệp đến doanh nghiệp, hợp tác xã và người lao động"
+    ) == "Tuyên truyền chính sách về cụm công nghiệp đến doanh nghiệp"
+    assert derive_title(
+        "Tuyên truyền chính sách phát triển cụm công nghiệp ở tỉnh và huyện ven biển"
+    ) == "Tuyên truyền chính sách phát triển cụm công nghiệp ở tỉnh"

@@ -189,7 +189,7 @@ class AgencyMatcher:
 
 
 def _match(tokens: list[_Token], index: int, words: tuple[str, ...]) -> int | None:
-    """Return the index after `words` matched from `index` (commas, "và" skipped inside), or None."""
+    """Return the index after `words` matched at `index` (skipping "," and "và" inside), or None."""
     position = index
     for number, word in enumerate(words):
         if number > 0:

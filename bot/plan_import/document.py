@@ -136,12 +136,118 @@ def read_docx(path: Path) -> list[Block]:
 def _docx_items(document: Any) -> Iterator[str | Table]:
     from docx.table import Table as DocxTable
 
+    numbering = _Numbering(document)
     for item in document.iter_inner_content():
         if isinstance(item, DocxTable):
             yield Table(tuple(_docx_row(row) for row in item.rows))
         else:
-            yield from _xml_text(item._p).split("\n")
+            label = numbering.label(item)
+            text = _xml_text(item._p)
+            yield from (f"{label} {text}" if label else text).split("\n")
             yield ""
+
+
+_ROMAN_TENS = ("", "X", "XX", "XXX")
+_ROMAN_UNITS = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+
+
+def _format_number(value: int, kind: str) -> str:
+    if kind in ("upperRoman", "lowerRoman") and 0 < value < 40:
+        roman = _ROMAN_TENS[value // 10] + _ROMAN_UNITS[value % 10]
+        return roman if kind == "upperRoman" else roman.lower()
+    if kind in ("lowerLetter", "upperLetter") and value > 0:
+        letter = chr(ord("a") + (value - 1) % 26)
+        return letter if kind == "lowerLetter" else letter.upper()
+    if kind == "bullet":
+        return "-"
+    return "" if kind == "none" else str(value)
+
+
+class _Numbering:
+    """The labels Word draws for automatically numbered paragraphs ("1.", "a)", "II.").
+
+    python-docx gives a paragraph's text without them, yet a plan's task numbers often are.
+    Counters are kept per list definition, as Word continues a list across its paragraphs.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self._levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # by abstract list
+        self._lists: dict[str, str] = {}  # list id: its abstract list
+        self._restarts: dict[str, dict[int, int]] = {}  # list id: level: start, applied once
+        self._counters: dict[str, dict[int, int]] = {}  # by abstract list: level: value
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return  # a document without any numbering
+        for abstract in root.findall(f"{_W}abstractNum"):
+            self._levels[abstract.get(f"{_W}abstractNumId", "")] = {
+                int(level.get(f"{_W}ilvl", "0")): (
+                    int(_value(level, "start") or "1"),
+                    _value(level, "numFmt") or "decimal",
+                    _value(level, "lvlText") or "",
+                )
+                for level in abstract.findall(f"{_W}lvl")
+            }
+        for num in root.findall(f"{_W}num"):
+            num_id = num.get(f"{_W}numId", "")
+            self._lists[num_id] = _value(num, "abstractNumId") or ""
+            restarts = {
+                int(override.get(f"{_W}ilvl", "0")): int(start)
+                for override in num.findall(f"{_W}lvlOverride")
+                if (start := _value(override, "startOverride")) is not None
+            }
+            if restarts:
+                self._restarts[num_id] = restarts
+
+    def label(self, paragraph: Any) -> str:
+        """Return the label Word shows before `paragraph`, or "" when it is not numbered."""
+        found = _num_pr(paragraph._p) or _style_num_pr(paragraph)
+        if found is None or found[0] not in self._lists:
+            return ""
+        num_id, level = found
+        abstract_id = self._lists[num_id]
+        levels = self._levels.get(abstract_id, {})
+        if level not in levels:
+            return ""
+        counters = self._counters.setdefault(abstract_id, {})
+        restarts = self._restarts.pop(num_id, None)
+        if restarts is not None:  # the author restarted the list here ("Restart at 1")
+            counters.clear()
+            counters.update({restart: value - 1 for restart, value in restarts.items()})
+        start, _, text = levels[level]
+        counters[level] = counters.get(level, start - 1) + 1
+        for deeper in [key for key in counters if key > level]:
+            del counters[deeper]
+        for index, (level_start, kind, _) in levels.items():
+            placeholder = f"%{index + 1}"
+            if placeholder in text:
+                text = text.replace(placeholder, _format_number(counters.get(index, level_start), kind))
+        return text.strip()
+
+
+def _value(element: Any, child: str) -> str | None:
+    found = element.find(f"{_W}{child}")
+    return None if found is None else found.get(f"{_W}val")
+
+
+def _num_pr(element: Any) -> tuple[str, int] | None:
+    num_pr = element.find(f"{_W}pPr/{_W}numPr")
+    if num_pr is None:
+        return None
+    num_id = _value(num_pr, "numId")
+    if num_id is None or num_id == "0":  # numId 0 switches numbering off
+        return None
+    return num_id, int(_value(num_pr, "ilvl") or "0")
+
+
+def _style_num_pr(paragraph: Any) -> tuple[str, int] | None:
+    style = paragraph.style
+    while style is not None:
+        found = _num_pr(style.element)
+        if found is not None:
+            return found
+        style = style.base_style
+    return None
 
 
 def _docx_row(row: Any) -> tuple[str, ...]:
@@ -152,7 +258,8 @@ def _docx_row(row: Any) -> tuple[str, ...]:
     for cell in row.cells:
         same = cell._tc is previous
         previous = cell._tc
-        cells.append("" if same else clean_cell("\n".join(_xml_text(p._p) for p in cell.paragraphs)))
+        text = "\n".join(_xml_text(paragraph._p) for paragraph in cell.paragraphs)
+        cells.append("" if same else clean_cell(text))
     return tuple(cells)
 
 

@@ -296,10 +296,8 @@ def _table_drafts(table: Table) -> list[_Draft]:
             continue
         if not values and not number:
             continue
-        if columns.number is None:
-            key = str(len(drafts) + 1)
-        else:
-            key = number or f"dòng {row_number}"
+        # without a number column the rows are the tasks in order
+        key = str(len(drafts) + 1) if columns.number is None else number or f"dòng {row_number}"
         draft = _Draft(key, [line for line in cells[columns.text].split("\n") if line])
         for name, value in values.items():
             separator = "\n" if name in (Field.LEAD, Field.COORDINATING) else " "
@@ -321,7 +319,10 @@ def _table_drafts(table: Table) -> list[_Draft]:
 # --- one task ----------------------------------------------------------------------------------
 
 _DANGLING_WORDS = frozenset(
-    ["và", "của", "các", "với", "đến", "trong", "cho", "theo", "tại", "về", "để", "đối", "hoặc", "những", "được", "là", "số", "thuộc", "từ", "trên"]
+    (
+        "và", "của", "các", "với", "đến", "trong", "cho", "theo", "tại", "về", "để", "đối",
+        "hoặc", "những", "được", "là", "số", "thuộc", "từ", "trên",
+    )
 )
 _CLAUSE_END = re.compile(r"[;:(]|\.(?=\s|$)")
 
@@ -373,7 +374,8 @@ def _task(
         gaps.append(
             Gap(
                 GapKind.OPEN_LEAD,
-                f"Cơ quan chủ trì «{lead.open_text}» không chỉ rõ cơ quan nào: cần ghi tên cơ quan.",
+                f"Cơ quan chủ trì «{lead.open_text}» không chỉ rõ cơ quan nào: "
+                "cần ghi tên cơ quan.",
                 key,
                 "lead",
             )
@@ -386,7 +388,9 @@ def _task(
     timeframe_text = _value(draft, Field.TIMEFRAME)
     timeframe = _parse(timeframe_text, plan_start) if timeframe_text else None
     if timeframe is None:
-        gaps.append(Gap(GapKind.NO_TIMEFRAME, "Không tìm thấy thời gian thực hiện.", key, "timeframe"))
+        gaps.append(
+            Gap(GapKind.NO_TIMEFRAME, "Không tìm thấy thời gian thực hiện.", key, "timeframe")
+        )
     elif timeframe.kind is TimeframeKind.UNSCHEDULED:
         gaps.append(
             Gap(

@@ -103,7 +103,7 @@ def render_review(result: PlanImport, directory: Directory, written: Path | None
         f"{to_check} điểm cần kiểm tra (!).",
     ]
     if written is not None:
-        lines.append(f"Đã ghi kế hoạch: {written} (kiểm tra lại bằng: nhacviec plan check {written})")
+        lines.append(f"Đã ghi kế hoạch: {written} (kiểm tra lại: nhacviec plan check {written})")
     elif not result.ok:
         lines.append("Chưa ghi tệp kế hoạch: sửa các thiếu sót (✗) trong văn bản rồi nhập lại.")
     return "\n".join(lines)

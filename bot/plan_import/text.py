@@ -45,7 +45,7 @@ class Line:
 
 
 def clean_line(raw: str) -> Line:
-    """Return `raw` without Markdown markup (headings, bullets, emphasis, escapes), spaces folded."""
+    """Return `raw` without Markdown (headings, bullets, emphasis, escapes), spaces folded."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", raw))
     text = _HTML_BREAK.sub(" ", text).replace("&nbsp;", " ")
     if _RULE.match(text):
@@ -103,7 +103,7 @@ def roman_value(text: str) -> int | None:
 
 
 def split_number(text: str) -> tuple[str, str] | None:
-    """Return (number, rest) when `text` starts with a task number ("1.", "2)", "1.1."), else None."""
+    """Return (number, rest) when `text` starts with a task number ("1.", "2)", "1.1.")."""
     match = _NUMBERED.match(text)
     if match is None:
         return None
@@ -113,7 +113,7 @@ def split_number(text: str) -> tuple[str, str] | None:
 
 
 def split_roman(text: str) -> tuple[str, str] | None:
-    """Return (numeral, title) when `text` is a Roman section heading ("II. NỘI DUNG"), else None."""
+    """Return (numeral, title) when `text` is a Roman section heading ("II. NỘI DUNG")."""
     match = _ROMAN_HEADING.match(text)
     if match is None or roman_value(match.group("roman")) is None:
         return None
