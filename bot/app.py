@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import signal
 import time as monotonic_time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -122,7 +123,8 @@ async def background(services: Services, transports: Mapping[str, Transport],
     scheduler.start()
     dispatcher = Dispatcher(services.sessions, transports, services.clock,
                             per_second=settings.rate_per_second,
-                            per_chat_per_second=settings.rate_per_chat_per_second, chats=chats)
+                            per_chat_per_second=settings.rate_per_chat_per_second,
+                            lease=timedelta(seconds=settings.claim_lease_seconds), chats=chats)
     sending = asyncio.create_task(dispatcher.run_forever(stop))
     try:
         yield
@@ -177,9 +179,11 @@ async def _telegram(services: Services, token: str,
         await set_command_menu(application.bot)
         updater = application.updater
         assert updater is not None
+        # A fresh secret each start: Telegram echoes it in a header, PTB rejects calls without it.
         await updater.start_webhook(listen="0.0.0.0", port=settings.telegram_webhook_port,
                                     url_path="telegram",
-                                    webhook_url=f"{settings.telegram_webhook_url}/telegram")
+                                    webhook_url=f"{settings.telegram_webhook_url}/telegram",
+                                    secret_token=secrets.token_urlsafe(32))
         await application.start()
         try:
             yield

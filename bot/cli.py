@@ -90,6 +90,12 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
         except PlanError as exc:
             print(exc, file=sys.stderr)
             return 1
+        except OSError:
+            print(
+                f"không ghi được tệp {args.out}: thư mục không tồn tại hoặc không có quyền ghi",
+                file=sys.stderr,
+            )
+            return 1
         written = args.out
     if args.json:
         print(json.dumps(review_json(result, written), ensure_ascii=False, indent=2))

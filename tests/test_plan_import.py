@@ -589,3 +589,120 @@ def test_a_title_is_the_first_clause_cut_at_a_word_within_60_characters() -> Non
     assert derive_title(
         "Tuyên truyền chính sách phát triển cụm công nghiệp ở tỉnh và huyện ven biển"
     ) == "Tuyên truyền chính sách phát triển cụm công nghiệp ở tỉnh"
+
+
+def test_it_reads_the_numbers_word_draws_for_a_numbered_list(
+    directory: Directory, tmp_path: Path
+) -> None:
+    path = tmp_path / "danh-so-tu-dong.docx"
+    document = docx.Document()
+    document.add_paragraph("II. NỘI DUNG THỰC HIỆN")
+    for text, lead, timeframe in (
+        ("Rà soát quy chế quản lý cụm công nghiệp.", "Sở Công Thương", "Quý 3 năm 2024"),
+        ("Bố trí kinh phí thực hiện.", "Sở Tài chính", "Hằng năm"),
+    ):
+        document.add_paragraph(text, style="List Number")  # "1." and "2." come from Word
+        document.add_paragraph(f"Cơ quan chủ trì: {lead}", style="List Number 2")
+        document.add_paragraph(f"Thời gian thực hiện: {timeframe}")
+    document.save(str(path))
+
+    result = import_document(path, directory, plan_start=date(2024, 4, 1))
+
+    assert [(task.key, task.text, task.lead) for task in result.tasks] == [
+        ("1", "Rà soát quy chế quản lý cụm công nghiệp.", ("SCT",)),
+        ("2", "Bố trí kinh phí thực hiện.", ("STC",)),
+    ]
+    assert result.gaps == ()
+
+
+def test_it_reads_a_docx_table_whose_header_takes_two_rows(
+    directory: Directory, tmp_path: Path
+) -> None:
+    path = tmp_path / "bang-hai-dong.docx"
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC: DANH MỤC NHIỆM VỤ")
+    table = document.add_table(rows=4, cols=5)
+    top, below = table.rows[0].cells, table.rows[1].cells
+    for column, text in ((0, "STT"), (1, "Nội dung"), (4, "Thời gian hoàn thành")):
+        top[column].merge(below[column]).text = text
+    top[2].merge(top[3]).text = "Cơ quan thực hiện"
+    below[2].text, below[3].text = "Chủ trì", "Phối hợp"
+    rows = (
+        ("1", "Xây dựng cơ sở dữ liệu.", "Sở Công Thương", "Sở Tư pháp", "Năm 2025"),
+        ("2", "Đào tạo cán bộ quản lý cụm công nghiệp.", "Sở Nội vụ", "", "Quý II/2025"),
+    )
+    for row, texts in zip(table.rows[2:], rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    document.save(str(path))
+
+    result = import_document(path, directory, plan_start=date(2025, 1, 1))
+
+    assert [(task.key, task.lead, task.coordinating) for task in result.tasks] == [
+        ("1", ("SCT",), ("STP",)),
+        ("2", ("SNV",), ()),
+    ]
+    assert [task.timeframe_text for task in result.tasks] == ["Năm 2025", "Quý II/2025"]
+    assert result.gaps == ()
+
+
+def test_only_tables_of_the_tasks_section_or_an_appendix_are_read(directory: Directory) -> None:
+    table = (
+        "| STT | Nội dung | Đơn vị chủ trì | Thời gian thực hiện |\n"
+        "|---|---|---|---|\n"
+        "| 1 | {task} | Sở Công Thương | Năm 2025 |\n"
+    )
+    text = "\n".join(
+        [
+            "II. NỘI DUNG THỰC HIỆN\n",
+            table.format(task="Nhiệm vụ của mục II."),
+            "III. TỔ CHỨC THỰC HIỆN\n",
+            table.format(task="Nhiệm vụ thường xuyên của mục III."),
+            "PHỤ LỤC: DANH MỤC NHIỆM VỤ BỔ SUNG\n",
+            table.replace("| 1 |", "| 2 |").format(task="Nhiệm vụ của phụ lục."),
+        ]
+    )
+    result = from_markdown(text, directory)
+
+    assert [(task.key, task.text) for task in result.tasks] == [
+        ("1", "Nhiệm vụ của mục II."),
+        ("2", "Nhiệm vụ của phụ lục."),
+    ]
+
+
+def test_a_table_without_a_lead_column_is_not_a_task_table(directory: Directory) -> None:
+    text = (
+        "| STT | Tên cụm công nghiệp | Diện tích (ha) | Thời gian thành lập |\n"
+        "|---|---|---|---|\n"
+        "| 1 | Cụm công nghiệp Hàm Phú | 50 | Năm 2020 |\n"
+    )
+    result = from_markdown(text, directory)
+
+    assert result.tasks == ()
+    assert [gap.kind for gap in result.gaps] == [GapKind.NO_TASKS]
+
+
+def test_it_reads_utf16_text_as_word_saves_it(directory: Directory, tmp_path: Path) -> None:
+    doc = tmp_path / "ke-hoach.txt"
+    doc.write_text(
+        "II. NỘI DUNG THỰC HIỆN\r\n1. Rà soát quy chế.\r\nCơ quan chủ trì: Sở Tư pháp.\r\n"
+        "Thời gian thực hiện: Quý 4 năm 2025.\r\n",
+        encoding="utf-16",
+    )
+
+    result = import_document(doc, directory, plan_start=date(2025, 1, 1))
+
+    assert [(task.key, task.lead, task.timeframe_text) for task in result.tasks] == [
+        ("1", ("STP",), "Quý 4 năm 2025")
+    ]
+
+
+def test_an_out_path_in_a_missing_folder_is_refused_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "khong-co" / "plan.yaml"
+    argv = ["plan", "import", str(FIXTURES / "pipe-table.md"), "--out", str(out)]
+
+    assert main([*argv, "--plan-start", "2025-01-01"]) == 1
+    assert "không ghi được tệp" in capsys.readouterr().err
+    assert not out.parent.exists()

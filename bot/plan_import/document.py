@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,7 +130,7 @@ def read_docx(path: Path) -> list[Block]:
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DocumentError(f"không đọc được tệp .docx: {path}") from exc
     return build_blocks(_docx_items(document))
 
@@ -221,7 +223,8 @@ class _Numbering:
         for index, (level_start, kind, _) in levels.items():
             placeholder = f"%{index + 1}"
             if placeholder in text:
-                text = text.replace(placeholder, _format_number(counters.get(index, level_start), kind))
+                number = _format_number(counters.get(index, level_start), kind)
+                text = text.replace(placeholder, number)
         return text.strip()
 
 
@@ -289,8 +292,12 @@ def read_document(path: Path) -> list[Block]:
         raise DocumentError(
             f"chưa đọc được định dạng {path.suffix}: hãy lưu thành .docx, .md hoặc .txt"
         )
+    raw = path.read_bytes()
+    # Word's "Unicode text" is UTF-16 with a byte order mark; everything else here is UTF-8.
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    encoding = "utf-16" if utf16 else "utf-8-sig"
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise DocumentError(f"tệp không phải văn bản UTF-8: {path}") from exc
     return read_markdown(text)

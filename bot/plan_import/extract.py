@@ -170,11 +170,12 @@ def _paragraph_drafts(paragraphs: list[str]) -> list[_Draft]:
     drafts: list[_Draft] = []
     for paragraph in paragraphs:
         numbered = split_number(paragraph)
-        if numbered is not None and find_label(paragraph) is None:
+        if numbered is not None and find_label(numbered[1]) is None:
             number, rest = numbered
             drafts.append(_Draft(number, [rest] if rest else []))
         elif drafts:
-            drafts[-1].add(paragraph)
+            # "2. Cơ quan phối hợp: ..." under a task is a label numbered like a list
+            drafts[-1].add(numbered[1] if numbered is not None else paragraph)
     # "1. Nhóm nhiệm vụ tuyên truyền" followed by "1.1. ...": a heading, not a task
     return [
         draft
@@ -185,27 +186,39 @@ def _paragraph_drafts(paragraphs: list[str]) -> list[_Draft]:
     ]
 
 
-def _sections(blocks: list[Block]) -> tuple[list[list[str]], str | None]:
-    """Return the paragraphs of each tasks section, and the first such heading."""
-    sections: list[list[str]] = []
-    heading: str | None = None
-    inside = False
+@dataclass
+class _Layout:
+    """Where the tasks are: the paragraphs of each tasks section, and the tables to read."""
+
+    sections: list[list[str]] = field(default_factory=list)
+    heading: str | None = None  # the first tasks section's heading
+    tables: list[Table] = field(default_factory=list)  # in a tasks section or an appendix
+
+
+def _layout(blocks: list[Block]) -> _Layout:
+    layout = _Layout()
+    where = "front"  # "front" | "tasks" | "other" | "appendix"
     for index, block in enumerate(blocks):
         if isinstance(block, Table):
+            if where in ("tasks", "appendix"):
+                layout.tables.append(block)
+            continue
+        if fold(block).startswith("phu luc"):
+            where = "appendix"  # "PHỤ LỤC: DANH MỤC NHIỆM VỤ" after the signature
             continue
         roman = split_roman(block)
         if roman is None:
-            if inside:
-                sections[-1].append(block)
+            if where == "tasks":
+                layout.sections[-1].append(block)
             continue
         numeral, title = roman
         if not title and index + 1 < len(blocks) and isinstance(blocks[index + 1], str):
             title = str(blocks[index + 1])  # "II." on its own line, the title below
-        inside = _is_tasks_heading(title)
-        if inside:
-            sections.append([])
-            heading = heading or f"{numeral}. {title}"
-    return sections, heading
+        where = "tasks" if _is_tasks_heading(title) else "other"
+        if where == "tasks":
+            layout.sections.append([])
+            layout.heading = layout.heading or f"{numeral}. {title}"
+    return layout
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -234,7 +247,7 @@ def _columns(header: tuple[str, ...]) -> _Columns | None:
             number = index
         elif text is None and any(word in folded for word in _TEXT_HEADERS):
             text = index
-    if text is None or not fields:
+    if text is None or Field.LEAD not in fields:
         return None
     return _Columns(text, number, fields)
 
@@ -515,16 +528,17 @@ def extract_plan(
             "ngày ban hành ghi trong văn bản" if plan_start else "văn bản không ghi ngày ban hành"
         )
 
-    sections, heading = _sections(blocks)
+    layout = _layout(blocks)
     drafts: list[_Draft] = []
-    for paragraphs in sections:
+    for paragraphs in layout.sections:
         drafts += _paragraph_drafts(paragraphs)
-    if not sections:
+    tables = layout.tables
+    if not layout.sections:
         # No "II. NỘI DUNG ..." heading: numbered items count only with a label under them.
-        drafts = [draft for draft in _paragraph_drafts(list(_strings(blocks))) if draft.values]
-    for block in blocks:
-        if isinstance(block, Table):
-            drafts += _table_drafts(block)
+        drafts = [draft for draft in _paragraph_drafts(_strings(blocks)) if draft.values]
+        tables = [block for block in blocks if isinstance(block, Table)]
+    for table in tables:
+        drafts += _table_drafts(table)
 
     matcher = AgencyMatcher(directory)
     tasks = [_task(draft, matcher, plan_start) for draft in drafts]
@@ -569,7 +583,7 @@ def extract_plan(
         issuer_source=issuer_source,
         start=plan_start,
         start_source=start_source,
-        section=heading,
+        section=layout.heading,
         tasks=tuple(tasks),
         gaps=tuple(gaps),
     )

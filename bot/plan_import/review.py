@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ _KIND_NAMES = {
 }
 
 
-def _date(value: Any) -> str:
+def _date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value is not None else "chưa có"
 
 

@@ -129,27 +129,26 @@ class Field(StrEnum):
     TIMEFRAME = "timeframe"
 
 
-# Longest first, so "cơ quan chủ trì thực hiện" wins over "cơ quan chủ trì"; folded spelling.
-_LABELS: tuple[tuple[str, Field], ...] = tuple(
-    sorted(
-        (
-            *((label, Field.LEAD) for label in (
-                "co quan chu tri thuc hien", "co quan chu tri", "don vi chu tri thuc hien",
-                "don vi chu tri", "chu tri thuc hien", "co quan thuc hien", "don vi thuc hien",
-                "co quan, don vi chu tri", "chu tri",
-            )),
-            *((label, Field.COORDINATING) for label in (
-                "co quan phoi hop thuc hien", "co quan phoi hop", "don vi phoi hop thuc hien",
-                "don vi phoi hop", "phoi hop thuc hien", "co quan, don vi phoi hop", "phoi hop",
-            )),
-            *((label, Field.TIMEFRAME) for label in (
-                "thoi gian thuc hien", "thoi gian hoan thanh", "thoi han hoan thanh",
-                "thoi han thuc hien", "thoi gian trinh", "thoi han trinh", "tien do thuc hien",
-                "tien do hoan thanh", "thoi gian", "thoi han", "tien do",
-            )),
-        ),
-        key=lambda pair: -len(pair[0]),
-    )
+_LABEL_WORDS: dict[Field, tuple[str, ...]] = {  # folded spelling
+    Field.LEAD: (
+        "co quan chu tri thuc hien", "co quan chu tri", "don vi chu tri thuc hien",
+        "don vi chu tri", "chu tri thuc hien", "co quan thuc hien", "don vi thuc hien",
+        "co quan, don vi chu tri", "chu tri",
+    ),
+    Field.COORDINATING: (
+        "co quan phoi hop thuc hien", "co quan phoi hop", "don vi phoi hop thuc hien",
+        "don vi phoi hop", "phoi hop thuc hien", "co quan, don vi phoi hop", "phoi hop",
+    ),
+    Field.TIMEFRAME: (
+        "thoi gian thuc hien", "thoi gian hoan thanh", "thoi han hoan thanh",
+        "thoi han thuc hien", "thoi gian trinh", "thoi han trinh", "tien do thuc hien",
+        "tien do hoan thanh", "thoi gian", "thoi han", "tien do",
+    ),
+}
+# Longest first, so "cơ quan chủ trì thực hiện" wins over "cơ quan chủ trì".
+_LABELS = sorted(
+    ((label, field) for field, labels in _LABEL_WORDS.items() for label in labels),
+    key=lambda pair: -len(pair[0]),
 )
 _LABEL_END = re.compile(r"\s*(?:[:\-–—]\s*|$)")
 
