@@ -77,10 +77,12 @@ class Services:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""
         settings = self.settings
         with self.sessions() as session, session.begin():
-            instant = pending_tick(session, now, settings.send_at, self.calendar, settings.tz)
-            claimed = instant is not None and claim_tick(session, instant, now)
-            if not claimed and not forced:
-                return None
+            if not forced:
+                # A forced tick (the CLI, maybe at a future --as-of) serves no send instant, so
+                # it never silences the timer until that instant.
+                instant = pending_tick(session, now, settings.send_at, self.calendar, settings.tz)
+                if instant is None or not claim_tick(session, instant, now):
+                    return None
             until = now.astimezone(settings.tz).date() + SYNC_HORIZON
             sync_plan(session, self.directory, self.plan, until, now)
             return run_tick(session, now, self.calendar, settings.tz)

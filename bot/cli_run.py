@@ -1,4 +1,4 @@
-"""The sub-commands that run the bot or act on its database: run, tick, status, chat."""
+"""The sub-commands that run the bot or act on its database: run, tick, status, report, chat."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from bot import texts
 from bot.app import Clock, Services, build_services, run_bot, shifted_clock, system_clock
@@ -73,6 +74,26 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.report import default_report_name, write_report
+    from storage.report import collect_report
+
+    services = _services(shifted_clock(args.as_of) if args.as_of else system_clock)
+    if services is None:
+        return 2
+    today = services.clock().astimezone(services.settings.tz).date()
+    with services.sessions() as session:
+        data = collect_report(session, services.plan.id, today)
+    path: Path = args.out or Path(default_report_name(data.plan_id, today))
+    try:
+        write_report(data, path, services.settings.tz)
+    except OSError as exc:
+        print(f"Không ghi được tệp {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Đã ghi báo cáo: {path.absolute()}")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.console import chat
     from storage.models import Role
@@ -100,7 +121,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register run, tick, status and chat on the main parser."""
+    """Register run, tick, status, report and chat on the main parser."""
     p = sub.add_parser("run", help="chạy bot (Telegram, Zalo), bộ hẹn giờ và bộ gửi tin")
     p.add_argument("--clock", type=iso_datetime, metavar="ISO",
                    help="bắt đầu đồng hồ tại thời điểm này rồi chạy theo thời gian thực")
@@ -116,6 +137,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
                    help="tính như thể bây giờ là thời điểm này")
     p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("report", help="báo cáo tình hình thực hiện ra tệp Excel (.xlsx)")
+    p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
+                   help="tính như thể bây giờ là thời điểm này")
+    p.add_argument("--out", type=Path, metavar="FILE.xlsx",
+                   help="tệp kết quả (mặc định: bao-cao-<kế hoạch>-<dd-mm-yyyy>.xlsx)")
+    p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("chat", help="dùng thử bot trên dòng lệnh như một cán bộ")
     p.add_argument("--agency", required=True, metavar="MÃ", help="mã cơ quan, ví dụ SCT")

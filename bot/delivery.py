@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
@@ -37,7 +37,10 @@ from storage.models import (
     AssignmentRole,
     AssignmentStatus,
     OccurrenceRow,
+    OfficerChat,
     OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
     PlanRow,
     ReminderRow,
     TaskRow,
@@ -208,6 +211,14 @@ def claim_tick(session: Session, instant: datetime, now: datetime) -> bool:
 
 # ---- the dispatcher -----------------------------------------------------------------------
 
+# A message that keeps failing transiently is given up after this many attempts, once it has
+# waited this long: Telegram refuses some messages for good with an error that is not about the
+# chat (a "Bad Request" other than the permanent ones), and such a message would otherwise be
+# retried forever while holding its chat's later messages. The age keeps an outage of the
+# platform or of our network (every message failing for a while) from failing the outbox.
+MAX_ATTEMPTS = 10
+GIVE_UP_AFTER = timedelta(days=1)
+
 
 class Dispatcher:
     """Sends the outbox in order within rate limits, retrying what failed transiently."""
@@ -225,6 +236,10 @@ class Dispatcher:
         self.lease = lease
         self.batch = batch
         self._chat_free_at: dict[tuple[str, str], float] = {}
+        # The loop time of the next free slot of the overall rate, carried across passes.
+        self._next_slot = 0.0
+        # Messages the platform confirmed but whose "sent" mark failed: marked on the next pass.
+        self._unrecorded: dict[int, datetime] = {}
         self._on_sent = on_sent
         self._only_chats = chats
 
@@ -245,15 +260,22 @@ class Dispatcher:
         loop = asyncio.get_running_loop()
         now = self.clock()
         claimed: list[queries.Claimed] = []
+        unrecorded = dict(self._unrecorded)
         with self.sessions() as session, session.begin():
+            for message_id, sent_at in unrecorded.items():
+                queries.mark_sent(session, message_id, sent_at)
             queries.requeue_stale(session, now, self.lease)
+            held = _held_back(session, now)
             seen_chats: set[tuple[str, str]] = set()
             for message in queries.ready_messages(session, now, self.batch):
                 chat = (message.channel, message.chat_id)
                 if chat in seen_chats:
                     continue
-                # Messages to one chat go in order: a chat that must wait holds its later ones.
+                # Messages to one chat go in order: a chat that must wait holds its later ones,
+                # and so does an earlier message waiting for its retry or in flight elsewhere.
                 seen_chats.add(chat)
+                if held.get(chat, message.id) < message.id:
+                    continue
                 if message.channel not in self.transports:
                     continue
                 if self._only_chats is not None and chat not in self._only_chats:
@@ -264,17 +286,27 @@ class Dispatcher:
                     claimed.append(queries.Claimed(message.id, message.channel, message.chat_id,
                                                    message.text, queries.buttons_of(message),
                                                    message.attempts))
+        for message_id in unrecorded:
+            del self._unrecorded[message_id]
+            if self._on_sent is not None:
+                self._on_sent(message_id)
         tasks = []
+        started = loop.time()
+        first_slot = max(started, self._next_slot)
         for index, claimed_message in enumerate(claimed):
+            slot = first_slot + index * self.spacing
             chat_key = (claimed_message.channel, claimed_message.chat_id)
-            self._chat_free_at[chat_key] = loop.time() + index * self.spacing + self.chat_spacing
-            tasks.append(asyncio.create_task(self._send(claimed_message, index * self.spacing)))
-        if tasks:
-            await asyncio.gather(*tasks)
+            self._chat_free_at[chat_key] = slot + self.chat_spacing
+            tasks.append(asyncio.create_task(self._send(claimed_message, slot - started)))
+        self._next_slot = first_slot + len(claimed) * self.spacing
+        # Every send runs to its end before the next pass, even if one of them raised.
+        for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                log.error("send failed unexpectedly", exc_info=outcome)
         return len(claimed)
 
     async def _send(self, message: queries.Claimed, delay: float) -> None:
-        if delay:
+        if delay > 0:
             await asyncio.sleep(delay)
         transport = self.transports[message.channel]
         out = OutMessage(message.chat_id, message.text,
@@ -288,31 +320,77 @@ class Dispatcher:
             log.exception("transport %s crashed", message.channel)
             self._failed(message, TransportError(type(error).__name__))
             return
-        with self.sessions() as session, session.begin():
-            queries.mark_sent(session, message.id, self.clock())
+        sent_at = self.clock()
+        try:
+            with self.sessions() as session, session.begin():
+                queries.mark_sent(session, message.id, sent_at)
+        except SQLAlchemyError:
+            # Left "sending", it would be sent again once its lease ran out.
+            log.exception("message %s was sent but could not be marked sent", message.id)
+            self._unrecorded[message.id] = sent_at
+            return
         if self._on_sent is not None:
             self._on_sent(message.id)
 
     def _failed(self, message: queries.Claimed, error: TransportError) -> None:
         now = self.clock()
         with self.sessions() as session, session.begin():
-            if not error.permanent:
-                backoff = min(300.0, 2.0 ** min(message.attempts, 8))
-                delay = max(error.retry_after or 0.0, backoff)
-                log.warning("send %s failed, retry in %.0fs: %s", message.id, delay,
-                            error.message)
-                queries.mark_retry(session, message.id, now + timedelta(seconds=delay),
-                                   error.message)
+            if error.permanent:
+                self._unreachable(session, message, error, now)
                 return
-            log.warning("send %s failed for good: %s", message.id, error.message)
-            queries.mark_failed(session, message.id, error.message)
-            chat = queries.mark_unreachable(session, message.channel, message.chat_id,
-                                            error.message)
-            if chat is None:
+            row = session.get_one(OutboxMessage, message.id)
+            if message.attempts + 1 >= MAX_ATTEMPTS and row.created_at <= now - GIVE_UP_AFTER:
+                self._give_up(session, message, error, now)
                 return
-            officer = chat.officer
-            alert = texts.unreachable_alert(officer.name, officer.agency.short_name,
-                                            message.channel, error.message)
-            for coordinator_chat in queries.coordinator_chats(session):
+            backoff = min(300.0, 2.0 ** min(message.attempts, 8))
+            delay = max(error.retry_after or 0.0, backoff)
+            log.warning("send %s failed, retry in %.0fs: %s", message.id, delay, error.message)
+            queries.mark_retry(session, message.id, now + timedelta(seconds=delay),
+                               error.message)
+
+    def _unreachable(self, session: Session, message: queries.Claimed, error: TransportError,
+                     now: datetime) -> None:
+        """Fail the message, mark its chat unreachable and, the first time, tell coordinators."""
+        log.warning("send %s failed for good: %s", message.id, error.message)
+        queries.mark_failed(session, message.id, error.message)
+        chat = queries.mark_unreachable(session, message.channel, message.chat_id,
+                                        error.message)
+        if chat is None:
+            return
+        officer = chat.officer
+        alert = texts.unreachable_alert(officer.name, officer.agency.short_name,
+                                        message.channel, error.message)
+        for coordinator_chat in queries.coordinator_chats(session):
+            queries.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
+                            now, dedupe_key=f"u{chat.id}:{message.id}:c{coordinator_chat.id}")
+
+    def _give_up(self, session: Session, message: queries.Claimed, error: TransportError,
+                 now: datetime) -> None:
+        """Fail a message that keeps failing and tell the coordinators; the chat stays usable."""
+        log.warning("send %s given up after %d attempts: %s", message.id, message.attempts + 1,
+                    error.message)
+        failed = queries.mark_failed(session, message.id, error.message)
+        chat = session.scalars(select(OfficerChat).where(
+            OfficerChat.channel == message.channel,
+            OfficerChat.chat_id == message.chat_id)).one_or_none()
+        # An alert about an alert could bounce between two coordinators' failing chats.
+        if chat is None or failed.kind == OutboxKind.NOTICE.value:
+            return
+        officer = chat.officer
+        alert = texts.unreachable_alert(officer.name, officer.agency.short_name,
+                                        message.channel, error.message)
+        for coordinator_chat in queries.coordinator_chats(session):
+            if coordinator_chat.id != chat.id:
                 queries.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
-                                now, dedupe_key=f"u{chat.id}:{message.id}:c{coordinator_chat.id}")
+                                now, dedupe_key=f"g{message.id}:c{coordinator_chat.id}")
+
+
+def _held_back(session: Session, now: datetime) -> dict[tuple[str, str], int]:
+    """Return, per chat, the id of its oldest message waiting for a retry or in flight."""
+    waiting = or_(OutboxMessage.status == OutboxStatus.SENDING.value,
+                  and_(OutboxMessage.status == OutboxStatus.QUEUED.value,
+                       OutboxMessage.not_before > now))
+    rows = session.execute(
+        select(OutboxMessage.channel, OutboxMessage.chat_id, func.min(OutboxMessage.id))
+        .where(waiting).group_by(OutboxMessage.channel, OutboxMessage.chat_id))
+    return {(channel, chat_id): first for channel, chat_id, first in rows}

@@ -312,7 +312,8 @@ def enqueue(
 
 
 def last_reminder_to_chat(session: Session, channel: str, chat_id: str) -> OutboxMessage | None:
-    """Return the latest reminder with buttons sent (or queued) to this chat."""
+    """Return the reminder with buttons this chat received last (sent, not merely queued)."""
+    # A queued reminder is not on the person's screen yet: a bare "1" answers what they saw.
     return session.scalars(
         select(OutboxMessage)
         .where(
@@ -320,9 +321,9 @@ def last_reminder_to_chat(session: Session, channel: str, chat_id: str) -> Outbo
             OutboxMessage.chat_id == chat_id,
             OutboxMessage.assignment_id.is_not(None),
             OutboxMessage.buttons_json.is_not(None),
-            OutboxMessage.status != OutboxStatus.FAILED.value,
+            OutboxMessage.status == OutboxStatus.SENT.value,
         )
-        .order_by(OutboxMessage.id.desc())
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
         .limit(1)
     ).first()
 
@@ -360,7 +361,9 @@ def requeue_stale(session: Session, now: datetime, lease: timedelta) -> int:
                 OutboxMessage.status == OutboxStatus.SENDING.value,
                 OutboxMessage.claimed_at < now - lease,
             )
-            .values(status=OutboxStatus.QUEUED.value, claimed_at=None)
+            # The attempt counts: a message that kills its sender must not be retried forever.
+        .values(status=OutboxStatus.QUEUED.value, claimed_at=None,
+                attempts=OutboxMessage.attempts + 1)
             .execution_options(synchronize_session=False)
         ),
     )

@@ -1,0 +1,210 @@
+"""The rows of the coordinator's upward report: one query, plain data, no formatting.
+
+The categories are those of /status for the same day: the same lead assignments
+(`queries.lead_assignments`) and the same `standing_of`, restricted to one plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager
+
+from scheduler.status import Category, Standing
+from storage import queries
+from storage.models import (
+    Assignment,
+    EventStatus,
+    OccurrenceRow,
+    Officer,
+    PlanRow,
+    StatusEvent,
+    TaskRow,
+)
+
+# A snooze note is written by the bot ("nhắc lại ngày ..."), not by the person: it is neither
+# the latest note nor a report of where the work stands.
+_REPORTS = frozenset(status.value for status in EventStatus if status is not EventStatus.SNOOZE)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of the status categories over some assignments."""
+
+    done_on_time: int = 0
+    done_late: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    blocked_in_time: int = 0
+    blocked_overdue: int = 0
+    long_overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done_on_time + self.done_late + self.in_progress + self.overdue
+
+    @property
+    def blocked(self) -> int:
+        return self.blocked_in_time + self.blocked_overdue
+
+    @property
+    def overdue_share(self) -> float:
+        """Return the overdue items as a fraction of all items (0 when there are none)."""
+        return self.overdue / self.total if self.total else 0.0
+
+
+def tally(standings: Iterable[Standing]) -> Tally:
+    """Return the counts of the categories of `standings`."""
+    counts = dict.fromkeys(Category, 0)
+    blocked_in_time = blocked_overdue = long_overdue = 0
+    for item in standings:
+        counts[item.category] += 1
+        if item.blocked and item.category is Category.OVERDUE:
+            blocked_overdue += 1
+        elif item.blocked:
+            blocked_in_time += 1
+        long_overdue += item.long_overdue
+    return Tally(counts[Category.DONE_ON_TIME], counts[Category.DONE_LATE],
+                 counts[Category.IN_PROGRESS], counts[Category.OVERDUE], blocked_in_time,
+                 blocked_overdue, long_overdue)
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One lead assignment whose window has opened, and where it stands."""
+
+    assignment_id: int
+    task_key: str
+    period: str
+    period_label: str
+    title: str
+    agency_code: str
+    agency_short: str
+    due: date
+    standing: Standing
+    completed_on: date | None
+    blocked_reason: str | None  # the latest, while the item is blocked
+    latest_note: str | None
+    last_reporter: str | None
+
+
+@dataclass(frozen=True)
+class AgencyTally:
+    agency_code: str
+    agency_short: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One status event, with the names in force (the agency rows keep their old names)."""
+
+    at: datetime  # aware, UTC
+    task_key: str
+    period: str
+    period_label: str
+    agency_short: str  # the assignment's agency
+    reporter_agency_short: str
+    officer_name: str | None  # None: recorded by the system
+    channel: str
+    status: str  # EventStatus
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    plan_id: str
+    plan_title: str
+    today: date
+    summary: Tally
+    by_agency: list[AgencyTally]
+    details: list[DetailRow]
+    events: list[EventRow]
+
+
+def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
+    """Return the report of plan `plan_id` on `today`. Raise LookupError if there is no plan."""
+    plan = session.get(PlanRow, plan_id)
+    if plan is None:
+        raise LookupError(plan_id)
+    agencies = queries.agency_names(session)
+
+    def short(code: str) -> str:
+        return agencies[code].short_name if code in agencies else code
+
+    events = _events(session, plan_id)
+    officers = {o.id: o.name for o in session.scalars(select(Officer))}
+    reports_by_assignment: dict[int, list[StatusEvent]] = {}
+    for event, _ in events:
+        if event.status in _REPORTS:
+            reports_by_assignment.setdefault(event.assignment_id, []).append(event)
+
+    details: list[DetailRow] = []
+    for assignment in queries.lead_assignments(session, today):
+        occurrence = assignment.occurrence
+        task = occurrence.task
+        if task.plan_id != plan_id:
+            continue
+        item = queries.standing_of(assignment, today)
+        reports = reports_by_assignment.get(assignment.id, [])
+        blocked = [e for e in reports if e.status == EventStatus.BLOCKED.value]
+        noted = [e for e in reports if e.note]
+        last = reports[-1] if reports else None
+        details.append(DetailRow(
+            assignment_id=assignment.id,
+            task_key=task.key,
+            period=occurrence.period,
+            period_label=occurrence.label,
+            title=task.title,
+            agency_code=assignment.agency_code,
+            agency_short=short(assignment.agency_code),
+            due=occurrence.due,
+            standing=item,
+            completed_on=assignment.completed_on,
+            blocked_reason=blocked[-1].note if item.blocked and blocked else None,
+            latest_note=noted[-1].note if noted else None,
+            last_reporter=(officers.get(last.officer_id) if last and last.officer_id else None),
+        ))
+
+    by_code: dict[str, list[Standing]] = {}
+    for row in details:
+        by_code.setdefault(row.agency_code, []).append(row.standing)
+    by_agency = [AgencyTally(code, short(code), tally(items)) for code, items in by_code.items()]
+
+    event_rows = [_event_row(event, assignment, short, officers) for event, assignment in events]
+    return ReportData(plan.id, plan.title, today, tally(row.standing for row in details),
+                      by_agency, details, event_rows)
+
+
+def _events(session: Session, plan_id: str) -> list[tuple[StatusEvent, Assignment]]:
+    """Return every status event of the plan's assignments, archived or not, oldest first."""
+    rows = session.execute(
+        select(StatusEvent, Assignment)
+        .join(Assignment, Assignment.id == StatusEvent.assignment_id)
+        .join(Assignment.occurrence)
+        .join(OccurrenceRow.task)
+        .options(contains_eager(Assignment.occurrence).contains_eager(OccurrenceRow.task))
+        .where(TaskRow.plan_id == plan_id)
+        .order_by(StatusEvent.at, StatusEvent.id)
+    )
+    return [(event, assignment) for event, assignment in rows]
+
+
+def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str], str],
+               officers: dict[int, str]) -> EventRow:
+    occurrence = assignment.occurrence
+    return EventRow(
+        at=event.at,
+        task_key=occurrence.task.key,
+        period=occurrence.period,
+        period_label=occurrence.label,
+        agency_short=short(assignment.agency_code),
+        reporter_agency_short=short(event.agency_code),
+        officer_name=officers.get(event.officer_id) if event.officer_id else None,
+        channel=event.channel,
+        status=event.status,
+        note=event.note,
+    )
