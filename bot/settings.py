@@ -38,6 +38,7 @@ class Settings:
     zalo_webhook_port: int = 8444
     rate_per_second: float = 25.0
     rate_per_chat_per_second: float = 1.0
+    claim_lease_seconds: float = 120.0
 
     def __repr__(self) -> str:
         # Tokens must never reach a log line, even through a repr.
@@ -133,4 +134,5 @@ def load_settings(environ: Mapping[str, str] | None = None,
         zalo_webhook_port=_port(env, "ZALO_WEBHOOK_PORT", 8444),
         rate_per_second=_positive(env, "NHACVIEC_RATE_PER_SECOND", 25.0),
         rate_per_chat_per_second=_positive(env, "NHACVIEC_RATE_PER_CHAT", 1.0),
+        claim_lease_seconds=_positive(env, "NHACVIEC_CLAIM_LEASE_SECONDS", 120.0),
     )
