@@ -9,6 +9,7 @@ its real exceptions.
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import itertools
@@ -364,11 +365,13 @@ class FakeTelegramServer:
                 status, body = server._dispatch(self.command, self.path, self.headers,
                                                 self._body())
                 payload = json.dumps(body, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                # A stopping bot drops its long poll: nobody is left to read the answer.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
 
             def _body(self) -> bytes:
                 length = int(self.headers.get("Content-Length") or 0)
