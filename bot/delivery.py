@@ -267,7 +267,9 @@ class Dispatcher:
             queries.requeue_stale(session, now, self.lease)
             held = _held_back(session, now)
             seen_chats: set[tuple[str, str]] = set()
-            for message in queries.ready_messages(session, now, self.batch):
+            for message in queries.ready_messages(session, now, self.batch,
+                                                  channels=self.transports.keys(),
+                                                  chats=self._only_chats):
                 chat = (message.channel, message.chat_id)
                 if chat in seen_chats:
                     continue

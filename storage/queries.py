@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy import CursorResult, Select, and_, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
@@ -370,18 +370,29 @@ def requeue_stale(session: Session, now: datetime, lease: timedelta) -> int:
     return result.rowcount
 
 
-def ready_messages(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Return queued messages whose time has come, oldest first."""
-    return list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == OutboxStatus.QUEUED.value, OutboxMessage.not_before <= now
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
+def ready_messages(session: Session, now: datetime, limit: int, *,
+                   channels: Collection[str] | None = None,
+                   chats: Collection[tuple[str, str]] | None = None) -> list[OutboxMessage]:
+    """Return the oldest ready queued message of each chat, oldest first.
+
+    One per chat, so a long backlog for one chat (or for a channel this process does not serve,
+    filtered out by `channels` and `chats`) never hides the others.
+    """
+    oldest = (
+        select(func.min(OutboxMessage.id))
+        .where(OutboxMessage.status == OutboxStatus.QUEUED.value,
+               OutboxMessage.not_before <= now)
+        .group_by(OutboxMessage.channel, OutboxMessage.chat_id)
     )
+    if channels is not None:
+        oldest = oldest.where(OutboxMessage.channel.in_(list(channels)))
+    if chats is not None:
+        oldest = oldest.where(or_(false(), *(
+            and_(OutboxMessage.channel == channel, OutboxMessage.chat_id == chat_id)
+            for channel, chat_id in chats)))
+    return list(session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(oldest))
+        .order_by(OutboxMessage.id).limit(limit)))
 
 
 def claim(session: Session, message_id: int, now: datetime) -> bool:
