@@ -171,9 +171,13 @@ def blocked_alert(agency: str, key: str, title: str, period: str, reason: str,
     )
 
 
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "dòng lệnh"}
+
+
 def unreachable_alert(officer: str, agency: str, channel: str, reason: str) -> str:
     return (
-        f"⚠️ Không gửi được tin nhắn cho {officer} ({agency}) qua {channel}: {reason}. "
+        f"⚠️ Không gửi được tin nhắn cho {officer} ({agency}) qua "
+        f"{CHANNEL_NAMES.get(channel, channel)}: {reason}. "
         "Cần liên hệ lại đầu mối này."
     )
 

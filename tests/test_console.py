@@ -40,7 +40,7 @@ T = TypeVar("T")
 # Department of Industry and Trade (SCT), the overdue half-year report, two T-7 reminders of
 # tasks due 30/06/2024 and a coordination notice.
 START = "2024-06-21T08:05"
-CHOICES = "Trả lời:\n1 = ✅ Đã hoàn thành\n2 = ⛔ Vướng mắc\n3 = ⏰ Nhắc lại sau"
+CHOICES = "Trả lời 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau"
 HANG = 20.0  # seconds: a session that is not over by then is stuck (one takes about 5 s)
 
 

@@ -43,7 +43,7 @@ T = TypeVar("T")
 # Friday 21/06/2024, just after the 08:00 send time: tasks due 30/06/2024 are at their T-7 step
 # and the report of the first half-year (due 20/06/2024) is one day overdue.
 NOW = local("2024-06-21 08:05")
-CHOICES = "\n\nTrả lời:\n1 = ✅ Đã hoàn thành\n2 = ⛔ Vướng mắc\n3 = ⏰ Nhắc lại sau"
+CHOICES = "\n\nTrả lời 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau"
 SECRET = "bi-mat-webhook-2024"
 HANG = 20.0  # seconds: a scenario that is not over by then is stuck (one takes 1-6 s)
 

@@ -26,8 +26,8 @@ from tests.fakes.zalo_api import TOKEN, FakeZaloServer, text_update, wrap
 
 T = TypeVar("T")
 SECRET = "bi-mat-webhook-2024"
-REMINDER_BUTTONS = (Button("✅ Đã hoàn thành", "done:3"), Button("⛔ Vướng mắc", "blocked:3"),
-                    Button("⏰ Nhắc lại sau", "snooze:3"))
+REMINDER_BUTTONS = (Button("✅ Đã hoàn thành", "d:3"), Button("⛔ Vướng mắc", "b:3"),
+                    Button("⏰ Nhắc lại sau", "s:3"))
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -136,7 +136,7 @@ def test_reply_buttons_become_numbered_choices_and_a_numbered_answer_passes_unch
     run(polling(server, commands, scenario))
     assert commands.received[0].text == "2 chưa bố trí được kinh phí"
     assert server.sent[0]["text"].endswith(
-        "\n\nTrả lời:\n1 = ✅ Đã hoàn thành\n2 = ⛔ Vướng mắc\n3 = ⏰ Nhắc lại sau")
+        "\n\nTrả lời 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau")
 
 
 def test_a_reply_over_2000_characters_arrives_in_pieces(server: FakeZaloServer) -> None:
