@@ -248,7 +248,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
     from bot.settings import SettingsError, load_settings
     from storage.db import make_engine, make_sessionmaker, schema_is_current
-    from storage.invites import UnknownAgencyError, create_invite, invite_link
+    from storage.invites import (
+        UnknownAgencyError,
+        UnknownOfficerError,
+        create_invite,
+        create_link_invite,
+        invite_link,
+    )
     from storage.models import AgencyRow, Role
 
     try:
@@ -264,7 +270,16 @@ def cmd_invite(args: argparse.Namespace) -> int:
             return 2
         with make_sessionmaker(engine)() as session, session.begin():
             try:
-                invite = create_invite(session, args.agency, Role(args.role), now)
+                if args.officer is not None:
+                    invite = create_link_invite(session, args.officer, now)
+                elif args.agency is None:
+                    print("Cần mã cơ quan hoặc --officer ID.", file=sys.stderr)
+                    return 2
+                else:
+                    invite = create_invite(session, args.agency, Role(args.role), now)
+            except UnknownOfficerError:
+                print(f"Không có cán bộ đang hoạt động với ID {args.officer}.", file=sys.stderr)
+                return 2
             except UnknownAgencyError:
                 codes = ", ".join(session.scalars(select(AgencyRow.code).order_by(AgencyRow.code)))
                 print(f"Không có cơ quan mã «{args.agency}». Các mã có: {codes}.", file=sys.stderr)
@@ -424,7 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("invite", help="tạo mã mời dùng một lần cho cán bộ của một cơ quan")
-    p.add_argument("agency", help="mã cơ quan, ví dụ SCT")
+    p.add_argument("agency", nargs="?", help="mã cơ quan, ví dụ SCT")
+    p.add_argument("--officer", type=_officer_id, metavar="ID",
+                   help="thêm một kênh (Telegram hoặc Zalo) cho cán bộ đã đăng ký có ID này")
     p.add_argument(
         "--role", choices=tuple(ROLE_LABELS), default="focal", help="vai trò (mặc định: focal)"
     )

@@ -88,6 +88,23 @@ def create_invite(
     return invite
 
 
+def create_link_invite(session: Session, officer_id: int, now: datetime,
+                       ttl: timedelta = INVITE_TTL) -> Invite:
+    """Add an invite that binds one more chat (another channel) to an existing officer.
+
+    Raise UnknownOfficerError if no active officer has `officer_id`.
+    """
+    officer = session.get(Officer, officer_id)
+    if officer is None or not officer.active:
+        raise UnknownOfficerError(officer_id)
+    invite = Invite(code=secrets.token_urlsafe(INVITE_CODE_BYTES), agency_code=officer.agency_code,
+                    role=officer.role, created_at=now, expires_at=now + ttl,
+                    officer_id=officer.id)
+    session.add(invite)
+    session.flush()
+    return invite
+
+
 def invite_link(code: str, bot_username: str | None) -> str | None:
     """Return the Telegram deep link that redeems `code`, or None when the bot is not known."""
     username = (bot_username or "").strip().lstrip("@")
@@ -117,6 +134,8 @@ def redeem_invite(
     chat = session.scalars(
         select(OfficerChat).where(OfficerChat.channel == channel, OfficerChat.chat_id == chat_id)
     ).one_or_none()
+    if invite.officer_id is not None:
+        return _link_chat(session, invite, chat, channel, chat_id, now)
     if chat is not None and chat.officer.active:
         same = chat.officer.agency_code == invite.agency_code and chat.officer.role == invite.role
         if not same:
@@ -146,6 +165,25 @@ def redeem_invite(
     chat.unreachable_reason = None
     session.flush()
     invite.officer_id = officer.id
+    session.flush()
+    return officer
+
+
+def _link_chat(session: Session, invite: Invite, chat: OfficerChat | None, channel: str,
+               chat_id: str, now: datetime) -> Officer:
+    """Bind the chat to the officer the invite was made for (a second channel)."""
+    officer = session.get_one(Officer, invite.officer_id)
+    if not officer.active:
+        raise InviteError(InviteErrorReason.UNKNOWN)
+    if chat is not None and chat.officer.active and chat.officer_id != officer.id:
+        raise InviteError(InviteErrorReason.ALREADY_REGISTERED)
+    _claim(session, invite, now)
+    if chat is None:
+        chat = OfficerChat(channel=channel, chat_id=chat_id)
+        session.add(chat)
+    chat.officer = officer
+    chat.reachable = True
+    chat.unreachable_reason = None
     session.flush()
     return officer
 

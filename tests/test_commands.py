@@ -8,8 +8,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage.models import Assignment, OccurrenceRow, OutboxMessage, StatusEvent, TaskRow
-from tests.world import World, local, make_world
+from bot.commands import Incoming
+from bot.delivery import run_tick
+from storage.invites import create_link_invite
+from storage.models import (
+    Assignment,
+    OccurrenceRow,
+    Officer,
+    OfficerChat,
+    OutboxMessage,
+    StatusEvent,
+    TaskRow,
+)
+from tests.world import TZ, World, local, make_world
 
 
 @pytest.fixture
@@ -188,3 +199,28 @@ def test_overdue_lists_late_items_for_coordinators_only(world: World) -> None:
     text = world.say("lead", "/quahan")
     assert "• 1 (Quý 2 năm 2024)" in text and "quá 5 ngày" in text
     assert "dành cho" in world.say("sct", "/overdue")
+
+
+def test_a_link_invite_adds_a_second_channel_to_the_same_officer(world: World) -> None:
+    with world.sessions() as session:
+        officer_id = session.scalars(select(OfficerChat.officer_id)
+                                     .where(OfficerChat.chat_id == "sct")).one()
+    with world.sessions() as session, session.begin():
+        code = create_link_invite(session, officer_id, world.clock()).code
+    replies = world.commands.handle(Incoming("zalo", "z-sct", "Trần Thị Bình", f"/start {code}"))
+    assert "Xin chào Trần Thị Bình" in replies[0].text
+    officers_before = world.count(Officer)
+    with world.sessions() as session:
+        chats = session.scalars(select(OfficerChat).where(OfficerChat.officer_id == officer_id))
+        assert sorted((c.channel, c.chat_id) for c in chats) == [("console", "sct"),
+                                                                  ("zalo", "z-sct")]
+    world.clock.now = local("2024-06-21 08:00")
+    with world.sessions() as session, session.begin():
+        run_tick(session, world.clock(), world.calendar, TZ)
+    with world.sessions() as session:
+        t7 = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.text.contains("Nhiệm vụ 1:"),
+            OutboxMessage.chat_id.in_(["sct", "z-sct"]))).all()
+    assert sorted(m.chat_id for m in t7) == ["sct", "z-sct"]
+    assert world.count(Officer) == officers_before
+    assert "đã được sử dụng" in world.say("other", f"/start {code}", channel="zalo")
