@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.commands import Commands
 from bot.delivery import Dispatcher, Queued, claim_tick, pending_tick, run_tick
 from bot.settings import Settings
-from bot.transports.base import Transport
+from bot.transports.base import OutMessage, Transport
 from scheduler.plan import Directory, Plan, bundled_plan_path, load_directory, load_plan
 from scheduler.workdays import WorkingCalendar
+from storage import queries
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.sync import SyncReport, sync_plan
 
@@ -72,6 +73,12 @@ class Services:
         with self.sessions() as session, session.begin():
             until = now.astimezone(self.settings.tz).date() + SYNC_HORIZON
             return sync_plan(session, self.directory, self.plan, until, now)
+
+    def defer_reply(self, channel: str, message: OutMessage) -> None:
+        """Hand an answer that could not be sent now to the outbox, so it is not lost."""
+        with self.sessions() as session, session.begin():
+            queries.enqueue_reply(session, channel, message.chat_id, message.text,
+                                  [(b.label, b.data) for b in message.buttons], self.clock())
 
     def tick(self, now: datetime, *, forced: bool = False) -> list[Queued] | None:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""
@@ -171,7 +178,8 @@ async def _telegram(services: Services, token: str,
 
     settings = services.settings
     application = build_telegram_application(token, settings.telegram_api_url,
-                                              services.commands)
+                                              services.commands,
+                                              on_undelivered=services.defer_reply)
     transports["telegram"] = TelegramTransport(application.bot)
     if settings.telegram_webhook_url is None:
         async with polling(application):
@@ -207,7 +215,7 @@ async def _zalo(services: Services, token: str, transports: dict[str, Transport]
 
     settings = services.settings
     async with ZaloClient(token, settings.zalo_api_url) as client:
-        channel = ZaloChannel(client, services.commands)
+        channel = ZaloChannel(client, services.commands, on_undelivered=services.defer_reply)
         transports["zalo"] = ZaloTransport(client)
         if settings.zalo_webhook_url and settings.zalo_webhook_secret:
             server = ZaloWebhookServer(channel, settings.zalo_webhook_secret, "0.0.0.0",

@@ -70,6 +70,7 @@ class OutboxKind(StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
     NOTICE = "notice"
+    REPLY = "reply"  # an answer whose direct sending failed, handed to the outbox to retry
 
 
 class OutboxStatus(StrEnum):

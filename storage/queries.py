@@ -22,6 +22,7 @@ from storage.models import (
     OccurrenceRow,
     Officer,
     OfficerChat,
+    OutboxKind,
     OutboxMessage,
     OutboxStatus,
     PendingPrompt,
@@ -309,6 +310,16 @@ def enqueue(
     except IntegrityError:
         return False
     return True
+
+
+def enqueue_reply(session: Session, channel: str, chat_id: str, text: str,
+                  buttons: Sequence[tuple[str, str]], now: datetime) -> None:
+    """Queue an answer that could not be sent directly, so it is retried, not lost."""
+    session.add(OutboxMessage(
+        channel=channel, chat_id=chat_id, kind=OutboxKind.REPLY.value, text=text,
+        buttons_json=json.dumps(list(buttons), ensure_ascii=False) if buttons else None,
+        status=OutboxStatus.QUEUED.value, attempts=0, not_before=now, created_at=now))
+    session.flush()
 
 
 def last_reminder_to_chat(session: Session, channel: str, chat_id: str) -> OutboxMessage | None:

@@ -354,6 +354,24 @@ def test_an_ok_false_on_sendmessage_delays_a_reminder_but_loses_nothing(
     assert len(bot.texts_to("z-sct")) == 7
 
 
+def test_an_answer_that_fails_to_send_goes_to_the_outbox_and_arrives_later(bot: Bot) -> None:
+    async def scenario() -> None:
+        await bot.register("z-sct", "SCT")
+        before = len(bot.texts_to("z-sct"))
+        bot.zalo.fail_next("sendMessage", 500, "Internal server error")
+        bot.zalo.user_says("z-sct", "xong 1", "Nguyễn Văn An")
+
+        def deferred() -> list[OutboxMessage]:
+            return [m for m in bot.outbox("z-sct") if m.kind == "reply"]
+        [reply] = await until(deferred, "câu trả lời chuyển vào hàng đợi")
+        assert "hoàn thành nhiệm vụ 1" in reply.text
+        [arrived] = await bot.next_to("z-sct", before, 1, "câu trả lời gửi lại")
+        assert arrived == reply.text
+
+    play(bot, scenario)
+    assert bot.events() == [("done", "zalo", None)]
+
+
 def test_a_permanent_403_marks_the_chat_unreachable_and_tells_each_coordinator_once(
         bot: Bot) -> None:
     def alerted(chat_id: str) -> Callable[[], bool]:

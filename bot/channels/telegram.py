@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from bot import texts
 from bot.commands import CommandLayer, Incoming, Reply
-from bot.transports.base import OutMessage, TransportError
+from bot.transports.base import OutMessage, TransportError, Undelivered
 from bot.transports.telegram import TelegramTransport, redact
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,8 @@ _ADDRESSED_COMMAND = re.compile(r"^(/\w+)@(\w+)")
 
 
 def build_telegram_application(
-    token: str, api_url: str, commands: CommandLayer, *, rate_limiter: bool = True
+    token: str, api_url: str, commands: CommandLayer, *, rate_limiter: bool = True,
+    on_undelivered: Undelivered | None = None,
 ) -> TelegramApplication:
     """Return the bot, wired to `commands`, calling `{api_url}/bot{token}/{method}`."""
     # Both log the token: httpx every request URL at INFO, python-telegram-bot the API URL at
@@ -68,7 +69,7 @@ def build_telegram_application(
     application: TelegramApplication = (
         builder.rate_limiter(AIORateLimiter()).build() if rate_limiter else builder.build()
     )
-    handlers = _Handlers(commands, TelegramTransport(application.bot))
+    handlers = _Handlers(commands, TelegramTransport(application.bot), on_undelivered)
     # Order matters: the first matching handler wins.
     # 1. Taps on inline buttons (reminders carry them).
     application.add_handler(CallbackQueryHandler(handlers.on_button))
@@ -125,9 +126,11 @@ async def _on_post_init(application: TelegramApplication) -> None:
 class _Handlers:
     """The handlers: each builds an Incoming, asks the command layer, sends the replies."""
 
-    def __init__(self, commands: CommandLayer, transport: TelegramTransport) -> None:
+    def __init__(self, commands: CommandLayer, transport: TelegramTransport,
+                 on_undelivered: Undelivered | None) -> None:
         self._commands = commands
         self._transport = transport
+        self._on_undelivered = on_undelivered
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
@@ -200,7 +203,15 @@ class _Handlers:
 
     async def _send(self, chat_id: str, replies: list[Reply]) -> None:
         for reply in replies:
-            await self._transport.send(OutMessage(chat_id, reply.text, reply.buttons))
+            message = OutMessage(chat_id, reply.text, reply.buttons)
+            try:
+                await self._transport.send(message)
+            except TransportError as exc:
+                if exc.permanent or self._on_undelivered is None:
+                    raise
+                log.warning("Telegram: trả lời chưa gửi được, chuyển vào hàng đợi: %s",
+                            exc.message)
+                await asyncio.to_thread(self._on_undelivered, "telegram", message)
 
 
 def _command_for_this_bot(text: str, bot_username: str) -> str | None:

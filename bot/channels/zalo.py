@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from bot import texts
 from bot.commands import CommandLayer, Incoming
-from bot.transports.base import OutMessage, TransportError
+from bot.transports.base import OutMessage, TransportError, Undelivered
 from bot.transports.zalo import (
     POLL_TIMEOUT,
     ZaloClient,
@@ -39,9 +39,11 @@ class ZaloChannel:
 
     def __init__(self, client: ZaloClient, commands: CommandLayer, *,
                  seen_cache_size: int = 1000, poll_timeout: int = POLL_TIMEOUT,
-                 backoff_base: float = 1.0, backoff_cap: float = 60.0) -> None:
+                 backoff_base: float = 1.0, backoff_cap: float = 60.0,
+                 on_undelivered: Undelivered | None = None) -> None:
         self.client = client
         self.commands = commands
+        self.on_undelivered = on_undelivered
         self.transport = ZaloTransport(client)
         self.poll_timeout = poll_timeout
         self.backoff_base = backoff_base
@@ -96,7 +98,14 @@ class ZaloChannel:
         # The command layer is synchronous (database work): keep it off the event loop.
         replies = await asyncio.to_thread(self.commands.handle, incoming)
         for reply in replies:
-            await self.transport.send(OutMessage(update.chat_id, reply.text, reply.buttons))
+            message = OutMessage(update.chat_id, reply.text, reply.buttons)
+            try:
+                await self.transport.send(message)
+            except TransportError as exc:
+                if exc.permanent or self.on_undelivered is None:
+                    raise
+                log.warning("Zalo: trả lời chưa gửi được, chuyển vào hàng đợi: %s", exc.message)
+                await asyncio.to_thread(self.on_undelivered, "zalo", message)
 
     async def _handle_safely(self, update: ZaloUpdate) -> None:
         # One bad update or one failed reply must not stop the loop for everybody else.

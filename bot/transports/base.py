@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,6 +34,10 @@ class TransportError(Exception):
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+# Where a channel hands an answer it could not send for a passing reason (the outbox retries it).
+Undelivered = Callable[[str, OutMessage], None]
 
 
 class Transport(Protocol):
