@@ -506,7 +506,8 @@ def test_a_chat_lost_for_good_is_marked_unreachable_and_coordinators_are_told_on
     for coordinator in (COORDINATOR, SECOND_COORDINATOR):
         alerts = [m for m in staffed.to(coordinator) if m.text.startswith("⚠️ Không gửi được")]
         assert len(alerts) == 1, alerts
-        assert "Trần Thị Bình (Sở Công Thương) qua telegram" in alerts[0].text
+        assert "Trần Thị Bình (Sở Công Thương)" in alerts[0].text
+        assert description.split(": ", 1)[1] in alerts[0].text.lower()
         assert staffed.fake.token not in alerts[0].text
     assert not any(m.text.startswith("⚠️") for m in staffed.to(STTTT_FOCAL) + staffed.to(LEADER))
 
