@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.settings import Settings
     from scheduler.plan import Directory, Plan
     from scheduler.policy import Reminder
 
@@ -241,13 +245,38 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _database() -> Iterator[tuple[Settings, Session] | None]:
+    """Yield the settings and a session in a transaction on an initialised database.
+
+    Yield None, after saying why on stderr, when the settings are bad or `init` never ran.
+    """
+    from bot.settings import SettingsError, load_settings
+    from storage.db import make_engine, make_sessionmaker, schema_is_current
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        yield None
+        return
+    engine = make_engine(settings.db_url)
+    try:
+        if not schema_is_current(engine):
+            print(NOT_INITIALISED, file=sys.stderr)
+            yield None
+            return
+        with make_sessionmaker(engine)() as session, session.begin():
+            yield settings, session
+    finally:
+        engine.dispose()
+
+
 def cmd_invite(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from sqlalchemy import select
 
-    from bot.settings import SettingsError, load_settings
-    from storage.db import make_engine, make_sessionmaker, schema_is_current
     from storage.invites import (
         UnknownAgencyError,
         UnknownOfficerError,
@@ -257,36 +286,27 @@ def cmd_invite(args: argparse.Namespace) -> int:
     )
     from storage.models import AgencyRow, Role
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
-        return 2
     now = datetime.now(UTC)
-    engine = make_engine(settings.db_url)
-    try:
-        if not schema_is_current(engine):
-            print(NOT_INITIALISED, file=sys.stderr)
+    with _database() as db:
+        if db is None:
             return 2
-        with make_sessionmaker(engine)() as session, session.begin():
-            try:
-                if args.officer is not None:
-                    invite = create_link_invite(session, args.officer, now)
-                elif args.agency is None:
-                    print("Cần mã cơ quan hoặc --officer ID.", file=sys.stderr)
-                    return 2
-                else:
-                    invite = create_invite(session, args.agency, Role(args.role), now)
-            except UnknownOfficerError:
-                print(f"Không có cán bộ đang hoạt động với ID {args.officer}.", file=sys.stderr)
+        settings, session = db
+        try:
+            if args.officer is not None:
+                invite = create_link_invite(session, args.officer, now)
+            elif args.agency is None:
+                print("Cần mã cơ quan hoặc --officer ID.", file=sys.stderr)
                 return 2
-            except UnknownAgencyError:
-                codes = ", ".join(session.scalars(select(AgencyRow.code).order_by(AgencyRow.code)))
-                print(f"Không có cơ quan mã «{args.agency}». Các mã có: {codes}.", file=sys.stderr)
-                return 2
-            agency = session.get_one(AgencyRow, invite.agency_code)
-    finally:
-        engine.dispose()
+            else:
+                invite = create_invite(session, args.agency, Role(args.role), now)
+        except UnknownOfficerError:
+            print(f"Không có cán bộ đang hoạt động với ID {args.officer}.", file=sys.stderr)
+            return 2
+        except UnknownAgencyError:
+            codes = ", ".join(session.scalars(select(AgencyRow.code).order_by(AgencyRow.code)))
+            print(f"Không có cơ quan mã «{args.agency}». Các mã có: {codes}.", file=sys.stderr)
+            return 2
+        agency = session.get_one(AgencyRow, invite.agency_code)
 
     link = invite_link(invite.code, settings.telegram_username)
     expires_at = invite.expires_at.astimezone(settings.tz)
@@ -311,35 +331,24 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_officers(args: argparse.Namespace) -> int:
-    from bot.settings import SettingsError, load_settings
-    from storage.db import make_engine, make_sessionmaker, schema_is_current
     from storage.invites import list_officers
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    engine = make_engine(settings.db_url)
-    try:
-        if not schema_is_current(engine):
-            print(NOT_INITIALISED, file=sys.stderr)
+    with _database() as db:
+        if db is None:
             return 2
-        with make_sessionmaker(engine)() as session, session.begin():
-            rows = [
-                (
-                    str(officer.id),
-                    officer.name,
-                    officer.agency.short_name,
-                    ROLE_LABELS.get(officer.role, officer.role),
-                    ", ".join(f"{chat.channel} {chat.chat_id}" for chat in officer.chats) or "-",
-                    "có" if officer.active else "không",
-                    "có" if officer.reachable else "không",
-                )
-                for officer in list_officers(session)
-            ]
-    finally:
-        engine.dispose()
+        _, session = db
+        rows = [
+            (
+                str(officer.id),
+                officer.name,
+                officer.agency.short_name,
+                ROLE_LABELS.get(officer.role, officer.role),
+                ", ".join(f"{chat.channel} {chat.chat_id}" for chat in officer.chats) or "-",
+                "có" if officer.active else "không",
+                "có" if officer.reachable else "không",
+            )
+            for officer in list_officers(session)
+        ]
     if not rows:
         print("Chưa có cán bộ nào. Tạo mã mời bằng: nhacviec invite MÃ_CƠ_QUAN")
         return 0
@@ -352,35 +361,24 @@ def cmd_officers(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from bot.settings import SettingsError, load_settings
-    from storage.db import make_engine, make_sessionmaker, schema_is_current
     from storage.invites import UnknownOfficerError, revoke_officer
     from storage.models import Officer
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    engine = make_engine(settings.db_url)
-    try:
-        if not schema_is_current(engine):
-            print(NOT_INITIALISED, file=sys.stderr)
+    with _database() as db:
+        if db is None:
             return 2
-        with make_sessionmaker(engine)() as session, session.begin():
-            existing = session.get(Officer, args.officer_id)
-            was_active = existing is not None and existing.active
-            try:
-                officer = revoke_officer(session, args.officer_id)
-            except UnknownOfficerError:
-                print(f"Không có cán bộ số {args.officer_id}.", file=sys.stderr)
-                return 2
-            who = (
-                f"cán bộ số {officer.id}: {officer.name} ({officer.agency.short_name}, "
-                f"{ROLE_LABELS.get(officer.role, officer.role)})"
-            )
-    finally:
-        engine.dispose()
+        _, session = db
+        existing = session.get(Officer, args.officer_id)
+        was_active = existing is not None and existing.active
+        try:
+            officer = revoke_officer(session, args.officer_id)
+        except UnknownOfficerError:
+            print(f"Không có cán bộ số {args.officer_id}.", file=sys.stderr)
+            return 2
+        who = (
+            f"cán bộ số {officer.id}: {officer.name} ({officer.agency.short_name}, "
+            f"{ROLE_LABELS.get(officer.role, officer.role)})"
+        )
     if was_active:
         print(f"Đã vô hiệu hóa {who}. Cán bộ này không còn nhận nhắc việc hay báo cáo được nữa.")
     else:

@@ -157,13 +157,7 @@ def redeem_invite(
         created_at=now,
     )
     session.add(officer)
-    if chat is None:
-        chat = OfficerChat(channel=channel, chat_id=chat_id)
-        session.add(chat)
-    chat.officer = officer
-    chat.reachable = True
-    chat.unreachable_reason = None
-    session.flush()
+    _bind_chat(session, chat, channel, chat_id, officer)
     invite.officer_id = officer.id
     session.flush()
     return officer
@@ -178,6 +172,12 @@ def _link_chat(session: Session, invite: Invite, chat: OfficerChat | None, chann
     if chat is not None and chat.officer.active and chat.officer_id != officer.id:
         raise InviteError(InviteErrorReason.ALREADY_REGISTERED)
     _claim(session, invite, now)
+    _bind_chat(session, chat, channel, chat_id, officer)
+    return officer
+
+
+def _bind_chat(session: Session, chat: OfficerChat | None, channel: str, chat_id: str,
+               officer: Officer) -> None:
     if chat is None:
         chat = OfficerChat(channel=channel, chat_id=chat_id)
         session.add(chat)
@@ -185,7 +185,6 @@ def _link_chat(session: Session, invite: Invite, chat: OfficerChat | None, chann
     chat.reachable = True
     chat.unreachable_reason = None
     session.flush()
-    return officer
 
 
 def _claim(session: Session, invite: Invite, now: datetime) -> None:
