@@ -23,6 +23,7 @@ from scheduler.workdays import WorkingCalendar
 from storage import queries
 from storage.invites import InviteError, InviteErrorReason, redeem_invite
 from storage.models import (
+    AgencyRow,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -88,6 +89,14 @@ class _Request:
     now: datetime
     today: date
     officer: Officer | None
+    _agencies: dict[str, AgencyRow] | None = None
+
+    @property
+    def agencies(self) -> dict[str, AgencyRow]:
+        """Return every agency by code, read once per request."""
+        if self._agencies is None:
+            self._agencies = queries.agency_names(self.session)
+        return self._agencies
 
 
 class _Refusal(Exception):
@@ -524,19 +533,19 @@ def _clip(text: str, limit: int = 40) -> str:
 
 def _find_agency(request: _Request, token: str) -> str | None:
     wanted = fold(token)
-    for code in queries.agency_names(request.session):
+    for code in request.agencies:
         if fold(code) == wanted:
             return code
     return None
 
 
 def _agency_name(request: _Request, code: str | None) -> str:
-    agencies = queries.agency_names(request.session)
+    agencies = request.agencies
     return agencies[code].name if code in agencies else str(code)
 
 
 def _agency_short(request: _Request, code: str) -> str:
-    agencies = queries.agency_names(request.session)
+    agencies = request.agencies
     return agencies[code].short_name if code in agencies else code
 
 

@@ -67,6 +67,7 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar,
              tz: ZoneInfo) -> list[Queued]:
     """Queue every reminder due at `now` that was not queued before; return what was queued."""
     queued: list[Queued] = []
+    names = queries.agency_names(session)
     for plan in session.scalars(select(PlanRow).order_by(PlanRow.id)):
         state, assignments = _policy_state(session, plan, calendar, tz)
         due = due_reminders(state, now)
@@ -81,10 +82,10 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar,
                 group = (reminder.task_key, reminder.period)
                 escalations.setdefault(group, []).append((reminder, assignment, row))
                 continue
-            count = _queue_to_agency(session, reminder, assignment, row, now, tz)
+            count = _queue_to_agency(session, reminder, assignment, row, now, tz, names)
             queued.append(Queued(reminder, count))
         for late in escalations.values():
-            count = _queue_escalation(session, late, now, tz)
+            count = _queue_escalation(session, late, now, tz, names)
             queued.extend(Queued(reminder, count) for reminder, _, _ in late)
     return queued
 
@@ -135,13 +136,9 @@ def _policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz
     return state, by_key
 
 
-def _names(session: Session) -> dict[str, AgencyRow]:
-    return queries.agency_names(session)
-
-
 def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignment,
-                     row: ReminderRow, now: datetime, tz: ZoneInfo) -> int:
-    names = _names(session)
+                     row: ReminderRow, now: datetime, tz: ZoneInfo,
+                     names: dict[str, AgencyRow]) -> int:
     occurrence = assignment.occurrence
     task = occurrence.task
     today = now.astimezone(tz).date()
@@ -173,8 +170,7 @@ def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignmen
 
 def _queue_escalation(session: Session,
                       group: list[tuple[Reminder, Assignment, ReminderRow]],
-                      now: datetime, tz: ZoneInfo) -> int:
-    names = _names(session)
+                      now: datetime, tz: ZoneInfo, names: dict[str, AgencyRow]) -> int:
     _, first_assignment, first_row = group[0]
     occurrence = first_assignment.occurrence
     late = [names[reminder.agency].name for reminder, _, _ in group]
