@@ -72,20 +72,27 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar,
         state, assignments = _policy_state(session, plan, calendar, tz)
         due = due_reminders(state, now)
         escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
+        coordinators = queries.coordinator_chats(session)
         for reminder in due:
+            escalation = reminder.step is Step.ESCALATION
+            chats = (coordinators if escalation
+                     else queries.chats_of_agency(session, reminder.agency))
+            if not chats:
+                # Not recorded as sent: whoever registers later gets the latest step due then.
+                continue
             assignment = assignments[(reminder.task_key, reminder.period, reminder.agency)]
             row = queries.record_reminder(session, assignment.id, reminder.step.value,
                                           reminder.key, reminder.day, now)
             if row is None:
                 continue
-            if reminder.step is Step.ESCALATION:
+            if escalation:
                 group = (reminder.task_key, reminder.period)
                 escalations.setdefault(group, []).append((reminder, assignment, row))
                 continue
-            count = _queue_to_agency(session, reminder, assignment, row, now, tz, names)
+            count = _queue_to_agency(session, reminder, assignment, row, chats, now, tz, names)
             queued.append(Queued(reminder, count))
         for late in escalations.values():
-            count = _queue_escalation(session, late, now, tz, names)
+            count = _queue_escalation(session, late, coordinators, now, tz, names)
             queued.extend(Queued(reminder, count) for reminder, _, _ in late)
     return queued
 
@@ -137,7 +144,7 @@ def _policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz
 
 
 def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignment,
-                     row: ReminderRow, now: datetime, tz: ZoneInfo,
+                     row: ReminderRow, chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
                      names: dict[str, AgencyRow]) -> int:
     occurrence = assignment.occurrence
     task = occurrence.task
@@ -160,7 +167,7 @@ def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignmen
         buttons = reminder_buttons(assignment.id)
     pairs = tuple((b.label, b.data) for b in buttons)
     count = 0
-    for chat in queries.chats_of_agency(session, reminder.agency):
+    for chat in chats:
         if queries.enqueue(session, chat, OutboxKind.REMINDER.value, text, pairs, now,
                            assignment_id=assignment.id if buttons else None,
                            dedupe_key=f"r{row.id}:c{chat.id}"):
@@ -170,14 +177,15 @@ def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignmen
 
 def _queue_escalation(session: Session,
                       group: list[tuple[Reminder, Assignment, ReminderRow]],
-                      now: datetime, tz: ZoneInfo, names: dict[str, AgencyRow]) -> int:
+                      chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
+                      names: dict[str, AgencyRow]) -> int:
     _, first_assignment, first_row = group[0]
     occurrence = first_assignment.occurrence
     late = [names[reminder.agency].name for reminder, _, _ in group]
     text = texts.escalation(occurrence.task.key, occurrence.task.title, occurrence.label,
                             occurrence.due, now.astimezone(tz).date(), late)
     count = 0
-    for chat in queries.coordinator_chats(session):
+    for chat in chats:
         if queries.enqueue(session, chat, OutboxKind.ESCALATION.value, text, (), now,
                            dedupe_key=f"e{first_row.id}:c{chat.id}"):
             count += 1

@@ -293,18 +293,21 @@ def test_a_snoozed_assignment_is_reminded_again_on_the_snooze_day(world: World) 
                                                                        after=before))
 
 
-def test_a_reminder_to_an_agency_without_officers_is_recorded_but_never_sent_late(
+def test_an_agency_without_officers_gets_its_latest_step_once_someone_registers(
         tmp_path: Path) -> None:
     world = make_world(tmp_path, local("2024-06-20 09:00"))
     world.register("sct", "SCT")
     services = services_of(world)
     tick_at(world, services, "2024-06-21 08:00")
-    assert reminder_keys(world, "1", "STTTT", "") == ["coordinate"]
+    assert reminder_keys(world, "1", "STTTT", "") == []
     assert not any("Thông tin và Truyền thông" in m.text for m in outbox(world))
     world.register("tttt", "STTTT")
     tick_at(world, services, "2024-06-24 08:00")
     tick_at(world, services, "2024-06-25 08:00")
-    assert outbox(world, "tttt") == []
+    # Once, late, the latest step of that track: never a burst, never lost.
+    [notice] = outbox(world, "tttt")
+    assert notice.text.startswith("🤝 Phối hợp thực hiện") and "nhiệm vụ 1" in notice.text
+    assert reminder_keys(world, "1", "STTTT", "") == ["coordinate"]
 
 
 def test_revoked_officers_and_unreachable_chats_get_nothing(world: World) -> None:
