@@ -48,6 +48,7 @@ class Incoming:
     display_name: str
     text: str
     is_button: bool = False
+    message_id: str | None = None  # the platform's id, unique per channel: de-duplicates
 
 
 @dataclass(frozen=True)
@@ -116,13 +117,18 @@ class Commands:
     def handle(self, incoming: Incoming) -> list[Reply]:
         now = self.clock()
         with self.sessions() as session, session.begin():
+            if incoming.message_id is not None and not queries.record_inbound(
+                    session, incoming.channel, incoming.message_id, incoming.chat_id,
+                    unicodedata.normalize("NFC", incoming.text), now):
+                return []  # delivered twice: the first delivery was answered
             officer = queries.officer_for_chat(session, incoming.channel, incoming.chat_id)
             request = _Request(session, incoming, now, now.astimezone(self.tz).date(), officer)
             try:
-                return self._route(request)
+                with session.begin_nested():
+                    return self._route(request)
             except _Refusal as refusal:
-                # A refusal changes nothing, whatever was flushed before it.
-                session.rollback()
+                # A refusal changes nothing, whatever was flushed before it (the savepoint is
+                # rolled back); what the person sent stays in the inbound log.
                 return [Reply(str(refusal))]
 
     # ---- routing ---------------------------------------------------------------------------

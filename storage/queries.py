@@ -19,6 +19,7 @@ from storage.models import (
     AssignmentRole,
     AssignmentStatus,
     EventStatus,
+    InboundMessage,
     OccurrenceRow,
     Officer,
     OfficerChat,
@@ -239,6 +240,18 @@ def last_event(session: Session, assignment_id: int, status: EventStatus) -> Sta
 
 
 # ---- prompts ------------------------------------------------------------------------------
+
+
+def record_inbound(session: Session, channel: str, message_id: str, chat_id: str, text: str,
+                   now: datetime) -> bool:
+    """Keep what a person sent. Return False if this message id was received before."""
+    try:
+        with session.begin_nested():
+            session.add(InboundMessage(channel=channel, message_id=message_id, chat_id=chat_id,
+                                       text=text, received_at=now))
+    except IntegrityError:
+        return False
+    return True
 
 
 def set_prompt(

@@ -13,6 +13,7 @@ from bot.delivery import run_tick
 from storage.invites import create_link_invite
 from storage.models import (
     Assignment,
+    InboundMessage,
     OccurrenceRow,
     Officer,
     OfficerChat,
@@ -224,3 +225,25 @@ def test_a_link_invite_adds_a_second_channel_to_the_same_officer(world: World) -
     assert sorted(m.chat_id for m in t7) == ["sct", "z-sct"]
     assert world.count(Officer) == officers_before
     assert "đã được sử dụng" in world.say("other", f"/start {code}", channel="zalo")
+
+
+def test_a_message_delivered_twice_is_applied_once(world: World) -> None:
+    console = Incoming("console", "sct", "Trần Thị Bình", "/vuongmac 3 Thiếu số liệu",
+                       message_id="m1")
+    assert "báo ngay" in world.commands.handle(console)[0].text
+    assert world.commands.handle(console) == []
+    assert world.count(StatusEvent) == 1
+    with world.sessions() as session:
+        alerts = session.scalars(select(OutboxMessage)).all()
+    assert len(alerts) == 1
+
+
+def test_what_a_person_sent_is_kept_verbatim_even_when_refused(world: World) -> None:
+    refused = Incoming("console", "tttt", "Phạm Truyền Thông", "/xong 1 Sở đã xong phần mình",
+                       message_id="t-1")
+    assert "không chủ trì" in world.commands.handle(refused)[0].text
+    with world.sessions() as session:
+        kept = session.scalars(select(InboundMessage)).one()
+    assert (kept.channel, kept.chat_id, kept.text) == (
+        "console", "tttt", "/xong 1 Sở đã xong phần mình")
+    assert world.count(StatusEvent) == 0

@@ -71,10 +71,12 @@ def test_a_text_message_reaches_the_command_layer_and_the_reply_comes_back_with_
 
     run_bot(fake_telegram, layer, scenario)
 
-    assert layer.received == [Incoming(
+    [received] = layer.received
+    assert received == Incoming(
         channel="telegram", chat_id="2001", display_name="Lan Nguyễn Thị",
-        text="/xong 3 Đã trình UBND tỉnh",
-    )]
+        text="/xong 3 Đã trình UBND tỉnh", message_id=received.message_id,
+    )
+    assert received.message_id is not None and received.message_id.startswith("2001:")
     [sent] = fake_telegram.sent
     assert (sent.chat_id, sent.text) == (2001, "Đã nhận: /xong 3 Đã trình UBND tỉnh")
     assert sent.button_rows == [["✅ Đã hoàn thành"], ["⛔ Vướng mắc"]]

@@ -94,8 +94,10 @@ def test_a_text_message_reaches_the_command_layer_and_its_reply_comes_back(
         assert threading.get_ident() not in commands.threads  # run off the event loop
 
     run(polling(server, commands, scenario))
-    assert commands.received == [Incoming(channel="zalo", chat_id="chat-an",
-                                          display_name="Phạm Thị Dung", text="/start ABC123")]
+    [received] = commands.received
+    assert received == Incoming(channel="zalo", chat_id="chat-an", display_name="Phạm Thị Dung",
+                                text="/start ABC123", message_id=received.message_id)
+    assert received.message_id  # Zalo's own id, which the command layer de-duplicates on
 
 
 def test_a_duplicated_update_is_handled_once(server: FakeZaloServer) -> None:

@@ -144,6 +144,8 @@ class _Handlers:
             chat_id=str(message.chat.id),
             display_name=_display_name(message),
             text=text,
+            # Telegram numbers messages per chat.
+            message_id=f"{message.chat.id}:{message.message_id}",
         )
         await self._send(incoming.chat_id, await self._ask(incoming))
 

@@ -94,7 +94,8 @@ class ZaloChannel:
             await self.transport.send(OutMessage(update.chat_id, texts.NOT_TEXT_HINT))
             return
         incoming = Incoming(channel="zalo", chat_id=update.chat_id,
-                            display_name=update.display_name, text=update.text)
+                            display_name=update.display_name, text=update.text,
+                            message_id=update.message_id)
         # The command layer is synchronous (database work): keep it off the event loop.
         replies = await asyncio.to_thread(self.commands.handle, incoming)
         for reply in replies:
