@@ -271,7 +271,11 @@ class Commands:
             by_agency: dict[str, list[Standing]] = {}
             for assignment, item in standings:
                 by_agency.setdefault(assignment.agency_code, []).append(item)
-            for code, group in by_agency.items():
+            # The most overdue first: what the coordinator must chase stands at the top.
+            ranked = sorted(by_agency.items(), key=lambda entry: (
+                -sum(s.category is Category.OVERDUE for s in entry[1]),
+                -sum(s.blocked for s in entry[1])))
+            for code, group in ranked:
                 counts = _counts(group)
                 lines.append(
                     f"- {_agency_short(request, code)}: ĐH {counts[Category.DONE_ON_TIME]} · "
@@ -287,15 +291,21 @@ class Commands:
         if not items:
             return "Không có việc nào quá hạn."
         lines = [f"❗ Việc quá hạn ({len(items)}), ngày {texts.day(request.today)}:"]
+        # One line per occurrence: ten districts late on one task read as one item to chase.
+        by_occurrence: dict[int, list[Assignment]] = {}
         for assignment in items:
-            occurrence = assignment.occurrence
-            item = queries.standing_of(assignment, request.today)
+            by_occurrence.setdefault(assignment.occurrence_id, []).append(assignment)
+        for group in by_occurrence.values():
+            occurrence = group[0].occurrence
+            item = queries.standing_of(group[0], request.today)
             flag = " ⚠️ trên 120 ngày" if item.long_overdue else ""
-            blocked = " ⛔ vướng mắc" if item.blocked else ""
-            lines.append(f"• {_key(occurrence.task, occurrence.period)} "
-                         f"({occurrence.label}) – {_agency_short(request, assignment.agency_code)}"
-                         f" – hạn {texts.day(occurrence.due)}, quá {item.days_late} ngày"
-                         f"{flag}{blocked}")
+            agencies = ", ".join(
+                _agency_short(request, a.agency_code)
+                + (" ⛔ vướng mắc" if queries.standing_of(a, request.today).blocked else "")
+                for a in group)
+            lines.append(f"• {_key(occurrence.task, occurrence.period)} ({occurrence.label})"
+                         f" – hạn {texts.day(occurrence.due)}, quá {item.days_late} ngày{flag}"
+                         f": {agencies}")
         return "\n".join(lines)
 
     # ---- reporting -------------------------------------------------------------------------

@@ -173,6 +173,8 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
     for row in details:
         by_code.setdefault(row.agency_code, []).append(row.standing)
     by_agency = [AgencyTally(code, short(code), tally(items)) for code, items in by_code.items()]
+    # The order of /status: the most overdue first, then the most blocked.
+    by_agency.sort(key=lambda row: (-row.tally.overdue, -row.tally.blocked))
 
     event_rows = [_event_row(event, assignment, short, officers) for event, assignment in events]
     return ReportData(plan.id, plan.title, today, tally(row.standing for row in details),

@@ -455,15 +455,20 @@ def test_the_webhook_refuses_a_bad_secret_and_handles_a_pushed_update_once(bot: 
 
 def test_a_reply_over_2000_characters_arrives_split_on_line_boundaries(
         tmp_path: Path, zalo: FakeZaloServer) -> None:
-    # By March 2025 many quarterly reports are late: the list of overdue work is long.
-    bot = make_bot(tmp_path, zalo, local("2025-03-03 09:00"))
+    # By March 2026 many quarterly reports are late: the list of overdue work is long.
+    bot = make_bot(tmp_path, zalo, local("2026-03-03 09:00"))
 
     async def scenario() -> None:
         await bot.register("z-coord", "SCT", "coordinator")
+        # The greeting's list of open items is long too: once /help is answered, all of it is in.
+        asked = len(bot.texts_to("z-coord"))
+        bot.zalo.user_says("z-coord", "/help")
+        await until(lambda: any(text.startswith("Nhắc việc: theo dõi")
+                                for text in bot.texts_to("z-coord")[asked:]), "trả lời /help")
         # /quahan changes nothing: asking the command layer directly gives the very same reply.
         [expected] = await asyncio.to_thread(bot.services.commands.handle,
                                              Incoming("zalo", "z-coord", "", "/quahan"))
-        assert len(expected.text) > 5000
+        assert len(expected.text) > 4000
         before = len(bot.texts_to("z-coord"))
         bot.zalo.user_says("z-coord", "quahan")
         pieces = await until(lambda: bot.texts_to("z-coord")[before:]
