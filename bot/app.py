@@ -96,10 +96,13 @@ class Services:
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
-    """Upgrade the database, load the plan and wire the command layer. Raise PlanError."""
+    """Upgrade the database, load the plan and wire the command layer.
+
+    Raise PlanError or CalendarError for a bad plan or calendar file.
+    """
     directory = load_directory()
     plan = load_plan(settings.plan_path or bundled_plan_path(), directory)
-    calendar = WorkingCalendar.from_overrides()
+    calendar = WorkingCalendar.from_overrides(settings.calendar_path)
     upgrade(settings.db_url)
     engine = make_engine(settings.db_url)
     sessions = make_sessionmaker(engine)

@@ -113,13 +113,18 @@ PREVIEW_DAYS = 90
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
 
-    from scheduler.plan import PlanError, load_bundled
+    from bot.settings import SettingsError, load_settings
+    from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
     from scheduler.policy import plan_timeline
     from scheduler.workdays import CalendarError, WorkingCalendar
 
-    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    tz = settings.tz
     start: date = args.date_from or datetime.now(tz).date()
     end: date = args.date_to or start + timedelta(days=PREVIEW_DAYS)
     if end < start:
@@ -127,8 +132,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        directory, plan = load_bundled()
-        calendar = WorkingCalendar.from_overrides()
+        directory = load_directory()
+        plan = load_plan(settings.plan_path or bundled_plan_path(), directory)
+        calendar = WorkingCalendar.from_overrides(settings.calendar_path)
     except (PlanError, CalendarError) as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ from bot.app import Clock, Services, build_services, run_bot, shifted_clock, sys
 from bot.settings import SettingsError, load_settings
 from scheduler.plan import PlanError
 from scheduler.policy import STEP_LABELS
+from scheduler.workdays import CalendarError
 
 
 def iso_datetime(text: str) -> datetime:
@@ -31,7 +32,7 @@ def iso_datetime(text: str) -> datetime:
 def _services(clock: Clock) -> Services | None:
     try:
         return build_services(load_settings(), clock)
-    except (SettingsError, PlanError) as exc:
+    except (SettingsError, PlanError, CalendarError) as exc:
         print(exc, file=sys.stderr)
         return None
 

@@ -26,6 +26,7 @@ class Settings:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     send_at: time = time(8, 0)
     plan_path: Path | None = None
+    calendar_path: Path | None = None
     telegram_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_username: str | None = None
@@ -112,6 +113,10 @@ def load_settings(environ: Mapping[str, str] | None = None,
     if plan is not None and not Path(plan).is_file():
         raise SettingsError(f"NHACVIEC_PLAN: không tìm thấy tệp {plan!r}")
 
+    calendar = _opt(env, "NHACVIEC_CALENDAR")
+    if calendar is not None and not Path(calendar).is_file():
+        raise SettingsError(f"NHACVIEC_CALENDAR: không tìm thấy tệp {calendar!r}")
+
     zalo_secret = _opt(env, "ZALO_WEBHOOK_SECRET")
     zalo_webhook = _url(env, "ZALO_WEBHOOK_URL", None)
     if zalo_webhook and not (zalo_secret and 8 <= len(zalo_secret) <= 256):
@@ -122,6 +127,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         tz=tz,
         send_at=time(int(match.group(1)), int(match.group(2))),
         plan_path=Path(plan) if plan else None,
+        calendar_path=Path(calendar) if calendar else None,
         telegram_token=_token(env, "TELEGRAM_BOT_TOKEN"),
         telegram_api_url=_url(env, "TELEGRAM_API_URL", "https://api.telegram.org") or "",
         telegram_username=_opt(env, "TELEGRAM_BOT_USERNAME"),

@@ -70,3 +70,22 @@ def test_run_with_a_bad_setting_says_which_and_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "NHACVIEC_SEND_AT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_operator_calendar_file_moves_a_reminder_off_an_added_day_off(
+        tmp_path: Path) -> None:
+    calendar = tmp_path / "lich.yaml"
+    # Friday 21/06/2024 made a day off: task 1's T-7 moves to Thursday 20/06.
+    calendar.write_text("days_off:\n  - date: 2024-06-21\n    reason: Nghỉ bù (thử)\n"
+                        "working_days: []\n", encoding="utf-8")
+    env = {"PATH": "", "NHACVIEC_CALENDAR": str(calendar)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "preview", "--from", "2024-06-19", "--to",
+         "2024-06-21", "--agency", "STTTT", "--json"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert '"date": "2024-06-20"' in result.stdout and '"coordinate"' in result.stdout
+    assert load_settings({"NHACVIEC_CALENDAR": str(calendar)}, dotenv=None).calendar_path == (
+        calendar)
+    with pytest.raises(SettingsError, match="NHACVIEC_CALENDAR"):
+        load_settings({"NHACVIEC_CALENDAR": str(tmp_path / "khong-co.yaml")}, dotenv=None)
