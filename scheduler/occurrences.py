@@ -42,7 +42,15 @@ def occurrences(task_key: str, timeframe: Timeframe, plan_start: date,
     if timeframe.kind in (TimeframeKind.RECURRING, TimeframeKind.CONTINUOUS):
         if timeframe.rrule is None:
             return []
-        return _rule_occurrences(task_key, timeframe.rrule, first_day, until)
+        if timeframe.due is None or timeframe.due > until:
+            return []
+        # The first due date may be the time frame's own rather than a rule instance ("Năm 2025
+        # và thường xuyên"); the rule takes over after it, skipping the rest of its period.
+        rule, due = timeframe.rrule, timeframe.due
+        first = Occurrence(task_key, rule_period_code(rule, due), rule_period_label(rule, due),
+                           first_day, due)
+        rest = _rule_occurrences(task_key, rule, due + timedelta(days=1), until)
+        return [first, *(o for o in rest if o.period != first.period)]
     return []
 
 

@@ -64,7 +64,19 @@ MAX_TEXT_LENGTH = 200
 def yearly_rule(month: int, day: int) -> str:
     """Return the rule "every year on day/month"; day -1 is the month's last day."""
     date(2000, month, day if day > 0 else 1)  # a leap year: raises ValueError unless a real day
+    if month == 2 and day == 29:
+        # 29/2 exists one year in four; the other years the last day of February stands for it.
+        return "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1"
     return f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={day}"
+
+
+def monthly_rule(day: int) -> str:
+    """Return the rule "every month on `day`", the month's last day when it is shorter."""
+    if day <= 28:
+        return f"FREQ=MONTHLY;BYMONTHDAY={day}"
+    # A plain BYMONTHDAY=30 would skip February; the last of 28..day is the day or the month end.
+    days = ",".join(str(d) for d in range(28, day + 1))
+    return f"FREQ=MONTHLY;BYMONTHDAY={days};BYSETPOS=-1"
 
 
 def first_instance(rule: str, on_or_after: date) -> date | None:
@@ -304,11 +316,15 @@ def _then_continuous(m: re.Match[str], plan_start: date) -> Timeframe | None:
     first = _parse(m["x"], plan_start)
     if first is None or first.kind in (TimeframeKind.AFTER_EVENT, TimeframeKind.UNSCHEDULED):
         return None
-    start = first.start
-    if start is None and first.kind == TimeframeKind.DEADLINE and first.due is not None:
-        # "Trước ngày 15/8/2024 và thường xuyên": check-ins start with the quarter of that date.
-        start = date(first.due.year, (first.due.month - 1) // 3 * 3 + 1, 1)
-    return _periodic(TimeframeKind.CONTINUOUS, QUARTERLY_RULE, start, plan_start)
+    if first.kind != TimeframeKind.DEADLINE or first.due is None:
+        return _periodic(TimeframeKind.CONTINUOUS, QUARTERLY_RULE, first.start, plan_start)
+    # The first due date is X's own ("Năm 2025 và thường xuyên": 31/12/2025); quarterly
+    # check-ins follow it (see scheduler.occurrences). A date X passed before the plan starts
+    # leaves only the check-ins.
+    continuing = _periodic(TimeframeKind.CONTINUOUS, QUARTERLY_RULE, first.start, plan_start)
+    if first.due < max(first.start or plan_start, plan_start):
+        return continuing
+    return replace(continuing, due=first.due)
 
 
 def _continuous_from(m: re.Match[str], plan_start: date) -> Timeframe | None:
@@ -348,7 +364,7 @@ def _monthly_on(m: re.Match[str], plan_start: date) -> Timeframe | None:
     day = int(m["day"])
     if not 1 <= day <= 31:
         return None
-    return _periodic(TimeframeKind.RECURRING, f"FREQ=MONTHLY;BYMONTHDAY={day}", None, plan_start)
+    return _periodic(TimeframeKind.RECURRING, monthly_rule(day), None, plan_start)
 
 
 def _yearly_on(m: re.Match[str], plan_start: date) -> Timeframe:

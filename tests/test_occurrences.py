@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from scheduler.occurrences import Occurrence, adhoc_occurrence, occurrences
-from scheduler.timeframe import Timeframe, TimeframeKind
+from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
 
 PLAN_START = date(2024, 4, 1)
 YEARLY = "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31"
@@ -92,3 +92,32 @@ def test_an_ad_hoc_occurrence_is_numbered() -> None:
     assert adhoc_occurrence("7", 2, date(2024, 8, 5), date(2024, 8, 30)) == Occurrence(
         "7", "DX2", "Đột xuất 2", date(2024, 8, 5), date(2024, 8, 30)
     )
+
+
+def dues(text: str, until: date) -> list[tuple[str, date]]:
+    timeframe = parse_timeframe(text, date(2024, 4, 1))
+    return [(o.period, o.due) for o in occurrences("K", timeframe, date(2024, 4, 1), until)]
+
+
+def test_a_monthly_day_past_the_28th_falls_on_the_month_end_of_shorter_months() -> None:
+    assert dues("trước ngày 31 hằng tháng", date(2024, 7, 31)) == [
+        ("2024-04", date(2024, 4, 30)), ("2024-05", date(2024, 5, 31)),
+        ("2024-06", date(2024, 6, 30)), ("2024-07", date(2024, 7, 31))]
+    february = [due for _, due in dues("trước ngày 30 hằng tháng", date(2025, 3, 31))
+                if due.month in (2, 3)]
+    assert february == [date(2025, 2, 28), date(2025, 3, 30)]
+
+
+def test_a_yearly_29_february_falls_on_the_28th_in_common_years() -> None:
+    assert dues("trước ngày 29/2 hằng năm", date(2028, 12, 31)) == [
+        ("2025", date(2025, 2, 28)), ("2026", date(2026, 2, 28)),
+        ("2027", date(2027, 2, 28)), ("2028", date(2028, 2, 29))]
+
+
+def test_a_period_then_continuous_is_due_with_the_period_then_quarterly() -> None:
+    assert dues("Năm 2025 và thường xuyên", date(2026, 6, 30)) == [
+        ("2025-Q4", date(2025, 12, 31)), ("2026-Q1", date(2026, 3, 31)),
+        ("2026-Q2", date(2026, 6, 30))]
+    # A date inside a quarter: that quarter's check-in is the date itself, not a second one.
+    assert dues("Trước ngày 15/8/2024 và thường xuyên", date(2024, 12, 31)) == [
+        ("2024-Q3", date(2024, 8, 15)), ("2024-Q4", date(2024, 12, 31))]

@@ -25,11 +25,8 @@ from scheduler.plan import Directory, bundled_plan_path, load_directory, load_pl
 from scheduler.timeframe import TimeframeKind, parse_timeframe
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
-# CI clones the repository with a copy of shared/ beside it, as /work/main and /work/shared are.
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "ke-hoach-nd32-2024-binh-thuan.md"
-needs_seed = pytest.mark.skipif(
-    not SEED.is_file(), reason=f"the seed document is not beside the repository: {SEED}"
-)
+# A copy of shared/seed/, so the seed is imported wherever the repository is cloned.
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "ke-hoach-nd32-2024-binh-thuan.md"
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +55,6 @@ def from_markdown(text: str, directory: Directory, plan_start: date | None = Non
 # --- the seed --------------------------------------------------------------------------------
 
 
-@needs_seed
 def test_the_seed_imports_into_the_bundled_plan_with_no_gap(directory: Directory) -> None:
     bundled = load_plan(bundled_plan_path(), directory)
     result = import_document(SEED, directory, plan_start=bundled.start)
@@ -77,7 +73,6 @@ def test_the_seed_imports_into_the_bundled_plan_with_no_gap(directory: Directory
         assert 0 < len(task.title) <= 60
 
 
-@needs_seed
 def test_the_seed_joins_the_paragraphs_cut_by_page_breaks(directory: Directory) -> None:
     tasks = by_key(import_document(SEED, directory, plan_start=date(2024, 4, 1)))
 
@@ -86,7 +81,6 @@ def test_the_seed_joins_the_paragraphs_cut_by_page_breaks(directory: Directory) 
     assert "*" not in tasks["5"].text
 
 
-@needs_seed
 def test_the_seed_does_not_import_section_three(directory: Directory) -> None:
     result = import_document(SEED, directory, plan_start=date(2024, 4, 1))
 
@@ -94,7 +88,6 @@ def test_the_seed_does_not_import_section_three(directory: Directory) -> None:
     assert all("Sở Tài chính tổng hợp" not in task.text for task in result.tasks)
 
 
-@needs_seed
 def test_the_seed_written_with_out_passes_plan_check(
     directory: Directory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -123,7 +116,6 @@ def test_the_seed_written_with_out_passes_plan_check(
         )
 
 
-@needs_seed
 def test_without_a_plan_start_the_seed_has_one_gap_and_no_due_dates(
     directory: Directory,
 ) -> None:

@@ -331,13 +331,15 @@ def test_following_years_repeat_yearly_from_the_first_period(text: str, expected
     [
         ("Quý 3/2024 và thường xuyên", date(2024, 7, 1), date(2024, 9, 30)),
         ("Quy III/2024 va thuong xuyen", date(2024, 7, 1), date(2024, 9, 30)),
-        ("Năm 2025 và thường xuyên.", date(2025, 1, 1), date(2025, 3, 31)),
+        # The first due date comes from X (issue 2 §3); quarterly check-ins follow it.
+        ("Năm 2025 và thường xuyên.", date(2025, 1, 1), date(2025, 12, 31)),
+        # X ended before the plan started: only the check-ins are left.
         ("Quý 1 năm 2024 và thường xuyên", date(2024, 1, 1), date(2024, 6, 30)),
-        ("Trước ngày 15/8/2024 và thường xuyên", date(2024, 7, 1), date(2024, 9, 30)),
+        ("Trước ngày 15/8/2024 và thường xuyên", None, date(2024, 8, 15)),
     ],
 )
 def test_a_period_then_continuous_checks_in_quarterly_from_that_period(
-    text: str, start: date, due: date
+    text: str, start: date | None, due: date
 ) -> None:
     assert schedule(text) == (CONTINUOUS, start, due, QUARTERLY)
 

@@ -109,17 +109,20 @@ def test_an_overrides_file_adds_and_removes_days_off(tmp_path: Path) -> None:
     path = tmp_path / "overrides.yaml"
     path.write_text(
         "days_off:\n"
-        "  - {date: 2026-04-27, reason: Nghỉ bù cho thứ Bảy 09/5/2026}\n"
+        "  - {date: 2026-05-04, reason: Nghỉ bù cho thứ Bảy 09/5/2026}\n"
         "working_days:\n"
         "  - date: '2026-05-09'\n"
-        "    reason: Làm bù cho thứ Hai 27/4/2026\n",
+        "    reason: Làm bù cho thứ Hai 04/5/2026\n",
         encoding="utf-8",
     )
+    plain = WorkingCalendar()
+    assert plain.is_working_day(date(2026, 5, 4)) and not plain.is_working_day(date(2026, 5, 9))
     calendar = WorkingCalendar.from_overrides(path)
-    assert not calendar.is_working_day(date(2026, 4, 27))
-    assert calendar.day_off_reason(date(2026, 4, 27)) == "Nghỉ bù cho thứ Bảy 09/5/2026"
+    assert not calendar.is_working_day(date(2026, 5, 4))
+    assert calendar.day_off_reason(date(2026, 5, 4)) == "Nghỉ bù cho thứ Bảy 09/5/2026"
     assert calendar.is_working_day(date(2026, 5, 9))
-    assert calendar.on_or_before(date(2026, 4, 27)) == date(2026, 4, 24)
+    # Friday 1/5 and Thursday 30/4 are public holidays: the step goes back to Wednesday 29/4.
+    assert calendar.on_or_before(date(2026, 5, 4)) == date(2026, 4, 29)
 
 
 def test_an_empty_overrides_file_is_allowed(tmp_path: Path) -> None:
