@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -73,6 +73,8 @@ _ALIASES: dict[str, str] = {
     alias: name for name, aliases, _ in texts.COMMANDS for alias in (name, *aliases)
 }
 _KEY = re.compile(r"^(?P<key>[0-9IVXivx]+(?:\.[0-9]+)*)(?:@(?P<period>\S+))?$")
+_BARE_CHOICE = re.compile(r"^[123]$")
+PROMPT_LIFETIME = timedelta(hours=24)
 _NUMBERED = re.compile(r"^(?P<choice>[123])(?:[\s.:,)-]+(?P<rest>.*))?$", re.DOTALL)
 
 
@@ -138,25 +140,26 @@ class Commands:
         if incoming.is_button:
             return self._button(request, incoming.text)
         text = unicodedata.normalize("NFC", incoming.text).strip()
-        first, _, rest = text.partition(" ")
-        if "\n" in first:
-            first, _, tail = first.partition("\n")
-            rest = tail + (" " + rest if rest else "")
-        rest = rest.strip()
-        word = fold(first.lstrip("/").split("@", 1)[0])
-        command = _ALIASES.get(word)
+        words = text.split(None, 1)
+        first = words[0] if words else ""
+        rest = words[1].strip() if len(words) > 1 else ""
+        command = _ALIASES.get(fold(first.lstrip("/").split("@", 1)[0]))
+        slashed = first.startswith("/")
+        # A pending question ("what is the blocker?") is answered by the next plain message;
+        # a slash command or a bare choice number drops it; an old question is forgotten.
+        prompt = (queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
+                  if request.officer is not None else None)
+        if (prompt is not None and not slashed and not _BARE_CHOICE.match(text)
+                and request.now - prompt.created_at <= PROMPT_LIFETIME):
+            assignment = queries.assignment_for_update(request.session, prompt.assignment_id)
+            if assignment is not None:
+                return self._blocked(request, assignment, text)
         if command is not None:
-            if request.officer is not None:
-                queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
             return self._command(request, command, rest)
-        if first.startswith("/"):
+        if slashed:
             return [Reply(texts.UNKNOWN_COMMAND.format(text=first))]
         if request.officer is None:
             return [Reply(texts.NEED_INVITE)]
-        prompt = queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
-        if prompt is not None:
-            assignment = request.session.get_one(Assignment, prompt.assignment_id)
-            return self._blocked(request, assignment, text)
         numbered = _NUMBERED.match(text)
         if numbered:
             return self._numbered(request, numbered.group("choice"),
@@ -314,16 +317,15 @@ class Commands:
                 usage: str) -> list[Reply]:
         if officer.role == Role.LEADER.value:
             raise _Refusal(texts.LEADER_READ_ONLY)
-        key_token, _, note = rest.partition(" ")
+        key_token, note = _split_first(rest)
         if not key_token or not _KEY.match(key_token):
             raise _Refusal(usage)
-        note = note.strip()
         explicit_agency: str | None = None
         if officer.role == Role.COORDINATOR.value and note:
-            candidate, _, remainder = note.partition(" ")
+            candidate, remainder = _split_first(note)
             explicit_agency = _find_agency(request, candidate)
             if explicit_agency is not None:
-                note = remainder.strip()
+                note = remainder
         if status is not EventStatus.DONE and not note:
             raise _Refusal(usage)
         key, period = _parse_key(key_token)
@@ -348,7 +350,7 @@ class Commands:
         return [Reply(texts.DONE_RECORDED.format(
             agency=_agency_name(request, assignment.agency_code),
             key=_key(occurrence.task, occurrence.period), period=occurrence.label,
-            day=texts.day(request.today)) + f" ({texts.CATEGORY_NAMES[item.category.value]})")]
+            day=texts.day(request.today), category=texts.CATEGORY_NAMES[item.category.value]))]
 
     def _blocked(self, request: _Request, assignment: Assignment, reason: str) -> list[Reply]:
         _check_note(reason)
@@ -399,7 +401,7 @@ class Commands:
         if officer is None:
             return [Reply(texts.NEED_INVITE)]
         action, _, raw_id = data.partition(":")
-        assignment = (request.session.get(Assignment, int(raw_id))
+        assignment = (queries.assignment_for_update(request.session, int(raw_id))
                       if raw_id.isdigit() and action in "dbs" else None)
         if assignment is None:
             return [Reply(texts.NO_REMINDER_TO_ANSWER)]
@@ -412,7 +414,9 @@ class Commands:
                                              request.incoming.chat_id)
         if last is None or last.assignment_id is None:
             return [Reply(texts.NO_REMINDER_TO_ANSWER)]
-        assignment = request.session.get_one(Assignment, last.assignment_id)
+        assignment = queries.assignment_for_update(request.session, last.assignment_id)
+        if assignment is None:
+            return [Reply(texts.NO_REMINDER_TO_ANSWER)]
         return self._answer(request, officer, assignment, {"1": "d", "2": "b", "3": "s"}[choice],
                             rest)
 
@@ -488,7 +492,7 @@ class Commands:
                     period: str | None) -> Assignment:
         """Return the agency's assignment of `period`, or its current open one."""
         assignments = queries.assignments_of_task(request.session, task.id, agency,
-                                                  AssignmentRole.LEAD)
+                                                  AssignmentRole.LEAD, for_update=True)
         if period is not None:
             for assignment in assignments:
                 if assignment.occurrence.period.upper() == period.upper():
@@ -499,14 +503,15 @@ class Commands:
                                                        periods=periods))
         today = request.today
         not_done = [a for a in assignments if a.status != AssignmentStatus.DONE.value]
-        # The period people mean is the one running today, else the latest one still open.
-        running = [a for a in not_done
-                   if a.occurrence.window_start <= today <= a.occurrence.due]
         started = [a for a in not_done if a.occurrence.window_start <= today]
-        if running:
-            return running[0]
+        if len(started) > 1:
+            # A late period and the running one are both open: guessing could close the wrong
+            # one, so the person names it (buttons and numbered replies name it already).
+            refs = [_key(task, a.occurrence.period) for a in started]
+            raise _Refusal(texts.WHICH_PERIOD.format(key=task.key, refs=", ".join(refs),
+                                                     example=refs[0]))
         if started:
-            return started[-1]
+            return started[0]
         if not_done:
             return not_done[0]
         if assignments:
@@ -527,6 +532,14 @@ class Commands:
 # ---- helpers ------------------------------------------------------------------------------
 
 
+def _split_first(text: str) -> tuple[str, str]:
+    """Return the first word and the rest (a note may start on a new line)."""
+    words = text.split(None, 1)
+    if not words:
+        return "", ""
+    return words[0], words[1].strip() if len(words) > 1 else ""
+
+
 def _parse_key(token: str) -> tuple[str, str | None]:
     match = _KEY.match(token)
     if match is None:
@@ -535,7 +548,7 @@ def _parse_key(token: str) -> tuple[str, str | None]:
 
 
 def _key(task: TaskRow, period: str) -> str:
-    return f"{task.key}@{period}" if period and not period.startswith("DX") else task.key
+    return texts.task_ref(task.key, period)
 
 
 def _check_note(note: str) -> None:

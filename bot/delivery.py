@@ -148,6 +148,7 @@ def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignmen
                      names: dict[str, AgencyRow]) -> int:
     occurrence = assignment.occurrence
     task = occurrence.task
+    ref = texts.task_ref(task.key, occurrence.period)
     today = now.astimezone(tz).date()
     agency = names[reminder.agency].name
     buttons: tuple[Button, ...] = ()
@@ -155,14 +156,14 @@ def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignmen
         lead_codes = [a.agency_code for a in queries.assignments_of_task(
             session, task.id, role=AssignmentRole.LEAD) if a.occurrence_id == occurrence.id]
         leads = ", ".join(names[code].short_name for code in lead_codes)
-        text = texts.coordinate_notice(task.key, task.title, occurrence.label, occurrence.due,
+        text = texts.coordinate_notice(ref, task.title, occurrence.label, occurrence.due,
                                        today, agency, leads)
     elif reminder.step is Step.PROGRESS:
-        text = texts.progress_request(task.key, task.title, occurrence.label, occurrence.due,
+        text = texts.progress_request(ref, task.title, occurrence.label, occurrence.due,
                                       today, agency)
         buttons = reminder_buttons(assignment.id)
     else:
-        text = texts.reminder(reminder.step.value, task.key, task.title, occurrence.label,
+        text = texts.reminder(reminder.step.value, ref, task.title, occurrence.label,
                               occurrence.due, today, agency)
         buttons = reminder_buttons(assignment.id)
     pairs = tuple((b.label, b.data) for b in buttons)
@@ -182,7 +183,8 @@ def _queue_escalation(session: Session,
     _, first_assignment, first_row = group[0]
     occurrence = first_assignment.occurrence
     late = [names[reminder.agency].name for reminder, _, _ in group]
-    text = texts.escalation(occurrence.task.key, occurrence.task.title, occurrence.label,
+    text = texts.escalation(texts.task_ref(occurrence.task.key, occurrence.period),
+                            occurrence.task.title, occurrence.label,
                             occurrence.due, now.astimezone(tz).date(), late)
     count = 0
     for chat in chats:

@@ -49,6 +49,9 @@ NOTE_TOO_LONG = "Nội dung dài {length} ký tự, vượt quá {limit}. Vui l�
 UNKNOWN_TASK = "Không có nhiệm vụ mã «{key}» trong kế hoạch. Gõ /viec để xem các mã."
 UNKNOWN_PERIOD = "Nhiệm vụ {key} không có kỳ «{period}». Các kỳ: {periods}."
 UNKNOWN_AGENCY = "Không có cơ quan mã «{code}»."
+WHICH_PERIOD = (
+    "Nhiệm vụ {key} có nhiều kỳ chưa hoàn thành: {refs}. Ghi rõ kỳ, ví dụ: /xong {example}"
+)
 NO_OPEN_OCCURRENCE = "Nhiệm vụ {key} hiện không có kỳ nào đang mở cho {agency}."
 NOT_LEAD = "{agency} không chủ trì nhiệm vụ {key} nên không cập nhật được. Chủ trì: {leads}."
 LEADER_READ_ONLY = "Tài khoản lãnh đạo chỉ xem, không cập nhật trạng thái."
@@ -61,7 +64,9 @@ NO_REMINDER_TO_ANSWER = "Chưa có lời nhắc nào để trả lời. Gõ /vie
 NUMBERED_CHOICES = "Trả lời 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau"
 
 # Outcomes
-DONE_RECORDED = "✅ Đã ghi nhận: {agency} hoàn thành nhiệm vụ {key} ({period}) ngày {day}."
+DONE_RECORDED = (
+    "✅ Đã ghi nhận: {agency} hoàn thành nhiệm vụ {key} ({period}) ngày {day}, {category}."
+)
 ALREADY_DONE = "Nhiệm vụ {key} ({period}) của {agency} đã hoàn thành ngày {day}; không thay đổi."
 BLOCKED_RECORDED = (
     "⛔ Đã ghi nhận vướng mắc của {agency} ở nhiệm vụ {key} ({period}) "
@@ -100,6 +105,11 @@ STEP_HEADINGS = {
     "coordinate": "🤝 Phối hợp thực hiện",
     "escalation": "🚨 Báo cáo: việc quá hạn",
 }
+
+
+def task_ref(key: str, period: str) -> str:
+    """Return how people name one period of a task: "3", "5@2024-Q3" ("DX" periods: the key)."""
+    return f"{key}@{period}" if period and not period.startswith("DX") else key
 
 
 def day(value: date) -> str:

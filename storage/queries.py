@@ -114,14 +114,26 @@ def _live_assignments() -> Select[Assignment]:
     )
 
 
+def assignment_for_update(session: Session, assignment_id: int) -> Assignment | None:
+    """Return the assignment, locked until the transaction ends (two reports cannot interleave)."""
+    return session.get(Assignment, assignment_id, with_for_update=True, populate_existing=True)
+
+
 def assignments_of_task(
     session: Session,
     task_id: int,
     agency_code: str | None = None,
     role: AssignmentRole | None = None,
+    *,
+    for_update: bool = False,
 ) -> list[Assignment]:
-    """Return the live assignments of a task, by due date, optionally of one agency or role."""
+    """Return the live assignments of a task, by due date, optionally of one agency or role.
+
+    `for_update` locks them until the transaction ends, and reads their current state.
+    """
     query = _live_assignments().where(TaskRow.id == task_id)
+    if for_update:
+        query = query.with_for_update(of=Assignment).execution_options(populate_existing=True)
     if agency_code is not None:
         query = query.where(Assignment.agency_code == agency_code)
     if role is not None:

@@ -136,13 +136,73 @@ def test_a_coordinator_reports_on_behalf_of_a_named_agency(world: World) -> None
     assert status_of(world, "5", "PHANTHIET", "2024-Q2").status == "open"
 
 
-def test_a_recurring_task_key_means_the_current_period_and_at_names_another(world: World) -> None:
+def test_a_recurring_task_key_means_its_only_open_period_and_at_names_another(
+        world: World) -> None:
+    assert "hoàn thành nhiệm vụ 5@2024-Q2" in world.say("lagi", "/done 5")
+    assert status_of(world, "5", "LAGI", "2024-Q2").status == "done"
     world.clock.now = local("2025-03-03 09:00")
-    world.say("lagi", "/done 5")
-    assert status_of(world, "5", "LAGI", "2025-Q1").status == "done"
+    events = world.count(StatusEvent)
+    # Late periods and the running one are all open: a bare key is ambiguous and changes nothing.
+    reply = world.say("lagi", "/done 5")
+    assert "nhiều kỳ chưa hoàn thành: 5@2024-Q3, 5@2024-Q4, 5@2025-Q1" in reply
+    assert world.count(StatusEvent) == events
     world.say("lagi", "/done 5@2024-Q3 Bổ sung")
     assert status_of(world, "5", "LAGI", "2024-Q3").status == "done"
     assert status_of(world, "5", "LAGI", "2024-Q4").status == "open"
+    assert status_of(world, "5", "LAGI", "2025-Q1").status == "open"
+
+
+def test_a_reminder_for_a_late_period_names_it_so_a_reply_closes_that_period(
+        world: World) -> None:
+    world.clock.now = local("2024-06-21 08:00")
+    with world.sessions() as session, session.begin():
+        run_tick(session, world.clock(), world.calendar, TZ)
+    with world.sessions() as session:
+        overdue = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.chat_id == "sct", OutboxMessage.text.startswith("❗ Quá hạn"))).one()
+    assert "Nhiệm vụ III.1@2024-H1:" in overdue.text
+    world.say("sct", "/xong III.1@2024-H1")
+    assert status_of(world, "III.1", "SCT", "2024-H1").status == "done"
+    assert status_of(world, "III.1", "SCT", "2024-H2").status == "open"
+
+
+def test_a_pending_blocker_question_takes_the_next_plain_message_even_a_command_word(
+        world: World) -> None:
+    three = status_of(world, "3", "SCT").id
+    world.tap("sct", f"b:{three}")
+    reply = world.say("sct", "Việc thu thập số liệu của các huyện còn chậm")
+    assert "Đã ghi nhận vướng mắc" in reply
+    with world.sessions() as session:
+        note = session.scalars(select(StatusEvent.note)).one()
+    assert note == "Việc thu thập số liệu của các huyện còn chậm"
+
+
+def test_a_bare_choice_number_or_a_slash_command_drops_the_pending_question(
+        world: World) -> None:
+    three = status_of(world, "3", "SCT").id
+    world.tap("sct", f"b:{three}")
+    world.say("sct", "3")  # no reminder reached this chat: nothing to snooze, nothing recorded
+    assert status_of(world, "3", "SCT").status == "open"
+    world.tap("sct", f"b:{three}")
+    assert "Việc của" in world.say("sct", "/viec")
+    assert "Không hiểu" in world.say("sct", "Thiếu kinh phí")
+    assert world.count(StatusEvent) == 0
+
+
+def test_an_old_pending_question_is_forgotten(world: World) -> None:
+    three = status_of(world, "3", "SCT").id
+    world.tap("sct", f"b:{three}")
+    world.clock.now = local("2024-06-22 10:00")
+    assert "Không hiểu" in world.say("sct", "Thiếu kinh phí")
+    assert status_of(world, "3", "SCT").status == "open"
+
+
+def test_a_note_may_start_on_a_new_line(world: World) -> None:
+    world.say("sct", "/tiendo 4\nĐã họp với các huyện")
+    world.say("sct", "/xong 3\nĐã trình UBND tỉnh")
+    with world.sessions() as session:
+        notes = session.scalars(select(StatusEvent.note).order_by(StatusEvent.id)).all()
+    assert notes == ["Đã họp với các huyện", "Đã trình UBND tỉnh"]
 
 
 def test_done_twice_says_so_and_adds_no_event(world: World) -> None:

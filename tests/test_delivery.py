@@ -241,11 +241,12 @@ def test_an_escalation_goes_to_coordinators_only_one_message_per_occurrence(
         by_task = {task_line(m): m for m in new if m.chat_id == chat}
         assert sorted(by_task) == [
             "Nhiệm vụ 1: Quán triệt, tuyên truyền Nghị định 32/2024/NĐ-CP",
-            "Nhiệm vụ 2: Rà soát văn bản pháp luật về cụm công nghiệp",
-            "Nhiệm vụ 5: Quản lý, chuyển đổi cụm công nghiệp rút khỏi quy hoạch",
-            "Nhiệm vụ 9: Hỗ trợ đầu tư hạ tầng kỹ thuật cụm công nghiệp",
+            "Nhiệm vụ 2@2024-Q2: Rà soát văn bản pháp luật về cụm công nghiệp",
+            "Nhiệm vụ 5@2024-Q2: Quản lý, chuyển đổi cụm công nghiệp rút khỏi quy hoạch",
+            "Nhiệm vụ 9@2024-Q2: Hỗ trợ đầu tư hạ tầng kỹ thuật cụm công nghiệp",
         ]
-        task5 = by_task["Nhiệm vụ 5: Quản lý, chuyển đổi cụm công nghiệp rút khỏi quy hoạch"]
+        task5 = by_task[
+            "Nhiệm vụ 5@2024-Q2: Quản lý, chuyển đổi cụm công nghiệp rút khỏi quy hoạch"]
         late = task5.text.split("Cơ quan chưa hoàn thành:\n", 1)[1].splitlines()
         assert late == [f"- {name}" for name in DISTRICTS]
         assert "hạn 30/06/2024 (quá hạn 3 ngày)" in task5.text
@@ -266,13 +267,13 @@ def test_done_agencies_get_nothing_further_and_leave_the_escalation(world: World
     tick_at(world, services, "2024-07-08 08:00")
     new = outbox(world, after=before)
     assert not any(task_line(m).startswith("Nhiệm vụ 1:") for m in new)
-    assert not any(m.chat_id == "lagi" and "Nhiệm vụ 5:" in task_line(m) for m in new)
+    assert not any(m.chat_id == "lagi" and "Nhiệm vụ 5@" in task_line(m) for m in new)
     [task5] = [m for m in new if m.chat_id == "coord" and m.kind == "escalation"
-               and task_line(m).startswith("Nhiệm vụ 5:")]
+               and task_line(m).startswith("Nhiệm vụ 5@")]
     assert "La Gi" not in task5.text
     assert task5.text.count("\n- ") == 9
     # The task La Gi did not finish still reaches it.
-    assert any(m.chat_id == "lagi" and task_line(m).startswith("Nhiệm vụ 9:") for m in new)
+    assert any(m.chat_id == "lagi" and task_line(m).startswith("Nhiệm vụ 9@") for m in new)
 
 
 def test_a_snoozed_assignment_is_reminded_again_on_the_snooze_day(world: World) -> None:

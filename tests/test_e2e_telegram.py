@@ -324,7 +324,7 @@ def test_an_invited_officer_gets_the_right_reminders_taps_done_and_status_shows_
     assert (edit.chat_id, edit.message_id, edit.reply_markup) == (
         SCT_FOCAL, reminder.message_id, None)
     wait_until(lambda: len(office.to(SCT_FOCAL)) > before, "the reply to the tap")
-    assert "(hoàn thành đúng hạn)" in office.to(SCT_FOCAL)[before].text
+    assert ", hoàn thành đúng hạn." in office.to(SCT_FOCAL)[before].text
 
     task_one = office.assignment("1", "SCT")
     assert (task_one.status, task_one.completed_on) == ("done", date(2024, 6, 21))

@@ -207,10 +207,10 @@ def test_a_reminder_arrives_as_text_with_numbered_choices_that_a_bare_number_ans
                 if q.reminder.agency == "SCT"} == {("III.1", "overdue"), ("1", "T-7"),
                                                    ("2", "T-7"), ("9", "coordinate")}
         overdue, one, two, coordinate = await bot.next_to("z-sct", 2, 4, "lời nhắc")
-        assert overdue.startswith("❗ Quá hạn\nNhiệm vụ III.1: ")
+        assert overdue.startswith("❗ Quá hạn\nNhiệm vụ III.1@2024-H1: ")
         assert "Hạn: 20/06/2024 (quá hạn 1 ngày)" in overdue
         assert one.startswith("🔔 Nhắc việc\nNhiệm vụ 1: ") and "Hạn: 30/06/2024" in one
-        assert two.startswith("🔔 Nhắc việc\nNhiệm vụ 2: ")
+        assert two.startswith("🔔 Nhắc việc\nNhiệm vụ 2@2024-Q2: ")
         assert all(text.endswith(CHOICES) for text in (overdue, one, two))
         assert coordinate.startswith("🤝 Phối hợp thực hiện") and "Trả lời" not in coordinate
         await bot.next_to("z-coord", 2, 4, "lời nhắc của điều phối")
@@ -230,7 +230,7 @@ def test_a_reminder_arrives_as_text_with_numbered_choices_that_a_bare_number_ans
         assert "Người báo: Nguyễn Văn An" in alert
         [done] = await bot.says("z-sct", "1")
         assert done.startswith("✅ Đã ghi nhận: Sở Công Thương hoàn thành nhiệm vụ 2@2024-Q2")
-        assert done.endswith("(hoàn thành đúng hạn)")
+        assert done.endswith(", hoàn thành đúng hạn.")
         [stale] = await bot.says("z-sct", "1")
         assert stale.startswith("Lời nhắc này đã cũ.")
 
@@ -259,7 +259,7 @@ def test_commands_work_as_plain_text_without_slash_or_diacritics(bot: Bot) -> No
         assert tasks.startswith("📋 Việc của Sở Công Thương")
         assert "• 3: Rà soát Phương án phát triển cụm công nghiệp" in tasks
         [done] = await bot.says("z-sct", "xong 3")
-        assert "hoàn thành nhiệm vụ 3" in done and done.endswith("(hoàn thành đúng hạn)")
+        assert "hoàn thành nhiệm vụ 3" in done and done.endswith(", hoàn thành đúng hạn.")
         [progress] = await bot.says("z-sct", "TienDo 4 đã lấy ý kiến các sở")
         assert progress.startswith("📝 Đã ghi nhận tiến độ nhiệm vụ 4")
         [status] = await bot.says("z-sct", "tinhhinh")
@@ -297,7 +297,7 @@ def test_a_bare_number_answers_the_last_reminder_received_not_one_still_queued(
                                     bot.clock)
             # One message per chat per pass: the officer has seen only the first reminder.
             assert await dispatcher.run_once() == 1
-            assert bot.texts_to("z-sct")[-1].startswith("❗ Quá hạn\nNhiệm vụ III.1: ")
+            assert bot.texts_to("z-sct")[-1].startswith("❗ Quá hạn\nNhiệm vụ III.1@2024-H1: ")
             await channel.handle_payload(text_update("z-sct", "1"))
 
     asyncio.run(asyncio.wait_for(go(), HANG))

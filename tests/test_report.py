@@ -38,7 +38,7 @@ SAID = (
     ("tnmt", "2024-11-04 10:00", "/vuongmac 7@2024 Thiếu bản đồ địa chính"),
     ("tnmt", "2024-12-20 16:45", "/xong 7@2024 Đã cập nhật xong hồ sơ đất đai"),
     ("tnmt", "2025-02-20 09:15", "/tiendo 7 Đang tổng hợp số liệu đất đai năm 2025"),
-    ("sct", "2025-02-25 14:00", "/vuongmac III.1 Chờ ý kiến của các huyện, thị xã"),
+    ("sct", "2025-02-25 14:00", "/vuongmac III.1@2025-H1 Chờ ý kiến của các huyện, thị xã"),
 )
 
 
