@@ -157,7 +157,8 @@ def test_a_newcomer_tries_the_whole_flow_in_a_terminal(
     screen = terminal.wait_for(lambda s: s.count(CHOICES) == 3 and "🤝 Phối hợp thực hiện" in s,
                                "bốn lời nhắc")
     assert "❗ Quá hạn\nNhiệm vụ III.1@2024-H1: " in screen
-    assert "🔔 Nhắc việc\nNhiệm vụ 2@2024-Q2: Rà soát văn bản pháp luật về cụm công nghiệp" in screen
+    assert ("🔔 Nhắc việc\nNhiệm vụ 2@2024-Q2: Rà soát văn bản pháp luật về cụm công nghiệp"
+            in screen)
 
     terminal.type("1")
     terminal.wait_for(lambda s: "hoàn thành nhiệm vụ 2@2024-Q2 (Quý 2/2024) ngày 21/06/2024"
