@@ -257,34 +257,14 @@ class Commands:
         items = queries.lead_assignments(session, request.today, agency_code,
                                          task.id if task else None)
         scope = (f"nhiệm vụ {task.key}" if task else
-                 _agency_name(request, agency_code) if agency_code else "toàn kế hoạch")
+                 _agency_name(request, agency_code) if agency_code else texts.STATUS_WHOLE_PLAN)
         if agency_code and task:
             scope = f"nhiệm vụ {task.key}, {_agency_name(request, agency_code)}"
         return self._status_text(request, items, scope, per_agency=agency_code is None)
 
     def _status_text(self, request: _Request, items: list[Assignment], scope: str,
                      per_agency: bool) -> str:
-        today = request.today
-        standings = [(a, queries.standing_of(a, today)) for a in items]
-        lines = [f"📊 Tình hình thực hiện ({scope}), ngày {texts.day(today)}"]
-        lines.extend(_summary_lines([s for _, s in standings]))
-        if per_agency and standings:
-            lines.append("Theo cơ quan (ĐH = đúng hạn, HTQH = hoàn thành quá hạn, "
-                         "TH = trong hạn, QH = quá hạn, VM = vướng mắc):")
-            by_agency: dict[str, list[Standing]] = {}
-            for assignment, item in standings:
-                by_agency.setdefault(assignment.agency_code, []).append(item)
-            # The most overdue first: what the coordinator must chase stands at the top.
-            ranked = sorted(by_agency.items(), key=lambda entry: (
-                -sum(s.category is Category.OVERDUE for s in entry[1]),
-                -sum(s.blocked for s in entry[1])))
-            for code, group in ranked:
-                counts = _counts(group)
-                lines.append(
-                    f"- {_agency_short(request, code)}: ĐH {counts[Category.DONE_ON_TIME]} · "
-                    f"HTQH {counts[Category.DONE_LATE]} · TH {counts[Category.IN_PROGRESS]} · "
-                    f"QH {counts[Category.OVERDUE]} · VM {sum(s.blocked for s in group)}")
-        return "\n".join(lines)
+        return render_status(request.agencies, request.today, items, scope, per_agency)
 
     def _overdue(self, request: _Request, officer: Officer) -> str:
         if officer.role == Role.FOCAL.value:
@@ -530,6 +510,31 @@ class Commands:
 
 
 # ---- helpers ------------------------------------------------------------------------------
+
+
+def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assignment],
+                  scope: str, per_agency: bool) -> str:
+    """Return the /status text: the categories, the overdue share, then one line per agency."""
+    standings = [(a, queries.standing_of(a, today)) for a in items]
+    lines = [texts.STATUS_TITLE.format(scope=scope, day=texts.day(today))]
+    lines.extend(_summary_lines([s for _, s in standings]))
+    if per_agency and standings:
+        lines.append(texts.STATUS_LEGEND)
+        by_agency: dict[str, list[Standing]] = {}
+        for assignment, item in standings:
+            by_agency.setdefault(assignment.agency_code, []).append(item)
+        # The most overdue first: what the coordinator must chase stands at the top.
+        ranked = sorted(by_agency.items(), key=lambda entry: (
+            -sum(s.category is Category.OVERDUE for s in entry[1]),
+            -sum(s.blocked for s in entry[1])))
+        for code, group in ranked:
+            counts = _counts(group)
+            short = agencies[code].short_name if code in agencies else code
+            lines.append(texts.STATUS_AGENCY_LINE.format(
+                agency=short, on_time=counts[Category.DONE_ON_TIME],
+                late=counts[Category.DONE_LATE], in_progress=counts[Category.IN_PROGRESS],
+                overdue=counts[Category.OVERDUE], blocked=sum(s.blocked for s in group)))
+    return "\n".join(lines)
 
 
 def _split_first(text: str) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from bot.commands import reminder_buttons
+from bot.commands import reminder_buttons, render_status
 from bot.transports.base import Button, OutMessage, Transport, TransportError
 from scheduler.occurrences import Occurrence
 from scheduler.plan import Ladder
@@ -94,7 +94,22 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar,
         for late in escalations.values():
             count = _queue_escalation(session, late, coordinators, now, tz, names)
             queued.extend(Queued(reminder, count) for reminder, _, _ in late)
+    _queue_digest(session, now.astimezone(tz).date(), now, names)
     return queued
+
+
+def _queue_digest(session: Session, today: date, now: datetime,
+                  names: dict[str, AgencyRow]) -> int:
+    """Queue this week's digest for every leader once (the first tick of the week sends it)."""
+    chats = queries.leader_chats(session)
+    if not chats:
+        return 0
+    year, week, _ = today.isocalendar()
+    text = "\n".join((texts.DIGEST_TITLE.format(week=f"{week}/{year}"), render_status(
+        names, today, queries.lead_assignments(session, today), texts.STATUS_WHOLE_PLAN, True)))
+    return sum(queries.enqueue(session, chat, OutboxKind.DIGEST.value, text, (), now,
+                               dedupe_key=f"digest{year}-W{week:02d}:c{chat.id}")
+               for chat in chats)
 
 
 def _policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: ZoneInfo,

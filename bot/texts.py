@@ -92,6 +92,13 @@ CATEGORY_NAMES = {
     "qua_han": "quá hạn",
 }
 BLOCKED_NAME = "vướng mắc"
+STATUS_TITLE = "📊 Tình hình thực hiện ({scope}), ngày {day}"
+STATUS_WHOLE_PLAN = "toàn kế hoạch"
+STATUS_LEGEND = ("Theo cơ quan (ĐH = đúng hạn, HTQH = hoàn thành quá hạn, "
+                 "TH = trong hạn, QH = quá hạn, VM = vướng mắc):")
+STATUS_AGENCY_LINE = ("- {agency}: ĐH {on_time} · HTQH {late} · TH {in_progress} · "
+                      "QH {overdue} · VM {blocked}")
+DIGEST_TITLE = "📬 Bản tin tuần {week} cho lãnh đạo"
 
 # Reminders
 STEP_HEADINGS = {

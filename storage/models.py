@@ -71,6 +71,7 @@ class OutboxKind(StrEnum):
     ESCALATION = "escalation"
     NOTICE = "notice"
     REPLY = "reply"  # an answer whose direct sending failed, handed to the outbox to retry
+    DIGEST = "digest"  # the weekly summary for leaders
 
 
 class OutboxStatus(StrEnum):

@@ -70,6 +70,16 @@ def chats_of_agency(session: Session, agency_code: str) -> list[OfficerChat]:
     )
 
 
+def leader_chats(session: Session) -> list[OfficerChat]:
+    """Return the reachable chats of every active leader."""
+    return list(session.scalars(
+        select(OfficerChat).join(Officer)
+        .where(Officer.role == Role.LEADER.value, Officer.active.is_(True),
+               OfficerChat.reachable.is_(True))
+        .order_by(OfficerChat.id)
+    ))
+
+
 def coordinator_chats(session: Session) -> list[OfficerChat]:
     """Return the reachable chats of every active coordinator."""
     return list(

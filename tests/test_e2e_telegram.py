@@ -294,7 +294,11 @@ def test_an_invited_officer_gets_the_right_reminders_taps_done_and_status_shows_
     office.wait_for_outbox()
 
     delivered = office.fake.sent[registered:]
-    assert len(delivered) == sum(item.recipients for item in queued) == len(office.outbox())
+    digests = [m for m in delivered if m.text.startswith("📬 Bản tin tuần")]
+    # Reminders to the officers the tick counted, and the week's digest for the leader.
+    assert [m.chat_id for m in digests] == [LEADER]
+    assert len(delivered) - 1 == sum(item.recipients for item in queued)
+    assert len(delivered) == len(office.outbox())
     to_sct = [m for m in delivered if m.chat_id == SCT_FOCAL]
     reminder = reminder_of_task(to_sct, "1")
     assert reminder.text.startswith("🔔 Nhắc việc\nNhiệm vụ 1: Quán triệt")
@@ -308,8 +312,9 @@ def test_an_invited_officer_gets_the_right_reminders_taps_done_and_status_shows_
                                   "phối hợp nhiệm vụ 1")
     assert "Cơ quan chủ trì: Sở Công Thương" in notice.text
     assert notice.reply_markup is None
-    # A leader only reads: no reminders.
-    assert {m.chat_id for m in delivered} == {SCT_FOCAL, STTTT_FOCAL, COORDINATOR}
+    # A leader only reads: no reminders, only the digest.
+    assert {m.chat_id for m in delivered if m not in digests} == {
+        SCT_FOCAL, STTTT_FOCAL, COORDINATOR}
 
     label, done_data = reminder.buttons[0]
     assert label == "✅ Đã hoàn thành"
