@@ -191,11 +191,33 @@ def blocked_alert(agency: str, key: str, title: str, period: str, reason: str,
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "dòng lệnh"}
 
 
-def unreachable_alert(officer: str, agency: str, channel: str, reason: str) -> str:
+# What the platforms answer (in English), as a coordinator should read it.
+FAILURE_REASONS = (
+    ("blocked by the user", "người nhận đã chặn bot"),
+    ("blocked the bot", "người nhận đã chặn bot"),
+    ("chat not found", "không tìm thấy cuộc trò chuyện"),
+    ("user is deactivated", "tài khoản người nhận đã bị xóa"),
+    ("kicked", "bot đã bị mời ra khỏi nhóm"),
+    ("can't initiate conversation", "người nhận chưa bắt đầu trò chuyện với bot"),
+    ("(403)", "Zalo từ chối gửi tới người nhận này"),
+    ("(404)", "Zalo không tìm thấy người nhận"),
+)
+
+
+def failure_reason(error: str) -> str:
+    """Return why a message could not be delivered, in Vietnamese; the raw error in brackets."""
+    folded = error.lower()
+    for marker, reason in FAILURE_REASONS:
+        if marker in folded:
+            return reason
+    return f"lỗi không xác định ({error})"
+
+
+def unreachable_alert(officer: str, agency: str, channel: str, error: str) -> str:
     return (
         f"⚠️ Không gửi được tin nhắn cho {officer} ({agency}) qua "
-        f"{CHANNEL_NAMES.get(channel, channel)}: {reason}. "
-        "Cần liên hệ lại đầu mối này."
+        f"{CHANNEL_NAMES.get(channel, channel)}: {failure_reason(error)}. "
+        "Cần liên hệ lại cán bộ này để đăng ký lại."
     )
 
 

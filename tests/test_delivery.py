@@ -531,7 +531,7 @@ def test_a_permanent_error_fails_the_message_and_tells_the_coordinators_once(
     assert transport.texts("111") == []
     [alert] = transport.texts("900")
     assert alert.startswith("⚠️ Không gửi được tin nhắn cho Võ La Gi (UBND TX La Gi)")
-    assert blocked in alert
+    assert "người nhận đã chặn bot" in alert and "Forbidden" not in alert
     assert transport.texts("901") == []
 
 

@@ -397,7 +397,7 @@ def test_a_permanent_403_marks_the_chat_unreachable_and_tells_each_coordinator_o
     for chat in ("z-coord", "z-coord2"):
         alerts = [t for t in bot.texts_to(chat) if t.startswith("⚠️")]
         assert len(alerts) == 1
-        assert "Nguyễn Văn An" in alerts[0] and "User has blocked the bot" in alerts[0]
+        assert "Nguyễn Văn An" in alerts[0] and "người nhận đã chặn bot" in alerts[0]
     with bot.services.sessions() as session:
         blocked = session.scalars(select(OfficerChat)
                                   .where(OfficerChat.chat_id == "z-sct")).one()
