@@ -233,6 +233,15 @@ async def _zalo(services: Services, token: str, transports: dict[str, Transport]
             return
         await start_polling_mode(client)
         polling_task = asyncio.create_task(channel.poll_forever(stop))
+
+        def stop_if_failed(task: asyncio.Task[None]) -> None:
+            # A permanent error (a revoked token) ends polling: stop the whole bot visibly
+            # rather than keep running deaf to Zalo.
+            if not task.cancelled() and task.exception() is not None:
+                log.error("Zalo: ngừng nhận tin nhắn: %s", task.exception())
+                stop.set()
+
+        polling_task.add_done_callback(stop_if_failed)
         try:
             yield
         finally:

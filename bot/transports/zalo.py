@@ -28,6 +28,9 @@ TEXT_RECEIVED = "message.text.received"
 UNSUPPORTED_RECEIVED = "message.unsupported.received"
 
 
+CHAT_LOST = (403, 404)
+
+
 class ZaloApiError(TransportError):
     """Zalo answered `ok: false` (or HTTP failed); `error_code` is Zalo's code, if it gave one."""
 
@@ -229,7 +232,8 @@ class ZaloClient:
         # Zalo itself answers HTTP 200 with ok:false; a bare HTTP error comes from a proxy on
         # the way, and is classified by its status like an error code.
         status = response.status_code
-        return self._error(method, status, f"HTTP {status}", _retry_after_header(response))
+        return self._error(method, status, f"HTTP {status}", _retry_after_header(response),
+                           about_the_chat=False)
 
     def _api_error(self, method: str, body: Mapping[str, Any]) -> ZaloApiError:
         description = body.get("description")
@@ -237,7 +241,7 @@ class ZaloClient:
         return self._error(method, _error_code(body), text)
 
     def _error(self, method: str, code: int | None, description: str,
-               retry_after: float | None = None) -> ZaloApiError:
+               retry_after: float | None = None, *, about_the_chat: bool = True) -> ZaloApiError:
         if code == BAD_TOKEN:
             return ZaloApiError(f"Zalo {method}: token bot không hợp lệ (401)",
                                 error_code=code, permanent=True)
@@ -246,7 +250,9 @@ class ZaloClient:
         if code == QUOTA_EXCEEDED:
             return ZaloApiError(message, error_code=code,
                                 retry_after=retry_after or self._quota_backoff)
-        permanent = code is not None and 400 <= code < 500 and code != EMPTY_POLL
+        # Only Zalo's own "forbidden" and "not found" speak of the chat; a 400 is about the
+        # request, and a proxy's status about the way there: retried, then given up on.
+        permanent = about_the_chat and code in CHAT_LOST
         return ZaloApiError(message, error_code=code, permanent=permanent)
 
 
