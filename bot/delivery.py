@@ -28,7 +28,7 @@ from scheduler.occurrences import Occurrence
 from scheduler.plan import Ladder
 from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence, Step, due_reminders
 from scheduler.timeframe import TimeframeKind
-from scheduler.timer import tick_due
+from scheduler.timer import latest_send_instant
 from scheduler.workdays import WorkingCalendar
 from storage import queries
 from storage.models import (
@@ -211,9 +211,17 @@ def _queue_escalation(session: Session,
 
 def pending_tick(session: Session, now: datetime, send_at: time, calendar: WorkingCalendar,
                  tz: ZoneInfo) -> datetime | None:
-    """Return the send instant a tick at `now` should serve, or None if one already served it."""
-    last = session.scalar(select(func.max(Tick.due_at)))
-    return tick_due(last, now, send_at, calendar, tz)
+    """Return the send instant a tick at `now` should serve, or None if one already served it.
+
+    Only the latest instant counts: a bot down for days serves one tick when it is back.
+    """
+    instant = latest_send_instant(now, send_at, calendar, tz)
+    if instant is None:
+        return None
+    # Served is asked of this very instant, not of the latest one recorded, so a clock set
+    # back for a demo (--clock) still ticks.
+    served = session.scalar(select(Tick.id).where(Tick.due_at == instant))
+    return None if served is not None else instant
 
 
 def claim_tick(session: Session, instant: datetime, now: datetime) -> bool:

@@ -490,6 +490,15 @@ def mark_failed(session: Session, message_id: int, error: str) -> OutboxMessage:
     return message
 
 
+def set_chat_open(session: Session, channel: str, chat_id: str, open_: bool) -> None:
+    """Mark a chat that opens and closes (a terminal session) reachable or not."""
+    session.execute(update(OfficerChat)
+                    .where(OfficerChat.channel == channel, OfficerChat.chat_id == chat_id)
+                    .values(reachable=open_,
+                            unreachable_reason=None if open_ else "phiên đã đóng")
+                    .execution_options(synchronize_session=False))
+
+
 def mark_unreachable(
     session: Session, channel: str, chat_id: str, reason: str
 ) -> OfficerChat | None:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Services, build_services
-from bot.channels.console import chat
+from bot.channels.console import chat, register
 from bot.commands import Incoming
 from bot.settings import Settings
 from storage import queries
@@ -308,6 +308,31 @@ def test_a_second_session_as_the_same_officer_reuses_the_registration(tmp_path: 
                                      OfficerChat.chat_id).join(OfficerChat)).all()
     assert [tuple(row) for row in officers] == [("Võ Minh Em", "coordinator", "console",
                                                  "LAGI-coordinator")]
+
+
+def test_a_closed_terminal_is_not_counted_as_a_reader_until_it_opens_again(
+        tmp_path: Path) -> None:
+    services = services_at(tmp_path, "2024-06-22 10:00")
+
+    async def one_session(lines: list[str]) -> list[str]:
+        script = Script()
+        for line in lines:
+            await script.lines.put(line)
+        await script.lines.put(None)
+        await asyncio.wait_for(chat(services, "SCT", Role.COORDINATOR, "Lê Điều Phối",
+                                    script.read_line, script.write), HANG)
+        return script.texts
+
+    asyncio.run(one_session([]))
+    with services.sessions() as db:
+        [open_] = db.scalars(select(OfficerChat.reachable)).all()
+    assert open_ is False
+    # While it is closed, the escalation of 03/07 has no reader: it is not recorded as sent.
+    queued = services.tick(local("2024-07-03 08:00"), forced=True) or []
+    assert not [q for q in queued if q.reminder.step.value == "escalation"]
+    register(services, "SCT", Role.COORDINATOR, "Lê Điều Phối")  # what a new session does first
+    queued = services.tick(local("2024-07-03 08:05"), forced=True) or []
+    assert [q for q in queued if q.reminder.step.value == "escalation"]
 
 
 def test_a_backlog_for_other_chats_does_not_hide_the_terminal_s_reminders(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 
+from bot import texts
 from bot.app import Services, background
 from bot.commands import Incoming, Reply
 from bot.transports.base import OutMessage
@@ -12,6 +14,8 @@ from bot.transports.zalo import render_choices
 from storage import queries
 from storage.invites import create_invite
 from storage.models import Role
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "console"
 ReadLine = Callable[[], Awaitable[str | None]]
@@ -39,6 +43,7 @@ def register(services: Services, agency: str, role: Role, name: str) -> list[Rep
     chat_id = console_chat_id(agency, role.value)
     with services.sessions() as session, session.begin():
         if queries.officer_for_chat(session, CHANNEL, chat_id) is not None:
+            queries.set_chat_open(session, CHANNEL, chat_id, True)
             code = None
         else:
             code = create_invite(session, agency, role, services.clock()).code
@@ -54,15 +59,32 @@ async def chat(services: Services, agency: str, role: Role, name: str, read_line
         write(render_choices(reply.text, reply.buttons))
     stop = asyncio.Event()
     transports = {CHANNEL: ConsoleTransport(write)}
-    async with background(services, transports, stop, chats=frozenset({(CHANNEL, chat_id)})):
-        while True:
-            line = await read_line()
-            if line is None:
-                break
-            if not line.strip():
-                continue
-            if line.strip().lower() in {"/thoat", "/thoát", "/quit", "/exit"}:
-                break
-            incoming = Incoming(CHANNEL, chat_id, name, line.rstrip("\n"))
-            for reply in await asyncio.to_thread(services.commands.handle, incoming):
-                write(render_choices(reply.text, reply.buttons))
+    try:
+        async with background(services, transports, stop,
+                              chats=frozenset({(CHANNEL, chat_id)})):
+            await _converse(services, chat_id, name, read_line, write)
+    finally:
+        # Nobody reads a closed terminal: reminders and escalations must not count as
+        # delivered there (they wait for whoever registers on a real channel).
+        with services.sessions() as session, session.begin():
+            queries.set_chat_open(session, CHANNEL, chat_id, False)
+
+
+async def _converse(services: Services, chat_id: str, name: str, read_line: ReadLine,
+                    write: Write) -> None:
+    while True:
+        line = await read_line()
+        if line is None:
+            return
+        if not line.strip():
+            continue
+        if line.strip().lower() in {"/thoat", "/thoát", "/quit", "/exit"}:
+            return
+        incoming = Incoming(CHANNEL, chat_id, name, line.rstrip("\n"))
+        try:
+            replies = await asyncio.to_thread(services.commands.handle, incoming)
+        except Exception:
+            log.exception("console: lỗi khi xử lý lệnh")
+            replies = [Reply(texts.GENERIC_ERROR)]
+        for reply in replies:
+            write(render_choices(reply.text, reply.buttons))
