@@ -18,20 +18,22 @@ from scheduler.workdays import CalendarError
 
 
 def iso_datetime(text: str) -> datetime:
-    """Parse an ISO date-time; without a zone it is Vietnam's time."""
+    """Parse an ISO date-time; one without a zone is read in NHACVIEC_TZ later."""
     try:
-        value = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
             f"thời điểm không hợp lệ (cần dạng 2024-06-20T08:00): {text}") from exc
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=load_settings().tz)
-    return value
 
 
-def _services(clock: Clock) -> Services | None:
+def _services(start: datetime | None) -> Services | None:
+    """Build the services on a clock from `start` (moving in real time), or the real clock."""
     try:
-        return build_services(load_settings(), clock)
+        settings = load_settings()
+        if start is not None and start.tzinfo is None:
+            start = start.replace(tzinfo=settings.tz)
+        clock: Clock = shifted_clock(start) if start is not None else system_clock
+        return build_services(settings, clock)
     except (SettingsError, PlanError, CalendarError) as exc:
         print(exc, file=sys.stderr)
         return None
@@ -40,14 +42,14 @@ def _services(clock: Clock) -> Services | None:
 def cmd_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    services = _services(shifted_clock(args.clock) if args.clock else system_clock)
+    services = _services(args.clock)
     if services is None:
         return 2
     return asyncio.run(run_bot(services))
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    services = _services(shifted_clock(args.as_of) if args.as_of else system_clock)
+    services = _services(args.as_of)
     if services is None:
         return 2
     now = services.clock()
@@ -64,7 +66,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    services = _services(shifted_clock(args.as_of) if args.as_of else system_clock)
+    services = _services(args.as_of)
     if services is None:
         return 2
     try:
@@ -79,7 +81,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bot.report import default_report_name, write_report
     from storage.report import collect_report
 
-    services = _services(shifted_clock(args.as_of) if args.as_of else system_clock)
+    services = _services(args.as_of)
     if services is None:
         return 2
     today = services.clock().astimezone(services.settings.tz).date()
@@ -99,7 +101,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.console import chat
     from storage.models import Role
 
-    services = _services(shifted_clock(args.clock) if args.clock else system_clock)
+    services = _services(args.clock)
     if services is None:
         return 2
     agency = args.agency.upper()

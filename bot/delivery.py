@@ -294,6 +294,7 @@ class Dispatcher:
             for message_id, sent_at in unrecorded.items():
                 queries.mark_sent(session, message_id, sent_at)
             queries.requeue_stale(session, now, self.lease)
+            queries.drop_messages_of_revoked(session)
             held = _held_back(session, now)
             seen_chats: set[tuple[str, str]] = set()
             for message in queries.ready_messages(session, now, self.batch,

@@ -397,6 +397,18 @@ class Claimed:
     attempts: int
 
 
+def drop_messages_of_revoked(session: Session) -> int:
+    """Fail the queued messages of officers revoked since they were queued; return how many."""
+    revoked = select(Officer.id).where(Officer.active.is_(False))
+    result = cast("CursorResult[Any]", session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.QUEUED.value,
+               OutboxMessage.officer_id.in_(revoked))
+        .values(status=OutboxStatus.FAILED.value, last_error="cán bộ đã bị vô hiệu hóa")
+        .execution_options(synchronize_session=False)))
+    return result.rowcount
+
+
 def requeue_stale(session: Session, now: datetime, lease: timedelta) -> int:
     """Put back messages claimed longer than `lease` ago (their sender died)."""
     result = cast(

@@ -720,3 +720,21 @@ def test_leaders_get_one_digest_a_week_with_the_status_categories(world: World) 
     assert "Hoàn thành đúng hạn: 0" in digests[1].text and "Theo cơ quan" in digests[1].text
     # Only leaders: focal officers and coordinators get reminders and escalations instead.
     assert not any(m.kind == "digest" and m.chat_id != "lead" for m in outbox(world))
+
+
+def test_messages_queued_before_an_officer_was_revoked_are_not_sent(empty: World) -> None:
+    empty.register("111", "LAGI", name="Võ La Gi", channel="telegram")
+    empty.register("112", "LAGI", name="Ngô Còn Làm", channel="telegram")
+    first = queue_to_officer(empty, "111", "nhắc việc cho người đã nghỉ")
+    kept = queue_to_officer(empty, "112", "nhắc việc cho người còn làm")
+    with empty.sessions() as session, session.begin():
+        officer_id = session.scalars(select(OfficerChat.officer_id)
+                                     .where(OfficerChat.chat_id == "111")).one()
+        revoke_officer(session, officer_id)
+    transport = FakeTransport()
+    run(drain(empty, dispatcher(empty, transport, per_chat_per_second=50)))
+    assert transport.texts("111") == []
+    assert (row(empty, first).status, row(empty, first).last_error) == (
+        "failed", "cán bộ đã bị vô hiệu hóa")
+    assert transport.texts("112") == ["nhắc việc cho người còn làm"]
+    assert row(empty, kept).status == "sent"
