@@ -24,8 +24,11 @@ HELP = (
     "/vuongmac MÃ lý do: báo vướng mắc\n"
     "/tiendo MÃ nội dung: báo tiến độ\n"
     "/tinhhinh [CƠ QUAN|MÃ]: tình hình thực hiện\n"
-    "/quahan: các việc quá hạn\n"
-    "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ khác, ví dụ 7@2024."
+    "/quahan: các việc quá hạn (điều phối, lãnh đạo)\n"
+    "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ, ví dụ 7@2024.\n"
+    "Điều phối báo thay một cơ quan: /xong MÃ CƠ_QUAN, ví dụ /xong 5 LAGI.\n"
+    "Trả lời một lời nhắc: 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau.\n"
+    "Lệnh gõ không dấu cũng được: /xong, /vuongmac, /tiendo."
 )
 
 GENERIC_ERROR = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Vui lòng thử lại sau ít phút."
@@ -41,7 +44,6 @@ ROLE_NAMES = {"focal": "đầu mối", "coordinator": "điều phối", "leader"
 
 # Usage lines for bad input
 USAGE_DONE = "Cách dùng: /xong MÃ [ghi chú], ví dụ: /xong 3 Đã trình UBND tỉnh"
-USAGE_DONE_COORDINATOR = "Cách dùng: /xong MÃ CƠ_QUAN [ghi chú], ví dụ: /xong 5 LAGI"
 USAGE_BLOCKED = "Cách dùng: /vuongmac MÃ lý do, ví dụ: /vuongmac 3 Chưa có số liệu của huyện"
 USAGE_PROGRESS = "Cách dùng: /tiendo MÃ nội dung, ví dụ: /tiendo 6 Đã lấy ý kiến các sở"
 UNKNOWN_COMMAND = "Không hiểu lệnh «{text}». Gõ /help để xem các lệnh."

@@ -329,3 +329,22 @@ def test_start_webhook_mode_refuses_a_short_secret_or_plain_http(
     with pytest.raises(ValueError):
         run(go())
     assert server.calls == []
+
+
+class BrokenCommands(FakeCommands):
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        raise RuntimeError("a bug in the command layer")
+
+
+def test_a_failing_command_layer_answers_with_an_apology_and_polling_goes_on(
+        server: FakeZaloServer) -> None:
+    commands = BrokenCommands()
+
+    async def scenario(channel: ZaloChannel) -> None:
+        server.user_says("chat-an", "/viec", "Phạm Thị Dung")
+        server.user_says("chat-binh", "/viec", "Lê Bình")
+        await sent(server, 2)
+
+    run(polling(server, commands, scenario))  # type: ignore[arg-type]
+    assert [(m["chat_id"], m["text"]) for m in server.sent] == [
+        ("chat-an", texts.GENERIC_ERROR), ("chat-binh", texts.GENERIC_ERROR)]

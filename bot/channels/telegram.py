@@ -161,6 +161,8 @@ class _Handlers:
             display_name=query.from_user.full_name,
             text=query.data,
             is_button=True,
+            # A tap redelivered (a restart mid-update) must not report twice.
+            message_id=f"cb:{query.id}",
         )
         replies = await self._ask(incoming)
         await query.answer(text=_toast(replies))

@@ -116,6 +116,9 @@ class ZaloChannel:
             log.warning("Zalo: không trả lời được tin nhắn %s: %s", update.message_id, exc.message)
         except Exception:
             log.exception("Zalo: lỗi khi xử lý tin nhắn %s", update.message_id)
+            # As on Telegram: the person hears that it failed, not silence.
+            with contextlib.suppress(TransportError):
+                await self.transport.send(OutMessage(update.chat_id, texts.GENERIC_ERROR))
 
     def _already_seen(self, message_id: str) -> bool:
         # Marked before handling: a duplicate arriving mid-handling must not apply twice.
