@@ -134,10 +134,12 @@ def test_a_tap_is_answered_its_keyboard_removed_and_the_reply_sent_as_a_new_mess
 
     run_bot(fake_telegram, layer, scenario)
 
-    assert layer.received == [Incoming(
+    [received] = layer.received
+    assert received == Incoming(
         channel="telegram", chat_id="2001", display_name="Lan", text="done:3@2024",
-        is_button=True,
-    )]
+        is_button=True, message_id=received.message_id,
+    )
+    assert received.message_id is not None and received.message_id.startswith("cb:")
     [answer] = fake_telegram.callback_answers
     assert answer.text == "✅ Đã ghi nhận: Sở Công Thương hoàn thành nhiệm vụ 3 (2024)."
     reminder, reply = fake_telegram.sent
