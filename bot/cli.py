@@ -248,6 +248,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         f"{report.assignments} phân công (lịch tính đến {until:%d/%m/%Y})."
     )
     print(describe_sync(report))
+    if args.plan is not None and args.plan != settings.plan_path:
+        # The bot re-reads its plan file at every start and tick: another file would undo this.
+        print(f"Lưu ý: đặt NHACVIEC_PLAN={args.plan} để bot dùng kế hoạch này "
+              "(mỗi lần chạy, bot đọc lại tệp kế hoạch trong NHACVIEC_PLAN).")
     return 0
 
 
