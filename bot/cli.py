@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace], int]
 
 
+def _settings() -> Settings | None:
+    """Return the settings, or None after naming the bad one on stderr."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -114,15 +125,12 @@ PREVIEW_DAYS = 90
 def cmd_preview(args: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
-    from bot.settings import SettingsError, load_settings
     from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
     from scheduler.policy import plan_timeline
     from scheduler.workdays import CalendarError, WorkingCalendar
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = _settings()
+    if settings is None:
         return 2
     tz = settings.tz
     start: date = args.date_from or datetime.now(tz).date()
@@ -203,15 +211,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.settings import SettingsError, load_settings
     from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, safe_url, upgrade
     from storage.sync import describe_sync, sync_plan
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = _settings()
+    if settings is None:
         return 2
     now = (
         datetime.combine(args.as_of, time(), tzinfo=settings.tz)
@@ -261,13 +266,10 @@ def _database() -> Iterator[tuple[Settings, Session] | None]:
 
     Yield None, after saying why on stderr, when the settings are bad or `init` never ran.
     """
-    from bot.settings import SettingsError, load_settings
     from storage.db import make_engine, make_sessionmaker, schema_is_current
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = _settings()
+    if settings is None:
         yield None
         return
     engine = make_engine(settings.db_url)
