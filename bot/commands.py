@@ -214,8 +214,8 @@ class Commands:
         items = queries.open_items(request.session, agency_code, request.today)
         agency = _agency_name(request, agency_code)
         if not items:
-            return f"{agency} không có việc nào đang mở."
-        lines = [f"📋 Việc của {agency} ({len(items)}):"]
+            return texts.NO_OPEN_ITEMS.format(agency=agency)
+        lines = [texts.TASKS_TITLE.format(agency=agency, count=len(items))]
         for assignment in items:
             lines.append(self._item_line(assignment, request.today))
         return "\n".join(lines)
@@ -224,8 +224,9 @@ class Commands:
         occurrence = assignment.occurrence
         task = occurrence.task
         shown = _standing_text(queries.standing_of(assignment, today))
-        return (f"• {_key(task, occurrence.period)}: {task.title}\n"
-                f"  Kỳ: {occurrence.label} · Hạn {texts.day(occurrence.due)} · {shown}")
+        return texts.TASK_LINE.format(ref=_key(task, occurrence.period), title=task.title,
+                                      period=occurrence.label, due=texts.day(occurrence.due),
+                                      standing=shown)
 
     def status_report(self, argument: str = "") -> str:
         """Return /status as a coordinator sees it (for the terminal). Raise ValueError."""
@@ -256,10 +257,11 @@ class Commands:
             agency_code = officer.agency_code
         items = queries.lead_assignments(session, request.today, agency_code,
                                          task.id if task else None)
-        scope = (f"nhiệm vụ {task.key}" if task else
+        scope = (texts.STATUS_TASK.format(key=task.key) if task else
                  _agency_name(request, agency_code) if agency_code else texts.STATUS_WHOLE_PLAN)
         if agency_code and task:
-            scope = f"nhiệm vụ {task.key}, {_agency_name(request, agency_code)}"
+            scope = ", ".join((texts.STATUS_TASK.format(key=task.key),
+                               _agency_name(request, agency_code)))
         return self._status_text(request, items, scope, per_agency=agency_code is None)
 
     def _status_text(self, request: _Request, items: list[Assignment], scope: str,
@@ -272,8 +274,8 @@ class Commands:
         items = [a for a in queries.lead_assignments(request.session, request.today)
                  if queries.standing_of(a, request.today).category is Category.OVERDUE]
         if not items:
-            return "Không có việc nào quá hạn."
-        lines = [f"❗ Việc quá hạn ({len(items)}), ngày {texts.day(request.today)}:"]
+            return texts.NO_OVERDUE
+        lines = [texts.OVERDUE_TITLE.format(count=len(items), day=texts.day(request.today))]
         # One line per occurrence: ten districts late on one task read as one item to chase.
         by_occurrence: dict[int, list[Assignment]] = {}
         for assignment in items:
@@ -281,14 +283,14 @@ class Commands:
         for group in by_occurrence.values():
             occurrence = group[0].occurrence
             item = queries.standing_of(group[0], request.today)
-            flag = " ⚠️ trên 120 ngày" if item.long_overdue else ""
             agencies = ", ".join(
                 _agency_short(request, a.agency_code)
-                + (" ⛔ vướng mắc" if queries.standing_of(a, request.today).blocked else "")
+                + (texts.BLOCKED_FLAG if queries.standing_of(a, request.today).blocked else "")
                 for a in group)
-            lines.append(f"• {_key(occurrence.task, occurrence.period)} ({occurrence.label})"
-                         f" – hạn {texts.day(occurrence.due)}, quá {item.days_late} ngày{flag}"
-                         f": {agencies}")
+            lines.append(texts.OVERDUE_LINE.format(
+                ref=_key(occurrence.task, occurrence.period), period=occurrence.label,
+                due=texts.day(occurrence.due), days=item.days_late,
+                flag=texts.LONG_OVERDUE_FLAG if item.long_overdue else "", agencies=agencies))
         return "\n".join(lines)
 
     # ---- reporting -------------------------------------------------------------------------
@@ -440,7 +442,7 @@ class Commands:
                        explicit: str | None) -> str:
         """Return the agency whose status the officer changes, or refuse."""
         leads = self._leads(request, task)
-        lead_names = ", ".join(_agency_short(request, code) for code in leads) or "chưa có"
+        lead_names = ", ".join(_agency_short(request, code) for code in leads) or texts.NONE_YET
         if officer.role == Role.COORDINATOR.value:
             if explicit is not None:
                 if explicit not in leads:
@@ -478,7 +480,7 @@ class Commands:
                 if assignment.occurrence.period.upper() == period.upper():
                     return assignment
             periods = ", ".join(a.occurrence.period for a in assignments
-                                if a.occurrence.window_start <= request.today) or "không có"
+                                if a.occurrence.window_start <= request.today) or texts.NONE
             raise _Refusal(texts.UNKNOWN_PERIOD.format(key=task.key, period=period,
                                                        periods=periods))
         today = request.today
@@ -586,7 +588,7 @@ def _agency_short(request: _Request, code: str) -> str:
 def _standing_text(item: Standing) -> str:
     text = texts.CATEGORY_NAMES[item.category.value]
     if item.category is Category.OVERDUE:
-        text += f" {item.days_late} ngày"
+        text += texts.DAYS_LATE.format(days=item.days_late)
     if item.blocked:
         text += f", {texts.BLOCKED_NAME}"
     return text
@@ -605,12 +607,8 @@ def _summary_lines(items: list[Standing]) -> list[str]:
     share = f"{counts[Category.OVERDUE] * 100 / total:.0f}%" if total else "0%"
     blocked = [s for s in items if s.blocked]
     blocked_late = sum(s.category is Category.OVERDUE for s in blocked)
-    return [
-        f"Tổng số: {total}",
-        f"- Hoàn thành đúng hạn: {counts[Category.DONE_ON_TIME]}",
-        f"- Hoàn thành quá hạn: {counts[Category.DONE_LATE]}",
-        f"- Đang thực hiện trong hạn: {counts[Category.IN_PROGRESS]}",
-        f"- Quá hạn: {counts[Category.OVERDUE]} (tỷ lệ quá hạn {share})",
-        f"- Vướng mắc: {len(blocked)} ({len(blocked) - blocked_late} trong hạn, "
-        f"{blocked_late} quá hạn)",
-    ]
+    return texts.STATUS_SUMMARY.format(
+        total=total, on_time=counts[Category.DONE_ON_TIME], late=counts[Category.DONE_LATE],
+        in_progress=counts[Category.IN_PROGRESS], overdue=counts[Category.OVERDUE], share=share,
+        blocked=len(blocked), blocked_in_time=len(blocked) - blocked_late,
+        blocked_late=blocked_late).split("\n")

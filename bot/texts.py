@@ -100,6 +100,26 @@ STATUS_LEGEND = ("Theo cơ quan (ĐH = đúng hạn, HTQH = hoàn thành quá h�
                  "TH = trong hạn, QH = quá hạn, VM = vướng mắc):")
 STATUS_AGENCY_LINE = ("- {agency}: ĐH {on_time} · HTQH {late} · TH {in_progress} · "
                       "QH {overdue} · VM {blocked}")
+STATUS_TASK = "nhiệm vụ {key}"
+STATUS_SUMMARY = (
+    "Tổng số: {total}\n"
+    "- Hoàn thành đúng hạn: {on_time}\n"
+    "- Hoàn thành quá hạn: {late}\n"
+    "- Đang thực hiện trong hạn: {in_progress}\n"
+    "- Quá hạn: {overdue} (tỷ lệ quá hạn {share})\n"
+    "- Vướng mắc: {blocked} ({blocked_in_time} trong hạn, {blocked_late} quá hạn)"
+)
+TASKS_TITLE = "📋 Việc của {agency} ({count}):"
+TASK_LINE = "• {ref}: {title}\n  Kỳ: {period} · Hạn {due} · {standing}"
+NO_OPEN_ITEMS = "{agency} không có việc nào đang mở."
+NO_OVERDUE = "Không có việc nào quá hạn."
+OVERDUE_TITLE = "❗ Việc quá hạn ({count}), ngày {day}:"
+OVERDUE_LINE = "• {ref} ({period}) – hạn {due}, quá {days} ngày{flag}: {agencies}"
+LONG_OVERDUE_FLAG = " ⚠️ trên 120 ngày"
+BLOCKED_FLAG = " ⛔ vướng mắc"
+DAYS_LATE = " {days} ngày"
+NONE_YET = "chưa có"
+NONE = "không có"
 DIGEST_TITLE = "📬 Bản tin tuần {week} cho lãnh đạo"
 
 # Reminders
