@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import texts
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -195,9 +197,7 @@ def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directo
 
 # ---- Storage and registration: init, invite, officers, revoke ----
 
-ROLE_LABELS = {"focal": "đầu mối", "coordinator": "điều phối", "leader": "lãnh đạo"}
 NOT_INITIALISED = "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: hãy chạy `nhacviec init`."
-SYNC_HORIZON_DAYS = 400
 
 
 def _officer_id(text: str) -> int:
@@ -207,10 +207,11 @@ def _officer_id(text: str) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from datetime import datetime, time, timedelta
+    from datetime import datetime, time
 
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.app import SYNC_HORIZON
     from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, safe_url, upgrade
     from storage.sync import describe_sync, sync_plan
@@ -223,7 +224,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         if args.as_of is not None
         else datetime.now(settings.tz)
     )
-    until = now.date() + timedelta(days=SYNC_HORIZON_DAYS)
+    until = now.date() + SYNC_HORIZON
     path = args.plan or settings.plan_path or bundled_plan_path()
     try:
         directory = load_directory(args.agencies)
@@ -332,7 +333,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False))
         return 0
-    print(f"Mã mời cho {agency.name} ({agency.code}), vai trò {ROLE_LABELS[invite.role]}:")
+    print(f"Mã mời cho {agency.name} ({agency.code}), vai trò {texts.ROLE_NAMES[invite.role]}:")
     print(f"  {invite.code}")
     print(f"Dùng một lần, hết hạn lúc {expires_at:%H:%M} ngày {expires_at:%d/%m/%Y}.")
     if link is not None:
@@ -354,7 +355,7 @@ def cmd_officers(args: argparse.Namespace) -> int:
                 str(officer.id),
                 officer.name,
                 officer.agency.short_name,
-                ROLE_LABELS.get(officer.role, officer.role),
+                texts.ROLE_NAMES.get(officer.role, officer.role),
                 ", ".join(f"{chat.channel} {chat.chat_id}" for chat in officer.chats) or "-",
                 "có" if officer.active else "không",
                 "có" if officer.reachable else "không",
@@ -389,7 +390,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             return 2
         who = (
             f"cán bộ số {officer.id}: {officer.name} ({officer.agency.short_name}, "
-            f"{ROLE_LABELS.get(officer.role, officer.role)})"
+            f"{texts.ROLE_NAMES.get(officer.role, officer.role)})"
         )
     if was_active:
         print(f"Đã vô hiệu hóa {who}. Cán bộ này không còn nhận nhắc việc hay báo cáo được nữa.")
@@ -453,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--officer", type=_officer_id, metavar="ID",
                    help="thêm một kênh (Telegram hoặc Zalo) cho cán bộ đã đăng ký có ID này")
     p.add_argument(
-        "--role", choices=tuple(ROLE_LABELS), default="focal", help="vai trò (mặc định: focal)"
+        "--role", choices=tuple(texts.ROLE_NAMES), default="focal", help="vai trò (mặc định: focal)"
     )
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(handler=cmd_invite)

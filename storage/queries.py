@@ -397,35 +397,33 @@ class Claimed:
     attempts: int
 
 
+def _rows_changed(session: Session, statement: Any) -> int:
+    """Run an UPDATE and return how many rows it changed."""
+    # Session.execute is annotated as returning Result; an UPDATE gives a CursorResult.
+    result = cast("CursorResult[Any]",
+                  session.execute(statement.execution_options(synchronize_session=False)))
+    return result.rowcount
+
+
 def drop_messages_of_revoked(session: Session) -> int:
     """Fail the queued messages of officers revoked since they were queued; return how many."""
     revoked = select(Officer.id).where(Officer.active.is_(False))
-    result = cast("CursorResult[Any]", session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.QUEUED.value,
-               OutboxMessage.officer_id.in_(revoked))
-        .values(status=OutboxStatus.FAILED.value, last_error="cán bộ đã bị vô hiệu hóa")
-        .execution_options(synchronize_session=False)))
-    return result.rowcount
+    return _rows_changed(session, update(OutboxMessage)
+                         .where(OutboxMessage.status == OutboxStatus.QUEUED.value,
+                                OutboxMessage.officer_id.in_(revoked))
+                         .values(status=OutboxStatus.FAILED.value,
+                                 last_error="cán bộ đã bị vô hiệu hóa"))
 
 
 def requeue_stale(session: Session, now: datetime, lease: timedelta) -> int:
     """Put back messages claimed longer than `lease` ago (their sender died)."""
-    result = cast(
-        "CursorResult[Any]",
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.status == OutboxStatus.SENDING.value,
-                OutboxMessage.claimed_at < now - lease,
-            )
-            # The attempt counts: a message that kills its sender must not be retried forever.
-        .values(status=OutboxStatus.QUEUED.value, claimed_at=None,
-                attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    return result.rowcount
+    return _rows_changed(session, update(OutboxMessage)
+                         .where(OutboxMessage.status == OutboxStatus.SENDING.value,
+                                OutboxMessage.claimed_at < now - lease)
+                         # The attempt counts: a message that kills its sender is not
+                         # retried forever.
+                         .values(status=OutboxStatus.QUEUED.value, claimed_at=None,
+                                 attempts=OutboxMessage.attempts + 1))
 
 
 def ready_messages(session: Session, now: datetime, limit: int, *,
@@ -455,18 +453,10 @@ def ready_messages(session: Session, now: datetime, limit: int, *,
 
 def claim(session: Session, message_id: int, now: datetime) -> bool:
     """Claim a queued message for sending. False: another worker got there first."""
-    result = cast(
-        "CursorResult[Any]",
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.QUEUED.value
-            )
-            .values(status=OutboxStatus.SENDING.value, claimed_at=now)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    return result.rowcount == 1
+    return _rows_changed(session, update(OutboxMessage)
+                         .where(OutboxMessage.id == message_id,
+                                OutboxMessage.status == OutboxStatus.QUEUED.value)
+                         .values(status=OutboxStatus.SENDING.value, claimed_at=now)) == 1
 
 
 def mark_sent(session: Session, message_id: int, now: datetime) -> None:
