@@ -318,9 +318,22 @@ def _database() -> Iterator[tuple[Settings, Session] | None]:
         print(NOT_INITIALISED, file=sys.stderr)
         yield None
         return
-    engine = make_engine(settings.db_url)
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
-        if not schema_is_current(engine):
+        engine = make_engine(settings.db_url)
+    except ImportError as exc:
+        print(database_error(settings.db_url, exc), file=sys.stderr)
+        yield None
+        return
+    try:
+        try:
+            current = schema_is_current(engine)
+        except SQLAlchemyError as exc:  # the server is down or refuses us
+            print(database_error(settings.db_url, exc), file=sys.stderr)
+            yield None
+            return
+        if not current:
             print(NOT_INITIALISED, file=sys.stderr)
             yield None
             return
@@ -568,12 +581,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
     handler: Handler = args.handler
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
     except BrokenPipeError:
         _silence_stdout()
         print(texts.CLI_BROKEN_PIPE, file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        # The database failed in the middle of a verb (it went away, the disk is full...).
+        from storage.db import db_url_from_env
+
+        print(database_error(db_url_from_env(), exc), file=sys.stderr)
         return 1
     return code
 
