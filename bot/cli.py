@@ -62,6 +62,8 @@ def os_reason(exc: OSError) -> str:
 
 def database_error(url: str, exc: Exception) -> str:
     """Return one Vietnamese line for a database failure: the URL (password hidden), the cause."""
+    import sqlite3
+
     from sqlalchemy.exc import DBAPIError, OperationalError
 
     from storage.db import safe_url
@@ -72,18 +74,10 @@ def database_error(url: str, exc: Exception) -> str:
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     # Driver messages run over several lines (hints, the SQL, a link): the first one says it.
     detail = (str(cause).strip().splitlines() or [type(cause).__name__])[0].strip()
-    template = (
-        texts.CLI_DB_UNREACHABLE
-        if isinstance(exc, OperationalError) and not isinstance(cause, _sqlite_errors())
-        else texts.CLI_DB_ERROR
-    )
+    # A server that cannot be reached is an OperationalError; SQLite's are about its file.
+    unreachable = isinstance(exc, OperationalError) and not isinstance(cause, sqlite3.Error)
+    template = texts.CLI_DB_UNREACHABLE if unreachable else texts.CLI_DB_ERROR
     return template.format(url=shown, detail=detail)
-
-
-def _sqlite_errors() -> tuple[type[Exception], ...]:
-    import sqlite3
-
-    return (sqlite3.Error,)
 
 
 def cmd_timeframe(args: argparse.Namespace) -> int:
@@ -308,6 +302,8 @@ def _database() -> Iterator[tuple[Settings, Session] | None]:
 
     Yield None, after saying why on stderr, when the settings are bad or `init` never ran.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from storage.db import make_engine, make_sessionmaker, schema_is_current, sqlite_file_missing
 
     settings = _settings()
@@ -318,8 +314,6 @@ def _database() -> Iterator[tuple[Settings, Session] | None]:
         print(NOT_INITIALISED, file=sys.stderr)
         yield None
         return
-    from sqlalchemy.exc import SQLAlchemyError
-
     try:
         engine = make_engine(settings.db_url)
     except ImportError as exc:
@@ -580,9 +574,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _vietnamese_argparse():
         parser = build_parser()
         args = parser.parse_args(argv)
-    handler: Handler = args.handler
     from sqlalchemy.exc import SQLAlchemyError
 
+    handler: Handler = args.handler
     try:
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
