@@ -10,10 +10,13 @@ COPY bot ./bot
 COPY scheduler ./scheduler
 COPY storage ./storage
 COPY plan_data ./plan_data
+# The time zones come with the tzdata package (a dependency): the slim image has no zoneinfo.
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 nhacviec \
     && mkdir /data && chown nhacviec /data
 
 USER nhacviec
 VOLUME ["/data"]
+# Settings, plan and database ready; writes nothing (see README, "With Docker").
+HEALTHCHECK --interval=60s --timeout=20s --start-period=30s CMD ["nhacviec", "health"]
 CMD ["nhacviec", "run"]

@@ -10,11 +10,13 @@ import contextlib
 import logging
 import secrets
 import signal
+import threading
 import time as monotonic_time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
@@ -27,7 +29,13 @@ from bot.transports.base import OutMessage, Transport
 from scheduler.plan import Directory, Plan, bundled_plan_path, load_directory, load_plan
 from scheduler.workdays import WorkingCalendar
 from storage import queries
-from storage.db import make_engine, make_sessionmaker, upgrade
+from storage.db import (
+    make_engine,
+    make_sessionmaker,
+    schema_is_current,
+    sqlite_file_missing,
+    upgrade,
+)
 from storage.sync import SyncReport, sync_plan
 
 log = logging.getLogger(__name__)
@@ -95,20 +103,35 @@ class Services:
             return run_tick(session, now, self.calendar, settings.tz)
 
 
-def build_services(settings: Settings, clock: Clock) -> Services:
+class NotInitialisedError(RuntimeError):
+    """The database does not exist or is not at the newest schema: `nhacviec init` is needed."""
+
+
+def build_services(settings: Settings, clock: Clock, *, read_only: bool = False) -> Services:
     """Upgrade the database, load the plan and wire the command layer.
 
-    Raise PlanError or CalendarError for a bad plan or calendar file.
+    `read_only` (status, report): neither create, upgrade nor sync the database; raise
+    NotInitialisedError if it is missing or not current. Raise PlanError or CalendarError for a
+    bad plan or calendar file.
     """
     directory = load_directory()
     plan = load_plan(settings.plan_path or bundled_plan_path(), directory)
     calendar = WorkingCalendar.from_overrides(settings.calendar_path)
-    upgrade(settings.db_url)
-    engine = make_engine(settings.db_url)
+    if read_only:
+        if sqlite_file_missing(settings.db_url):  # connecting would create the file
+            raise NotInitialisedError(settings.db_url)
+        engine = make_engine(settings.db_url)
+        if not schema_is_current(engine):
+            engine.dispose()
+            raise NotInitialisedError(settings.db_url)
+    else:
+        upgrade(settings.db_url)
+        engine = make_engine(settings.db_url)
     sessions = make_sessionmaker(engine)
     commands = Commands(sessions, clock, calendar, settings.tz)
     services = Services(settings, engine, sessions, clock, calendar, directory, plan, commands)
-    services.sync(clock())
+    if not read_only:
+        services.sync(clock())
     return services
 
 
@@ -119,16 +142,22 @@ async def background(services: Services, transports: Mapping[str, Transport],
     """Run the timer (a tick check every minute) and the dispatcher while inside the block."""
     settings = services.settings
 
+    ticking = threading.Lock()
+
     def tick_job() -> None:
-        try:
-            queued = services.tick(services.clock())
-        except Exception:
-            log.exception("tick failed")
-            return
+        with ticking:
+            try:
+                queued = services.tick(services.clock())
+            except Exception:
+                log.exception("tick failed")
+                return
         if queued is not None:
             log.info("tick: %d reminders queued", len(queued))
 
-    scheduler = AsyncIOScheduler(timezone=settings.tz)
+    # A thread pool of our own: APScheduler's asyncio executor cancels a tick still running at
+    # shutdown and logs the CancelledError as a failed job (seen at the end of `nhacviec chat`).
+    scheduler = AsyncIOScheduler(timezone=settings.tz,
+                                 executors={"default": ThreadPoolExecutor(max_workers=1)})
     # APScheduler only wakes the process; the database decides whether a tick is due.
     scheduler.add_job(tick_job, IntervalTrigger(minutes=1), next_run_time=datetime.now(UTC),
                       max_instances=1, coalesce=True)
@@ -143,7 +172,14 @@ async def background(services: Services, transports: Mapping[str, Transport],
     finally:
         stop.set()
         scheduler.shutdown(wait=False)
+        # A tick under way finishes its transaction before the block is left.
+        await asyncio.to_thread(_wait_for, ticking)
         await sending
+
+
+def _wait_for(lock: threading.Lock) -> None:
+    with lock:
+        pass
 
 
 async def run_bot(services: Services, stop: asyncio.Event | None = None) -> int:

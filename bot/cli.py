@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot import texts
 
@@ -34,11 +37,47 @@ def _settings() -> Settings | None:
         return None
 
 
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
 def _iso_date(text: str) -> date:
+    """Parse YYYY-MM-DD or dd/mm/yyyy (the way a Vietnamese document writes a date)."""
+    value = text.strip()
     try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"ngày không hợp lệ (cần YYYY-MM-DD): {text}") from exc
+        match = _DMY.fullmatch(value)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(texts.CLI_BAD_DATE.format(text=text)) from None
+
+
+def os_reason(exc: OSError) -> str:
+    """Return why a file could not be written, in Vietnamese."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return texts.CLI_OS_REASONS.get(name) or texts.CLI_OS_REASON_OTHER.format(
+        error=exc.strerror or exc
+    )
+
+
+def database_error(url: str, exc: Exception) -> str:
+    """Return one Vietnamese line for a database failure: the URL (password hidden), the cause."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from storage.db import safe_url
+
+    shown = safe_url(url)
+    if isinstance(exc, ImportError):
+        return texts.CLI_DB_DRIVER_MISSING.format(name=exc.name or exc, url=shown)
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    # Driver messages run over several lines (hints, the SQL, a link): the first one says it.
+    detail = (str(cause).strip().splitlines() or [type(cause).__name__])[0].strip()
+    # A server that cannot be reached is an OperationalError; SQLite's are about its file.
+    unreachable = isinstance(exc, OperationalError) and not isinstance(cause, sqlite3.Error)
+    template = texts.CLI_DB_UNREACHABLE if unreachable else texts.CLI_DB_ERROR
+    return template.format(url=shown, detail=detail)
 
 
 def cmd_timeframe(args: argparse.Namespace) -> int:
@@ -241,12 +280,8 @@ def cmd_init(args: argparse.Namespace) -> int:
                 report = sync_plan(session, directory, plan, until, now)
         finally:
             engine.dispose()
-    except SQLAlchemyError as exc:
-        print(f"Lỗi cơ sở dữ liệu {safe_url(settings.db_url)}: {exc}", file=sys.stderr)
-        return 1
-    except ImportError as exc:
-        print(f"Thiếu thư viện kết nối cơ sở dữ liệu ({exc.name}): cài đặt nó rồi chạy lại.",
-              file=sys.stderr)
+    except (SQLAlchemyError, ImportError) as exc:
+        print(database_error(settings.db_url, exc), file=sys.stderr)
         return 1
     print(f"Cơ sở dữ liệu: {safe_url(settings.db_url)} (đã cập nhật cấu trúc mới nhất).")
     print(
@@ -267,15 +302,32 @@ def _database() -> Iterator[tuple[Settings, Session] | None]:
 
     Yield None, after saying why on stderr, when the settings are bad or `init` never ran.
     """
-    from storage.db import make_engine, make_sessionmaker, schema_is_current
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.db import make_engine, make_sessionmaker, schema_is_current, sqlite_file_missing
 
     settings = _settings()
     if settings is None:
         yield None
         return
-    engine = make_engine(settings.db_url)
+    if sqlite_file_missing(settings.db_url):  # connecting would create an empty file
+        print(NOT_INITIALISED, file=sys.stderr)
+        yield None
+        return
     try:
-        if not schema_is_current(engine):
+        engine = make_engine(settings.db_url)
+    except ImportError as exc:
+        print(database_error(settings.db_url, exc), file=sys.stderr)
+        yield None
+        return
+    try:
+        try:
+            current = schema_is_current(engine)
+        except SQLAlchemyError as exc:  # the server is down or refuses us
+            print(database_error(settings.db_url, exc), file=sys.stderr)
+            yield None
+            return
+        if not current:
             print(NOT_INITIALISED, file=sys.stderr)
             yield None
             return
@@ -399,19 +451,52 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that says a usage error in one Vietnamese line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, texts.CLI_USAGE_ERROR.format(prog=self.prog, message=message) + "\n")
+
+
+def _translate(message: str) -> str:
+    return texts.ARGPARSE_MESSAGES.get(message, message)
+
+
+def _ntranslate(singular: str, plural: str, count: int) -> str:
+    return _translate(singular if count == 1 else plural)
+
+
+@contextmanager
+def _vietnamese_argparse() -> Iterator[None]:
+    """Make argparse speak Vietnamese (usage, help, errors) inside the block.
+
+    argparse looks each of its messages up through gettext at the moment it uses it; this
+    gives it the Vietnamese ones, and puts gettext back afterwards.
+    """
+    module: dict[str, Any] = vars(argparse)
+    saved = module["_"], module["ngettext"]
+    module["_"], module["ngettext"] = _translate, _ntranslate
+    try:
+        yield
+    finally:
+        module["_"], module["ngettext"] = saved
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nhacviec", description="Nhắc việc: theo dõi kế hoạch.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="nhacviec", description="Nhắc việc: theo dõi kế hoạch.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH",
+                                title="các lệnh")
 
     p = sub.add_parser("timeframe", help="phân tích thời gian thực hiện thành lịch")
-    p.add_argument("text")
-    p.add_argument("--plan-start", type=_iso_date, default=date(2024, 4, 1))
+    p.add_argument("text", metavar="THỜI_GIAN", help="thời gian thực hiện, ví dụ «Quý 2 năm 2024»")
+    p.add_argument("--plan-start", type=_iso_date, default=date(2024, 4, 1), metavar="NGÀY",
+                   help="ngày bắt đầu kế hoạch, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: 2024-04-01)")
     p.set_defaults(handler=cmd_timeframe)
 
     p = sub.add_parser("preview", help="xem trước lịch nhắc việc của kế hoạch")
-    p.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD",
+    p.add_argument("--from", dest="date_from", type=_iso_date, metavar="NGÀY",
                    help="từ ngày (mặc định: hôm nay)")
-    p.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD",
+    p.add_argument("--to", dest="date_to", type=_iso_date, metavar="NGÀY",
                    help=f"đến ngày (mặc định: {PREVIEW_DAYS} ngày sau ngày bắt đầu)")
     p.add_argument("--agency", metavar="MÃ",
                    help="chỉ cơ quan có mã này (ví dụ PHANTHIET; HUYEN là cả mười huyện)")
@@ -419,38 +504,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_preview)
 
     plan_parser = sub.add_parser("plan", help="kế hoạch dạng dữ liệu")
-    plan_sub = plan_parser.add_subparsers(dest="plan_command", required=True)
+    plan_sub = plan_parser.add_subparsers(dest="plan_command", required=True, metavar="LỆNH",
+                                          title="các lệnh")
 
     p = plan_sub.add_parser("check", help="kiểm tra một tệp kế hoạch và tóm tắt nội dung")
-    p.add_argument("file", nargs="?", type=Path, help="tệp YAML (mặc định: kế hoạch có sẵn)")
-    p.add_argument("--agencies", type=Path, help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
+    p.add_argument("file", nargs="?", type=Path, metavar="TỆP",
+                   help="tệp YAML (mặc định: kế hoạch có sẵn)")
+    p.add_argument("--agencies", type=Path, metavar="TỆP",
+                   help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
     p.set_defaults(handler=cmd_plan_check)
 
     p = plan_sub.add_parser(
         "import", help="đọc văn bản kế hoạch (.md, .txt, .docx), đề xuất tệp kế hoạch và rà soát"
     )
-    p.add_argument("doc", type=Path, help="văn bản kế hoạch: Markdown, văn bản thường hoặc .docx")
-    p.add_argument("--out", type=Path, help="ghi tệp kế hoạch YAML (chỉ khi không còn thiếu sót)")
-    p.add_argument("--plan-id", type=_plan_id, help="mã kế hoạch (mặc định: theo tên tệp)")
+    p.add_argument("doc", type=Path, metavar="VĂN_BẢN",
+                   help="văn bản kế hoạch: Markdown, văn bản thường hoặc .docx")
+    p.add_argument("--out", type=Path, metavar="TỆP.yaml",
+                   help="ghi tệp kế hoạch YAML (chỉ khi không còn thiếu sót)")
+    p.add_argument("--plan-id", type=_plan_id, metavar="MÃ",
+                   help="mã kế hoạch (mặc định: theo tên tệp)")
     p.add_argument(
-        "--plan-start", type=_iso_date, help="ngày bắt đầu (mặc định: ngày ban hành trong văn bản)"
+        "--plan-start", type=_iso_date, metavar="NGÀY",
+        help="ngày bắt đầu, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: ngày ban hành trong văn bản)"
     )
-    p.add_argument("--agencies", type=Path, help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
+    p.add_argument("--agencies", type=Path, metavar="TỆP",
+                   help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
     p.add_argument("--json", action="store_true", help="in bảng rà soát dạng JSON")
     p.set_defaults(handler=cmd_plan_import)
 
     p = sub.add_parser("init", help="tạo hoặc cập nhật cơ sở dữ liệu và nạp kế hoạch")
     p.add_argument(
-        "--plan", type=Path, help="tệp kế hoạch YAML (mặc định: NHACVIEC_PLAN hoặc kế hoạch có sẵn)"
+        "--plan", type=Path, metavar="TỆP",
+        help="tệp kế hoạch YAML (mặc định: NHACVIEC_PLAN hoặc kế hoạch có sẵn)"
     )
-    p.add_argument("--agencies", type=Path, help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
+    p.add_argument("--agencies", type=Path, metavar="TỆP",
+                   help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
     p.add_argument(
-        "--as-of", type=_iso_date, help="tính lịch như thể hôm nay là ngày này (YYYY-MM-DD)"
+        "--as-of", type=_iso_date, metavar="NGÀY",
+        help="tính lịch như thể hôm nay là ngày này (YYYY-MM-DD hoặc dd/mm/yyyy)"
     )
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("invite", help="tạo mã mời dùng một lần cho cán bộ của một cơ quan")
-    p.add_argument("agency", nargs="?", help="mã cơ quan, ví dụ SCT")
+    p.add_argument("agency", nargs="?", metavar="MÃ_CƠ_QUAN", help="mã cơ quan, ví dụ SCT")
     p.add_argument("--officer", type=_officer_id, metavar="ID",
                    help="thêm một kênh (Telegram hoặc Zalo) cho cán bộ đã đăng ký có ID này")
     p.add_argument(
@@ -475,10 +571,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with _vietnamese_argparse():
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    from sqlalchemy.exc import SQLAlchemyError
+
     handler: Handler = args.handler
-    return handler(args)
+    try:
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
+    except BrokenPipeError:
+        _silence_stdout()
+        print(texts.CLI_BROKEN_PIPE, file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        # The database failed in the middle of a verb (it went away, the disk is full...).
+        from storage.db import db_url_from_env
+
+        print(database_error(db_url_from_env(), exc), file=sys.stderr)
+        return 1
+    return code
+
+
+def _silence_stdout() -> None:
+    # Python's documented recipe: point stdout at devnull, so that the interpreter's last
+    # flush at exit does not fail on the closed pipe a second time.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (a test's capture): nothing to flush
+        pass
 
 
 if __name__ == "__main__":

@@ -8,10 +8,23 @@ import logging
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import texts
-from bot.app import Clock, Services, build_services, run_bot, shifted_clock, system_clock
-from bot.settings import SettingsError, load_settings
+from bot.app import (
+    NO_CHANNEL,
+    Clock,
+    NotInitialisedError,
+    Services,
+    build_services,
+    run_bot,
+    shifted_clock,
+    system_clock,
+)
+from bot.cli import NOT_INITIALISED, database_error, os_reason
+from bot.settings import Settings, SettingsError, load_settings
 from scheduler.plan import PlanError
 from scheduler.policy import STEP_LABELS
 from scheduler.workdays import CalendarError
@@ -26,23 +39,44 @@ def iso_datetime(text: str) -> datetime:
             f"thời điểm không hợp lệ (cần dạng 2024-06-20T08:00): {text}") from exc
 
 
-def _services(start: datetime | None) -> Services | None:
-    """Build the services on a clock from `start` (moving in real time), or the real clock."""
+def _services(start: datetime | None, *, read_only: bool = False,
+              settings: Settings | None = None) -> Services | None:
+    """Build the services on a clock from `start` (moving in real time), or the real clock.
+
+    Return None after saying why in one line on stderr. `read_only`: see build_services.
+    """
     try:
-        settings = load_settings()
+        settings = settings or load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    try:
         if start is not None and start.tzinfo is None:
             start = start.replace(tzinfo=settings.tz)
         clock: Clock = shifted_clock(start) if start is not None else system_clock
-        return build_services(settings, clock)
-    except (SettingsError, PlanError, CalendarError) as exc:
+        return build_services(settings, clock, read_only=read_only)
+    except (PlanError, CalendarError) as exc:
         print(exc, file=sys.stderr)
-        return None
+    except NotInitialisedError:
+        print(NOT_INITIALISED, file=sys.stderr)
+    except (SQLAlchemyError, ImportError) as exc:
+        print(database_error(settings.db_url, exc), file=sys.stderr)
+    return None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not settings.telegram_token and not settings.zalo_token:
+        # Before the database is opened: a run that cannot start leaves no file behind.
+        print(NO_CHANNEL)
+        return 2
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    services = _services(args.clock)
+    services = _services(args.clock, settings=settings)
     if services is None:
         return 2
     return asyncio.run(run_bot(services))
@@ -65,35 +99,95 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_target(services: Services, target: str) -> str | None:
+    """Return the CLI's refusal of a `status` target naming neither an agency nor a task."""
+    from bot.commands import fold
+
+    token = target.split()[0] if target.split() else ""
+    if not token:
+        return None
+    agencies = {fold(agency.code) for agency in services.directory.agencies}
+    keys = [task.key for task in services.plan.tasks]
+    key = token.split("@", 1)[0]
+    if fold(token) in agencies or fold(key) in {fold(k) for k in keys}:
+        return None
+    # The chat's own refusal sends the person to /viec, a chat command: not for the terminal.
+    return texts.CLI_STATUS_UNKNOWN_TARGET.format(target=token[:40], keys=", ".join(keys))
+
+
 def cmd_status(args: argparse.Namespace) -> int:
-    services = _services(args.as_of)
+    services = _services(args.as_of, read_only=True)
     if services is None:
         return 2
     try:
-        print(services.commands.status_report(args.target or ""))
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    return 0
+        refusal = _unknown_target(services, args.target or "")
+        if refusal is not None:
+            print(refusal, file=sys.stderr)
+            return 2
+        try:
+            print(services.commands.status_report(args.target or ""))
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        return 0
+    finally:
+        services.engine.dispose()
+
+
+def xlsx_path(text: str) -> Path:
+    """The `--out` of `report`: an .xlsx file name."""
+    path = Path(text)
+    if path.suffix.lower() != ".xlsx":
+        raise argparse.ArgumentTypeError(texts.CLI_NOT_XLSX.format(path=text))
+    return path
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.report import default_report_name, write_report
     from storage.report import collect_report
 
-    services = _services(args.as_of)
+    out: Path | None = args.out
+    if out is not None and not out.absolute().parent.is_dir():
+        # Said before any work, and before the database is opened.
+        reason = texts.CLI_NO_DIRECTORY.format(directory=out.absolute().parent)
+        print(texts.CLI_CANNOT_WRITE.format(path=out, reason=reason), file=sys.stderr)
+        return 1
+    services = _services(args.as_of, read_only=True)
     if services is None:
         return 2
-    today = services.clock().astimezone(services.settings.tz).date()
-    with services.sessions() as session:
-        data = collect_report(session, services.plan.id, today)
-    path: Path = args.out or Path(default_report_name(data.plan_id, today))
+    try:
+        today = services.clock().astimezone(services.settings.tz).date()
+        with services.sessions() as session:
+            data = collect_report(session, services.plan.id, today)
+    finally:
+        services.engine.dispose()
+    path: Path = out or Path(default_report_name(data.plan_id, today))
     try:
         write_report(data, path, services.settings.tz)
     except OSError as exc:
-        print(f"Không ghi được tệp {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(texts.CLI_CANNOT_WRITE.format(path=path, reason=os_reason(exc)), file=sys.stderr)
         return 1
     print(f"Đã ghi báo cáo: {path.absolute()}")
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Exit 0 if the settings, the plan and the database are ready; else say why, exit 1."""
+    from storage.db import safe_url
+
+    services = _services(None, read_only=True)
+    if services is None:
+        return 1
+    try:
+        with services.sessions() as session:
+            session.connection()  # the database answers, not only the file exists
+    except SQLAlchemyError as exc:
+        print(database_error(services.settings.db_url, exc), file=sys.stderr)
+        return 1
+    finally:
+        services.engine.dispose()
+    print(texts.CLI_HEALTH_OK.format(url=safe_url(services.settings.db_url),
+                                     plan=services.plan.id))
     return 0
 
 
@@ -123,7 +217,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     """Register run, tick, status, report and chat on the main parser."""
     p = sub.add_parser("run", help="chạy bot (Telegram, Zalo), bộ hẹn giờ và bộ gửi tin")
     p.add_argument("--clock", type=iso_datetime, metavar="ISO",
@@ -136,7 +230,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(handler=cmd_tick)
 
     p = sub.add_parser("status", help="tình hình thực hiện (như lệnh /status của điều phối)")
-    p.add_argument("target", nargs="?", help="mã cơ quan hoặc mã nhiệm vụ")
+    p.add_argument("target", nargs="?", metavar="MÃ", help="mã cơ quan hoặc mã nhiệm vụ")
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
                    help="tính như thể bây giờ là thời điểm này")
     p.set_defaults(handler=cmd_status)
@@ -144,14 +238,19 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p = sub.add_parser("report", help="báo cáo tình hình thực hiện ra tệp Excel (.xlsx)")
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
                    help="tính như thể bây giờ là thời điểm này")
-    p.add_argument("--out", type=Path, metavar="FILE.xlsx",
+    p.add_argument("--out", type=xlsx_path, metavar="TỆP.xlsx",
                    help="tệp kết quả (mặc định: bao-cao-<kế hoạch>-<dd-mm-yyyy>.xlsx)")
     p.set_defaults(handler=cmd_report)
 
+    p = sub.add_parser("health", help="kiểm tra nhanh: cấu hình, kế hoạch và cơ sở dữ liệu "
+                                      "sẵn sàng (dùng cho healthcheck của Docker)")
+    p.set_defaults(handler=cmd_health)
+
     p = sub.add_parser("chat", help="dùng thử bot trên dòng lệnh như một cán bộ")
     p.add_argument("--agency", required=True, metavar="MÃ", help="mã cơ quan, ví dụ SCT")
-    p.add_argument("--role", choices=("focal", "coordinator", "leader"), default="focal")
-    p.add_argument("--name", help="tên hiển thị")
+    p.add_argument("--role", choices=("focal", "coordinator", "leader"), default="focal",
+                   help="vai trò (mặc định: focal)")
+    p.add_argument("--name", metavar="TÊN", help="tên hiển thị")
     p.add_argument("--clock", type=iso_datetime, metavar="ISO",
                    help="bắt đầu đồng hồ tại thời điểm này rồi chạy theo thời gian thực")
     p.set_defaults(handler=cmd_chat)

@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 
 DEFAULT_DB_URL = "sqlite:///nhacviec.db"
 _URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
+_HTTPS_URL = re.compile(r"^https://[^\s/]+(/[^\s]*)?$")
 
 
 class SettingsError(ValueError):
@@ -58,6 +59,35 @@ def _url(env: Mapping[str, str | None], name: str, default: str | None) -> str |
     if not _URL.match(value):
         raise SettingsError(f"{name}: cần một địa chỉ http(s)://..., nhận được {value!r}")
     return value.rstrip("/")
+
+
+def _https_url(env: Mapping[str, str | None], name: str) -> str | None:
+    # The platforms post updates only to https: an http:// hook would be registered and then
+    # never called (Telegram refuses it outright), so it is refused here, before start-up.
+    value = _opt(env, name)
+    if value is None:
+        return None
+    if not _HTTPS_URL.match(value):
+        raise SettingsError(f"{name}: cần một địa chỉ công khai https://..., nhận được {value!r}")
+    return value.rstrip("/")
+
+
+def _db_url(env: Mapping[str, str | None]) -> str:
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    value = _opt(env, "NHACVIEC_DB_URL") or DEFAULT_DB_URL
+    try:
+        make_url(value).get_dialect()  # loads the dialect only, never a driver or a connection
+    except ArgumentError:
+        # The URL may hold a password: name the setting and the scheme, never the whole value.
+        scheme = value.partition(":")[0] if ":" in value else ""
+        shown = f" (loại «{scheme}» không được hỗ trợ)" if scheme else ""
+        raise SettingsError(
+            "NHACVIEC_DB_URL: địa chỉ cơ sở dữ liệu không hợp lệ"
+            f"{shown}; cần dạng sqlite:///nhacviec.db hoặc postgresql+psycopg://..."
+        ) from None
+    return value
 
 
 def _positive(env: Mapping[str, str | None], name: str, default: float) -> float:
@@ -118,12 +148,12 @@ def load_settings(environ: Mapping[str, str] | None = None,
         raise SettingsError(f"NHACVIEC_CALENDAR: không tìm thấy tệp {calendar!r}")
 
     zalo_secret = _opt(env, "ZALO_WEBHOOK_SECRET")
-    zalo_webhook = _url(env, "ZALO_WEBHOOK_URL", None)
+    zalo_webhook = _https_url(env, "ZALO_WEBHOOK_URL")
     if zalo_webhook and not (zalo_secret and 8 <= len(zalo_secret) <= 256):
         raise SettingsError("ZALO_WEBHOOK_SECRET: bắt buộc khi có ZALO_WEBHOOK_URL, 8-256 ký tự")
 
     return Settings(
-        db_url=_opt(env, "NHACVIEC_DB_URL") or DEFAULT_DB_URL,
+        db_url=_db_url(env),
         tz=tz,
         send_at=time(int(match.group(1)), int(match.group(2))),
         plan_path=Path(plan) if plan else None,
@@ -131,7 +161,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         telegram_token=_token(env, "TELEGRAM_BOT_TOKEN"),
         telegram_api_url=_url(env, "TELEGRAM_API_URL", "https://api.telegram.org") or "",
         telegram_username=_opt(env, "TELEGRAM_BOT_USERNAME"),
-        telegram_webhook_url=_url(env, "TELEGRAM_WEBHOOK_URL", None),
+        telegram_webhook_url=_https_url(env, "TELEGRAM_WEBHOOK_URL"),
         telegram_webhook_port=_port(env, "TELEGRAM_WEBHOOK_PORT", 8443),
         zalo_token=_token(env, "ZALO_BOT_TOKEN"),
         zalo_api_url=_url(env, "ZALO_API_URL", "https://bot-api.zaloplatforms.com") or "",

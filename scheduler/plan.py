@@ -17,7 +17,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+
+from scheduler.timeframe import TimeframeKind, parse_timeframe
+from scheduler.yamlfile import BoundedLoader, describe_yaml_error
 
 PLAN_DATA_DIR = Path(__file__).resolve().parent.parent / "plan_data"
 
@@ -182,6 +185,9 @@ class Task(Frozen):
     timeframe: str = Field(min_length=1)  # verbatim
     assumed: bool = False  # the time frame is our choice, the text gives no date
     assumed_reason: str | None = Field(default=None, validate_default=True)
+    # The time frame gives no schedule and the plan says so: the task gets no reminders.
+    unscheduled: bool = False
+    unscheduled_reason: str | None = Field(default=None, validate_default=True)
 
     @field_validator("key", mode="before")
     @classmethod
@@ -210,6 +216,44 @@ class Task(Frozen):
     @classmethod
     def _reason_goes_with_assumed(cls, reason: str | None, info: ValidationInfo) -> str | None:
         return _check_reason(reason, info, "assumed")
+
+    @field_validator("unscheduled_reason")
+    @classmethod
+    def _reason_goes_with_unscheduled(
+        cls, reason: str | None, info: ValidationInfo
+    ) -> str | None:
+        return _check_reason(reason, info, "unscheduled")
+
+
+UNREADABLE_TIMEFRAME = (
+    'không đọc được thời gian thực hiện: "{text}" (viết dạng «Quý 2 năm 2024», «31/12/2024», '
+    "«Hằng năm», «Thường xuyên»; nhiệm vụ không có lịch thì ghi unscheduled: true "
+    "kèm unscheduled_reason)"
+)
+NOT_UNSCHEDULED = 'thời gian thực hiện "{text}" có lịch: bỏ unscheduled: true'
+
+
+def _timeframe_errors(plan: Plan) -> list[InitErrorDetails]:
+    """Return an error for each task whose time frame is unreadable and not declared so."""
+    errors: list[InitErrorDetails] = []
+    for index, task in enumerate(plan.tasks):
+        timeframe = parse_timeframe(task.timeframe, plan.start)
+        # "Đột xuất" is read: occurrences come when the coordinator adds them.
+        readable = timeframe.kind is not TimeframeKind.UNSCHEDULED or timeframe.ad_hoc
+        if not readable and not task.unscheduled:
+            message, field = UNREADABLE_TIMEFRAME, "timeframe"
+        elif readable and task.unscheduled and not timeframe.ad_hoc:
+            message, field = NOT_UNSCHEDULED, "unscheduled"
+        else:
+            continue
+        errors.append(
+            InitErrorDetails(
+                type=_invalid(message, text=task.timeframe),
+                loc=("tasks", index, field),
+                input=task.timeframe,
+            )
+        )
+    return errors
 
 
 class Plan(Frozen):
@@ -265,6 +309,14 @@ class Plan(Frozen):
             first_index[task.key] = index
         return self
 
+    @model_validator(mode="after")
+    def _timeframes_are_readable(self) -> Plan:
+        # Every task is checked, so that one run of `plan check` names every unreadable one.
+        errors = _timeframe_errors(self)
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
     def task(self, key: str) -> Task:
         """Return the task with this key. Raise KeyError if there is none."""
         for task in self.tasks:
@@ -318,6 +370,9 @@ def describe_plan(plan: Plan, directory: Directory) -> str:
     assumed = [task.key for task in plan.tasks if task.assumed]
     if assumed:
         lines.append("Thời gian do hệ thống giả định: " + ", ".join(assumed))
+    unscheduled = [task.key for task in plan.tasks if task.unscheduled]
+    if unscheduled:
+        lines.append("Không có lịch nhắc (unscheduled): " + ", ".join(unscheduled))
     # Agencies in the directory's order, then groups; roles in the order of the plan.
     order = [agency.code for agency in directory.agencies] + [g.code for g in directory.groups]
     roles: dict[str, dict[str, list[str]]] = {code: {} for code in order}
@@ -337,8 +392,8 @@ def describe_plan(plan: Plan, directory: Directory) -> str:
     return "\n".join(lines)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader that leaves dates as text and rejects a key repeated in one mapping."""
+class _StrictLoader(BoundedLoader):
+    """A bounded SafeLoader that leaves dates as text and rejects a key repeated in a mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
@@ -371,12 +426,8 @@ def _read_yaml(path: Path) -> object:
         raise PlanError(f"{path}: không đọc được tệp ({exc.strerror})") from None
     try:
         raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"dòng {mark.line + 1}, cột {mark.column + 1}: " if mark else ""
-        raise PlanError(f"{path}: {where}lỗi YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise PlanError(f"{path}: lỗi YAML: {exc}") from None
+        raise PlanError(f"{path}: {describe_yaml_error(exc)}") from None
     if raw is None:
         raise PlanError(f"{path}: tệp rỗng")
     return raw

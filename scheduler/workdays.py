@@ -10,6 +10,8 @@ from typing import Any
 import holidays
 import yaml
 
+from scheduler.yamlfile import BoundedLoader, describe_yaml_error
+
 OVERRIDES_PATH = Path(__file__).resolve().parent.parent / "plan_data" / "calendar_overrides.yaml"
 
 OVERRIDE_REASON = "Điều chỉnh lịch làm việc"
@@ -23,7 +25,7 @@ class CalendarError(ValueError):
     """The overrides file is invalid; the message names the file and the entry."""
 
 
-class _TextDatesLoader(yaml.SafeLoader):
+class _TextDatesLoader(BoundedLoader):
     """A safe loader that keeps dates as text, so that a bad one is reported with its entry."""
 
 
@@ -66,8 +68,10 @@ class WorkingCalendar:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader)
         except OSError as exc:
             raise CalendarError(f"{path}: không đọc được tệp ({exc.strerror})") from exc
+        except UnicodeDecodeError:
+            raise CalendarError(f"{path}: tệp không phải văn bản UTF-8") from None
         except yaml.YAMLError as exc:
-            raise CalendarError(f"{path}: YAML không hợp lệ: {exc}") from exc
+            raise CalendarError(f"{path}: {describe_yaml_error(exc)}") from None
         if data is None:
             return cls()
         if not isinstance(data, dict):

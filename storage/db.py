@@ -112,3 +112,19 @@ def current_revision(engine: Engine) -> str | None:
 def schema_is_current(engine: Engine) -> bool:
     """Return True if the database is migrated to the newest revision."""
     return current_revision(engine) == head_revision()
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """Return True if `url` names an SQLite file that does not exist.
+
+    Connecting would create it: a verb that only reads checks this first.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return False
+    if database.startswith("file:"):  # an SQLite URI filename
+        database = database[len("file:"):].split("?", 1)[0]
+    return not Path(database).exists()

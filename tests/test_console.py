@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from bot.app import Services, build_services
 from bot.channels.console import chat, register
 from bot.commands import Incoming
+from bot.delivery import Queued
 from bot.settings import Settings
 from storage import queries
 from storage.db import make_engine, make_sessionmaker
@@ -356,3 +358,42 @@ def test_a_backlog_for_other_chats_does_not_hide_the_terminal_s_reminders(
             await script.lines.put(None)
             await asyncio.wait_for(running, 5)
     asyncio.run(asyncio.wait_for(session(), HANG))
+
+
+def test_end_of_input_during_a_tick_leaves_cleanly_after_the_tick(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # Seen: Ctrl-D while the timer's first tick ran printed APScheduler's CancelledError
+    # traceback ("Error running job"), and the tick was abandoned half-way.
+    services = services_at(tmp_path, START)
+    started = threading.Event()
+    finished: list[bool] = []
+    tick = services.tick
+
+    def slow_tick(now: datetime, *, forced: bool = False) -> list[Queued] | None:
+        started.set()
+        time.sleep(0.5)
+        queued = tick(now, forced=forced)
+        finished.append(queued is not None)
+        return queued
+
+    monkeypatch.setattr(services, "tick", slow_tick)
+
+    async def read_line() -> str | None:
+        await asyncio.to_thread(started.wait, HANG)
+        return None  # end of input while the tick is under way
+
+    asyncio.run(asyncio.wait_for(chat(services, "LAGI", Role.FOCAL, "Lê Văn Cường", read_line,
+                                      lambda text: None), HANG))
+
+    assert finished == [True]  # the tick ran to its end before the session returned
+    assert "Error running job" not in caplog.text
+    assert "CancelledError" not in caplog.text
+
+
+def test_chat_at_end_of_input_prints_no_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--agency", "LAGI", "--clock", START],
+        cwd=tmp_path, env=cli_env(tmp_path), stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, encoding="utf-8", timeout=HANG * 3, check=False)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr and "CancelledError" not in result.stderr

@@ -443,8 +443,9 @@ def test_preview_refuses_an_end_before_the_start(capsys: pytest.CaptureFixture[s
     assert "Ngày kết thúc 30/06/2024 trước ngày bắt đầu 01/07/2024" in err
 
 
-def test_preview_refuses_a_malformed_date(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("text", ["31/6/2024", "2024-06-31", "30.6.2024"])
+def test_preview_refuses_a_malformed_date(capsys: pytest.CaptureFixture[str], text: str) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["preview", "--from", "30/6/2024"])
+        main(["preview", "--from", text])
     assert exit_info.value.code == 2
     assert "ngày không hợp lệ" in capsys.readouterr().err

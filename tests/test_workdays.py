@@ -149,7 +149,7 @@ def test_an_empty_overrides_file_is_allowed(tmp_path: Path) -> None:
             "working_days:\n  - {date: 2026-04-27, reason: b}\n",
             r"vừa là ngày nghỉ vừa là ngày làm việc: 2026-04-27",
         ),
-        ("days_off: [\n", r"YAML không hợp lệ"),
+        ("days_off: [\n", r"lỗi YAML"),
     ],
 )
 def test_a_bad_overrides_file_names_the_file_and_the_entry(

@@ -39,7 +39,7 @@ class GapKind(StrEnum):
 
 
 # Gaps that leave the plan file invalid or wrong; the others the operator checks, the file
-# stays valid (an unreadable time frame is a valid "unscheduled" task).
+# stays valid (an unreadable time frame is written as an explicit `unscheduled: true` task).
 BLOCKING = frozenset(GapKind) - {GapKind.UNREADABLE_TIMEFRAME, GapKind.UNREAD_TEXT}
 
 

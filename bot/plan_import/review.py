@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from bot import texts
 from bot.plan_import.extract import Gap, ImportedTask, PlanImport
 from scheduler.plan import Directory, PlanError, load_plan
 from scheduler.timeframe import Timeframe, TimeframeKind
@@ -191,6 +192,12 @@ def plan_data(result: PlanImport) -> dict[str, Any]:
         if task.coordinating_text:
             entry["coordinating_text"] = task.coordinating_text
         entry["timeframe"] = task.timeframe_text
+        timeframe = task.timeframe
+        if timeframe and timeframe.kind is TimeframeKind.UNSCHEDULED and not timeframe.ad_hoc:
+            # `plan check` refuses an unreadable time frame unless the file says so: say it
+            # here, where the review table already flagged it (!), for the operator to see.
+            entry["unscheduled"] = True
+            entry["unscheduled_reason"] = texts.IMPORT_UNSCHEDULED_REASON
         tasks.append(entry)
     return {
         "id": result.id,
