@@ -4,6 +4,7 @@ in order, once, with its original time of receipt, when the database is back."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
@@ -31,6 +32,19 @@ from storage.models import (
     StatusEvent,
     TaskRow,
 )
+from tests.fakes.telegram_api import FakeTelegramServer
+from tests.fakes.zalo_api import FakeZaloServer, text_update
+from tests.test_e2e_telegram import (
+    REGISTRATION_DAY,
+    SCT_FOCAL,
+    MovingClock,
+    reminder_of_task,
+    wait_until,
+)
+from tests.test_e2e_telegram import Office as TelegramOffice
+from tests.test_e2e_zalo import make_bot as make_zalo_bot
+from tests.test_e2e_zalo import play as play_zalo
+from tests.test_e2e_zalo import until
 from tests.world import TZ, World, local, make_world
 
 REPO = Path(__file__).resolve().parent.parent
@@ -346,3 +360,100 @@ def test_the_journal_lives_beside_a_sqlite_file_or_where_nhacviec_journal_says(
     assert load_settings({}, dotenv=None).journal_path is None
     with pytest.raises(ValueError, match="NHACVIEC_JOURNAL"):
         load_settings({"NHACVIEC_JOURNAL": str(tmp_path / "no" / "j.jsonl")}, dotenv=None)
+
+
+# ---- the seam is the channels' own: Telegram and Zalo, as `nhacviec run` wires them -----------
+
+
+@contextmanager
+def another_process_writing(path: Path) -> Iterator[None]:
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_on_telegram_a_tap_while_the_database_is_locked_is_answered_then_applied(
+        tmp_path: Path, fake_telegram: FakeTelegramServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    office = TelegramOffice.open(tmp_path, fake_telegram, MovingClock(REGISTRATION_DAY))
+    try:
+        wait_until(lambda: bool(office.ticks.results), "the timer's first tick")
+        office.register(SCT_FOCAL, "SCT", "focal", "Trần Thị Bình")
+        office.tick(local("2024-06-21 08:00"))
+        office.wait_for_outbox()
+        reminder = reminder_of_task(office.to(SCT_FOCAL), "1")
+        office.clock.set(local("2024-06-21 08:05"))
+        with another_process_writing(tmp_path / "nhacviec.db"):
+            fake_telegram.user_taps(SCT_FOCAL, reminder.message_id, reminder.buttons[0][1],
+                                    first_name="Trần Thị Bình")
+            [answer] = fake_telegram.wait_for_callback_answers(1, timeout=10)
+            assert answer.text is not None and answer.text.startswith("📥 Đã nhận")
+            office.wait_for_text(SCT_FOCAL, KEPT)
+        assert office.count(StatusEvent) == 0
+        # The next message first applies the kept tap, whose answer comes through the outbox.
+        office.say(SCT_FOCAL, "/viec")
+        office.wait_for_text(SCT_FOCAL, "Nút bạn bấm lúc 08:05 21/06/2024 nay đã được áp dụng")
+        assert office.assignment("1", "SCT").completed_on == date(2024, 6, 21)
+        with office.services.sessions() as session:
+            [done] = session.scalars(select(StatusEvent)).all()
+        assert local("2024-06-21 08:05") <= done.at < local("2024-06-21 08:06")
+        assert not office.services.inbox.journal.pending()
+    finally:
+        office.close()
+
+
+@pytest.fixture
+def zalo_server() -> Iterator[FakeZaloServer]:
+    with FakeZaloServer() as server:
+        yield server
+
+
+def test_on_zalo_a_message_delivered_twice_while_the_database_is_full_is_applied_once(
+        tmp_path: Path, zalo_server: FakeZaloServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    with sqlite3.connect(tmp_path / "nhacviec.db") as raw:
+        raw.execute("PRAGMA page_size=512")  # a note then needs pages of its own
+        raw.execute("CREATE TABLE created_with_this_page_size (x)")
+        raw.execute("DROP TABLE created_with_this_page_size")
+    bot = make_zalo_bot(tmp_path, zalo_server)
+    engine = bot.services.engine
+    room = {"limited": False}
+
+    @event.listens_for(engine, "connect")
+    def cap(dbapi_connection: Any, record: Any) -> None:
+        if room["limited"]:
+            cursor = dbapi_connection.cursor()
+            pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+            cursor.execute(f"PRAGMA max_page_count={pages}")
+            cursor.close()
+
+    note = long_note("Đã trình UBND tỉnh")
+
+    async def scenario() -> None:
+        await bot.register("z-sct", "SCT")
+
+        def vacuum() -> None:
+            with sqlite3.connect(tmp_path / "nhacviec.db", timeout=10) as raw:
+                raw.execute("VACUUM")  # no free page left to reuse
+
+        await asyncio.to_thread(vacuum)
+        room["limited"] = True
+        engine.dispose()
+        before = len(bot.texts_to("z-sct"))
+        bot.zalo.deliver_twice(text_update("z-sct", f"xong 3 {note}", message_id="z-1"))
+        [kept] = await bot.next_to("z-sct", before, 1, "trả lời «xong 3»")
+        assert KEPT in kept
+        room["limited"] = False
+        engine.dispose()
+        await bot.says("z-sct", "/viec")
+        await until(lambda: any("nay đã được áp dụng" in text for text in bot.texts_to("z-sct")),
+                    "kết quả tin nhắn đã lưu")
+
+    play_zalo(bot, scenario)
+    assert bot.events() == [("done", "zalo", note.strip())]
+    applied = [text for text in bot.texts_to("z-sct") if "nay đã được áp dụng" in text]
+    assert len(applied) == 1 and "hoàn thành nhiệm vụ 3" in applied[0]
