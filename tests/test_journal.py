@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -19,16 +21,19 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select
 
+from bot.app import build_services
 from bot.commands import Incoming
 from bot.inbox import Inbox
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from storage import db
+from storage.invites import create_invite
 from storage.journal import Journal, JournalEntry, default_journal_path
 from storage.models import (
     Assignment,
     InboundMessage,
     OccurrenceRow,
     OutboxMessage,
+    Role,
     StatusEvent,
     TaskRow,
 )
@@ -45,7 +50,9 @@ from tests.test_e2e_telegram import Office as TelegramOffice
 from tests.test_e2e_zalo import make_bot as make_zalo_bot
 from tests.test_e2e_zalo import play as play_zalo
 from tests.test_e2e_zalo import until
+from tests.test_postgres import PG_BINARIES, _as_postgres, _free_port
 from tests.world import TZ, World, local, make_world
+from tests.world import Clock as WorldClock
 
 REPO = Path(__file__).resolve().parent.parent
 KEPT = "sẽ được áp dụng ngay khi hệ thống hoạt động lại"
@@ -457,3 +464,86 @@ def test_on_zalo_a_message_delivered_twice_while_the_database_is_full_is_applied
     assert bot.events() == [("done", "zalo", note.strip())]
     applied = [text for text in bot.texts_to("z-sct") if "nay đã được áp dụng" in text]
     assert len(applied) == 1 and "hoàn thành nhiệm vụ 3" in applied[0]
+
+
+# ---- PostgreSQL: the server goes away and comes back ----------------------------------------
+
+
+@dataclass
+class PostgresServer:
+    url: str
+    start: Callable[[], None]
+    stop: Callable[[], None]
+
+
+@pytest.fixture
+def postgres(tmp_path: Path) -> Iterator[PostgresServer]:
+    if not PG_BINARIES:
+        pytest.skip("no PostgreSQL server installed here")
+    bin_dir = PG_BINARIES[-1].parent
+    base = Path(tempfile.mkdtemp(prefix="nhacviec-pg-"))
+    base.chmod(0o755)
+    data, sockets = base / "data", base / "sockets"
+    sockets.mkdir()
+    identity = _as_postgres()
+    if identity:
+        shutil.chown(base, "postgres")
+        shutil.chown(sockets, "postgres")
+    port = _free_port()
+    subprocess.run([str(bin_dir / "initdb"), "-D", str(data), "-U", "nhacviec",
+                    "--auth=trust", "--encoding=UTF8", "--locale=C"],
+                   check=True, capture_output=True, timeout=120, **identity)
+
+    def pg_ctl(*args: str) -> None:
+        subprocess.run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", *args],
+                       check=True, capture_output=True, timeout=120, **identity)
+
+    def start() -> None:
+        pg_ctl("-l", str(base / "server.log"), "-o",
+               f"-p {port} -k {sockets} -c listen_addresses=''", "start")
+
+    def stop() -> None:
+        pg_ctl("-m", "fast", "stop")
+
+    start()
+    try:
+        subprocess.run([str(bin_dir / "createdb"), "-h", str(sockets), "-p", str(port),
+                        "-U", "nhacviec", "nhacviec"], check=True, capture_output=True, timeout=60)
+        yield PostgresServer(f"postgresql+psycopg://nhacviec@/nhacviec?host={sockets}&port={port}",
+                             start, stop)
+    finally:
+        subprocess.run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60, **identity)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_messages_sent_while_the_postgresql_server_is_down_are_applied_when_it_is_back(
+        tmp_path: Path, postgres: PostgresServer) -> None:
+    journal = tmp_path / "journal.jsonl"
+    clock = WorldClock(local("2024-06-21 08:00"))
+    services = build_services(Settings(db_url=postgres.url, journal_path=journal), clock)
+    try:
+        with services.sessions() as session, session.begin():
+            code = create_invite(session, "SCT", Role.FOCAL, clock()).code
+        services.inbox.handle(Incoming("telegram", "pg-sct", "Trần Thị Bình", f"/start {code}",
+                                       message_id="pg:1"))
+        postgres.stop()
+        clock.now = local("2024-06-21 08:05")
+        [kept] = services.inbox.handle(Incoming("telegram", "pg-sct", "Trần Thị Bình",
+                                                "/xong 1 Đã tổ chức hội nghị",
+                                                message_id="pg:2"))
+        assert KEPT in kept.text
+        assert services.inbox.journal.path == journal and journal.stat().st_size > 0
+        postgres.start()
+        clock.now = local("2024-06-21 10:00")
+        assert services.inbox.replay()
+        with services.sessions() as session:
+            [done] = session.scalars(select(StatusEvent)).all()
+            replies = session.scalars(select(OutboxMessage.text)
+                                      .where(OutboxMessage.kind == "reply")).all()
+        assert (done.status, done.note, done.at) == (
+            "done", "Đã tổ chức hội nghị", local("2024-06-21 08:05"))
+        [applied] = replies
+        assert applied.startswith("📥 Tin nhắn bạn gửi lúc 08:05 21/06/2024")
+    finally:
+        services.engine.dispose()
