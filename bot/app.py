@@ -13,7 +13,7 @@ import signal
 import threading
 import time as monotonic_time
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.commands import Commands
 from bot.delivery import Dispatcher, Queued, claim_tick, pending_tick, run_tick
+from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.transports.base import OutMessage, Transport
 from scheduler.plan import Directory, Plan, bundled_plan_path, load_directory, load_plan
@@ -36,6 +37,7 @@ from storage.db import (
     sqlite_file_missing,
     upgrade,
 )
+from storage.journal import Journal, default_journal_path
 from storage.sync import SyncReport, sync_plan
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,13 @@ class Services:
     directory: Directory
     plan: Plan
     commands: Commands
+    # What the channels call: the command layer behind the journal of messages kept for later.
+    inbox: Inbox = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        journal = Journal(settings.journal_path or default_journal_path(settings.db_url))
+        self.inbox = Inbox(self.commands, journal, self.sessions, self.clock, settings.tz)
 
     def sync(self, now: datetime) -> SyncReport:
         """Bring the database in step with the plan file, occurrences up to the horizon."""
@@ -147,6 +156,8 @@ async def background(services: Services, transports: Mapping[str, Transport],
     def tick_job() -> None:
         with ticking:
             try:
+                # Messages kept while the database could not take them go first, in order.
+                services.inbox.replay()
                 queued = services.tick(services.clock())
             except Exception:
                 log.exception("tick failed")
@@ -154,6 +165,10 @@ async def background(services: Services, transports: Mapping[str, Transport],
         if queued is not None:
             log.info("tick: %d reminders queued", len(queued))
 
+    try:
+        await asyncio.to_thread(services.inbox.replay)  # at start-up, before any new message
+    except Exception:
+        log.exception("replaying the journal failed")
     # A thread pool of our own: APScheduler's asyncio executor cancels a tick still running at
     # shutdown and logs the CancelledError as a failed job (seen at the end of `nhacviec chat`).
     scheduler = AsyncIOScheduler(timezone=settings.tz,
@@ -217,7 +232,7 @@ async def _telegram(services: Services, token: str,
 
     settings = services.settings
     application = build_telegram_application(token, settings.telegram_api_url,
-                                              services.commands,
+                                              services.inbox,
                                               on_undelivered=services.defer_reply)
     transports["telegram"] = TelegramTransport(application.bot)
     if settings.telegram_webhook_url is None:
@@ -254,7 +269,7 @@ async def _zalo(services: Services, token: str, transports: dict[str, Transport]
 
     settings = services.settings
     async with ZaloClient(token, settings.zalo_api_url) as client:
-        channel = ZaloChannel(client, services.commands, on_undelivered=services.defer_reply)
+        channel = ZaloChannel(client, services.inbox, on_undelivered=services.defer_reply)
         transports["zalo"] = ZaloTransport(client)
         if settings.zalo_webhook_url and settings.zalo_webhook_secret:
             server = ZaloWebhookServer(channel, settings.zalo_webhook_secret, "0.0.0.0",

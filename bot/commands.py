@@ -49,12 +49,17 @@ class Incoming:
     text: str
     is_button: bool = False
     message_id: str | None = None  # the platform's id, unique per channel: de-duplicates
+    received_at: datetime | None = None  # when it arrived, if not now (a journal replay)
 
 
 @dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
+
+
+# Receives the replies inside the transaction that applies the message (a replay queues them).
+Deliver = Callable[[Session, Incoming, list[Reply]], None]
 
 
 class CommandLayer(Protocol):
@@ -116,8 +121,8 @@ class Commands:
         self.calendar = calendar
         self.tz = tz
 
-    def handle(self, incoming: Incoming) -> list[Reply]:
-        now = self.clock()
+    def handle(self, incoming: Incoming, deliver: Deliver | None = None) -> list[Reply]:
+        now = incoming.received_at or self.clock()
         with self.sessions() as session, session.begin():
             if incoming.message_id is not None and not queries.record_inbound(
                     session, incoming.channel, incoming.message_id, incoming.chat_id,
@@ -127,11 +132,14 @@ class Commands:
             request = _Request(session, incoming, now, now.astimezone(self.tz).date(), officer)
             try:
                 with session.begin_nested():
-                    return self._route(request)
+                    replies = self._route(request)
             except _Refusal as refusal:
                 # A refusal changes nothing, whatever was flushed before it (the savepoint is
                 # rolled back); what the person sent stays in the inbound log.
-                return [Reply(str(refusal))]
+                replies = [Reply(str(refusal))]
+            if deliver is not None:
+                deliver(session, incoming, replies)
+            return replies
 
     # ---- routing ---------------------------------------------------------------------------
 

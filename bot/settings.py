@@ -41,6 +41,7 @@ class Settings:
     rate_per_second: float = 25.0
     rate_per_chat_per_second: float = 1.0
     claim_lease_seconds: float = 120.0
+    journal_path: Path | None = None  # None: beside a SQLite file, else in the working directory
 
     def __repr__(self) -> str:
         # Tokens must never reach a log line, even through a repr.
@@ -147,6 +148,10 @@ def load_settings(environ: Mapping[str, str] | None = None,
     if calendar is not None and not Path(calendar).is_file():
         raise SettingsError(f"NHACVIEC_CALENDAR: không tìm thấy tệp {calendar!r}")
 
+    journal = _opt(env, "NHACVIEC_JOURNAL")
+    if journal is not None and not Path(journal).parent.is_dir():
+        raise SettingsError(f"NHACVIEC_JOURNAL: không có thư mục {str(Path(journal).parent)!r}")
+
     zalo_secret = _opt(env, "ZALO_WEBHOOK_SECRET")
     zalo_webhook = _https_url(env, "ZALO_WEBHOOK_URL")
     if zalo_webhook and not (zalo_secret and 8 <= len(zalo_secret) <= 256):
@@ -171,4 +176,5 @@ def load_settings(environ: Mapping[str, str] | None = None,
         rate_per_second=_positive(env, "NHACVIEC_RATE_PER_SECOND", 25.0),
         rate_per_chat_per_second=_positive(env, "NHACVIEC_RATE_PER_CHAT", 1.0),
         claim_lease_seconds=_positive(env, "NHACVIEC_CLAIM_LEASE_SECONDS", 120.0),
+        journal_path=Path(journal) if journal else None,
     )

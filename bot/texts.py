@@ -315,3 +315,17 @@ CLI_HEALTH_OK = "Sẵn sàng: cơ sở dữ liệu {url} đúng cấu trúc mớ
 IMPORT_UNSCHEDULED_REASON = (
     "Không đọc được thời gian khi nhập bằng nhacviec plan import: cần xem lại"
 )
+# --- i8-journal ---
+# A message the database could not take: kept in the journal, applied when it is back.
+JOURNAL_KEPT = (
+    "📥 Đã nhận tin nhắn của bạn lúc {time}. Hệ thống tạm thời chưa ghi được vào cơ sở dữ liệu "
+    "nên tin nhắn đã được lưu riêng và sẽ được áp dụng ngay khi hệ thống hoạt động lại, tính theo "
+    "thời điểm nhận. Kết quả sẽ được gửi cho bạn, không cần gửi lại."
+)
+JOURNAL_APPLIED = "📥 Tin nhắn bạn gửi lúc {time} («{text}») nay đã được áp dụng:"
+JOURNAL_APPLIED_TAP = "📥 Nút bạn bấm lúc {time} nay đã được áp dụng:"
+JOURNAL_FAILED = (
+    "Xin lỗi, hệ thống đang gặp sự cố lưu trữ nên tin nhắn của bạn CHƯA được ghi nhận. "
+    "Vui lòng gửi lại sau ít phút."
+)
+

@@ -48,7 +48,7 @@ def register(services: Services, agency: str, role: Role, name: str) -> list[Rep
         else:
             code = create_invite(session, agency, role, services.clock()).code
     text = f"/start {code}" if code else "/start"
-    return services.commands.handle(Incoming(CHANNEL, chat_id, name, text))
+    return services.inbox.handle(Incoming(CHANNEL, chat_id, name, text))
 
 
 async def chat(services: Services, agency: str, role: Role, name: str, read_line: ReadLine,
@@ -82,7 +82,7 @@ async def _converse(services: Services, chat_id: str, name: str, read_line: Read
             return
         incoming = Incoming(CHANNEL, chat_id, name, line.rstrip("\n"))
         try:
-            replies = await asyncio.to_thread(services.commands.handle, incoming)
+            replies = await asyncio.to_thread(services.inbox.handle, incoming)
         except Exception:
             log.exception("console: lỗi khi xử lý lệnh")
             replies = [Reply(texts.GENERIC_ERROR)]
