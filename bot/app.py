@@ -75,10 +75,14 @@ class Services:
             return sync_plan(session, self.directory, self.plan, until, now)
 
     def defer_reply(self, channel: str, message: OutMessage) -> None:
-        """Hand an answer that could not be sent now to the outbox, so it is not lost."""
+        """Hand an answer that could not be sent now to the outbox, so it is not lost.
+
+        The pieces of a long answer that already arrived (`first_piece`) are not sent again.
+        """
         with self.sessions() as session, session.begin():
             queries.enqueue_reply(session, channel, message.chat_id, message.text,
-                                  [(b.label, b.data) for b in message.buttons], self.clock())
+                                  [(b.label, b.data) for b in message.buttons], self.clock(),
+                                  pieces_sent=message.first_piece)
 
     def tick(self, now: datetime, *, forced: bool = False) -> list[Queued] | None:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""
@@ -92,7 +96,13 @@ class Services:
                     return None
             until = now.astimezone(settings.tz).date() + SYNC_HORIZON
             sync_plan(session, self.directory, self.plan, until, now)
-            return run_tick(session, now, self.calendar, settings.tz)
+            result = run_tick(session, now, self.calendar, settings.tz, settings.send_at)
+        # Logged once committed, and only when something was queued: a quiet tick is silent.
+        if result.messages:
+            log.info("tick %s: %d reminders, %d messages queued",
+                     now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"),
+                     len(result.queued), result.messages)
+        return result.queued
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -121,12 +131,9 @@ async def background(services: Services, transports: Mapping[str, Transport],
 
     def tick_job() -> None:
         try:
-            queued = services.tick(services.clock())
+            services.tick(services.clock())  # logs what it queued, if anything
         except Exception:
             log.exception("tick failed")
-            return
-        if queued is not None:
-            log.info("tick: %d reminders queued", len(queued))
 
     scheduler = AsyncIOScheduler(timezone=settings.tz)
     # APScheduler only wakes the process; the database decides whether a tick is due.
