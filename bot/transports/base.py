@@ -45,7 +45,8 @@ class TransportError(Exception):
 # The message's `first_piece` says which pieces already arrived.
 Undelivered = Callable[[str, OutMessage], None]
 
-# Told the number of pieces delivered so far, after each piece the platform confirmed.
+# Told the number of pieces delivered so far, after each piece the platform confirmed but the
+# last (once that one is confirmed, the whole message is).
 PieceSent = Callable[[int], None]
 
 
@@ -77,7 +78,7 @@ async def deliver(transport: Transport, message: OutMessage,
         except TransportError as error:
             error.pieces_sent = index
             raise
-        if on_piece is not None:
+        if on_piece is not None and index + 1 < len(pieces):
             on_piece(index + 1)
 
 
