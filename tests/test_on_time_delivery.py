@@ -319,3 +319,34 @@ def test_a_tick_logs_what_it_queued_and_is_silent_otherwise(
     assert services.tick(world.clock()) is None
     assert services.tick(world.clock(), forced=True) == []
     assert [r for r in caplog.records if r.name == "bot.app"] == []
+
+
+# ---- the migration --------------------------------------------------------------------------
+
+
+def test_the_upgrade_frees_messages_held_by_a_clock_ahead_and_keeps_retries(
+        tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from storage.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0002")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for text_, attempts, not_before in (("chưa gửi", 0, "2024-06-21 01:00:00"),
+                                                ("chờ gửi lại", 2, "2024-06-21 01:05:00")):
+                connection.execute(text(
+                    "INSERT INTO outbox (channel, chat_id, kind, text, status, attempts, "
+                    "not_before, created_at) VALUES ('zalo', 'z', 'reminder', :text, 'queued', "
+                    ":attempts, :not_before, '2024-06-21 01:00:00')"),
+                    {"text": text_, "attempts": attempts, "not_before": not_before})
+        upgrade(url)
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT text, not_before, pieces_sent FROM outbox ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [("chưa gửi", None, 0),
+                                        ("chờ gửi lại", "2024-06-21 01:05:00", 0)]
