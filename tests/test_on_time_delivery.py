@@ -257,13 +257,13 @@ def test_two_dispatchers_with_a_short_lease_and_slow_sends_send_nothing_twice(
     world = make_world(tmp_path, local("2024-06-21 08:00"))
     clock = shifted_clock(local("2024-06-21 08:00"))
     with world.sessions() as session, session.begin():
-        for number in range(60):
-            session.add(OutboxMessage(channel="zalo", chat_id=f"z-{number % 30}", kind="reminder",
+        for number in range(40):
+            session.add(OutboxMessage(channel="zalo", chat_id=f"z-{number % 20}", kind="reminder",
                                       text=f"tin {number}", status="queued", attempts=0,
                                       created_at=clock()))
-    # Each send takes longer than the lease, and a pass of 30 chats several leases.
-    zalo.send_latency = 0.3
-    lease = timedelta(seconds=0.2)
+    # Each send takes longer than the lease (renewed every third of it), a pass several leases.
+    zalo.send_latency = 0.6
+    lease = timedelta(seconds=0.5)
     errors: list[BaseException] = []
 
     def one_process() -> None:
@@ -275,7 +275,7 @@ def test_two_dispatchers_with_a_short_lease_and_slow_sends_send_nothing_twice(
             async def send_all() -> None:
                 async with ZaloClient(TOKEN, zalo.url) as client:
                     sender = Dispatcher(sessions, {"zalo": ZaloTransport(client)}, clock,
-                                        per_second=40, per_chat_per_second=1000, lease=lease)
+                                        per_second=20, per_chat_per_second=1000, lease=lease)
                     await drain(probe, sender, deadline=30)
 
             asyncio.run(send_all())
@@ -291,10 +291,10 @@ def test_two_dispatchers_with_a_short_lease_and_slow_sends_send_nothing_twice(
         thread.join(timeout=60)
     assert errors == []
     counts = Counter(m["text"] for m in zalo.sent)
-    assert len(counts) == 60
+    assert len(counts) == 40
     assert [text for text, count in counts.items() if count > 1] == []
     assert {m.status for m in outbox(world)} == {"sent"}
-    for number in range(30):
+    for number in range(20):
         chat = [int(text.split()[1]) for text in sent_to(zalo, f"z-{number}")]
         assert chat == sorted(chat)
 
