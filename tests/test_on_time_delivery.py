@@ -6,6 +6,7 @@ Real SQLite files, real HTTP to the fake Zalo Bot API server (tests/fakes/zalo_a
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from collections import Counter
@@ -16,15 +17,18 @@ from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, or_, select
+from telegram import Bot
 
 from bot.app import Clock, Services, shifted_clock
 from bot.channels.zalo import ZaloChannel
 from bot.delivery import Dispatcher
 from bot.settings import Settings
+from bot.transports.telegram import TelegramTransport
 from bot.transports.zalo import ZaloClient, ZaloTransport, parse_update
 from scheduler.plan import load_bundled
 from storage.db import make_engine, make_sessionmaker
 from storage.models import OutboxMessage, Tick
+from tests.fakes.telegram_api import FakeTelegramServer
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer, text_update
 from tests.world import World, local, make_world
 
@@ -247,6 +251,40 @@ def test_a_long_answer_cut_off_by_a_failure_is_finished_by_the_outbox_once(
     pieces = sent_to(zalo, "z-coord")
     assert len(pieces) == 2 and pieces[0] != pieces[1]
     assert "\n".join(pieces) == answer.text
+
+
+def test_on_telegram_a_retry_resumes_at_the_failed_piece_buttons_still_on_the_last(
+        world: World, fake_telegram: FakeTelegramServer) -> None:
+    text = "\n".join(f"{n:03d}. Sở Công Thương tổng hợp báo cáo kết quả thực hiện"
+                     for n in range(200))
+    assert len(text) > 2 * 4096  # three pieces on Telegram
+    buttons = json.dumps([["✅ Đã hoàn thành", "d:1"], ["⛔ Vướng mắc", "b:1"]])
+    world.clock.now = local("2024-06-21 09:00")
+    with world.sessions() as session, session.begin():
+        message = OutboxMessage(channel="telegram", chat_id="1001", kind="reminder", text=text,
+                                buttons_json=buttons, status="queued", attempts=0,
+                                created_at=world.clock())
+        session.add(message)
+        session.flush()
+        message_id = message.id
+
+    async def scenario() -> None:
+        async with Bot(fake_telegram.token, base_url=fake_telegram.base_url) as bot:
+            sender = Dispatcher(world.sessions, {"telegram": TelegramTransport(bot)},
+                                world.clock, per_chat_per_second=1000)
+            fake_telegram.fail_next("sendMessage", 500, after=1)
+            await sender.run_once()
+            waiting = row(world, message_id)
+            assert (waiting.status, waiting.pieces_sent) == ("queued", 1)
+            world.clock.now = waiting.not_before or world.clock.now
+            await drain(world, sender)
+
+    run(scenario())
+    sent = fake_telegram.sent
+    assert len(sent) == 3 and len({part.text for part in sent}) == 3
+    assert "\n".join(part.text for part in sent) == text
+    assert [part.reply_markup is not None for part in sent] == [False, False, True]
+    assert row(world, message_id).status == "sent"
 
 
 # ---- 8. a claim lasts as long as its sender works on it ---------------------------------------
