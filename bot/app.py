@@ -92,10 +92,14 @@ class Services:
             return sync_plan(session, self.directory, self.plan, until, now)
 
     def defer_reply(self, channel: str, message: OutMessage) -> None:
-        """Hand an answer that could not be sent now to the outbox, so it is not lost."""
+        """Hand an answer that could not be sent now to the outbox, so it is not lost.
+
+        The pieces of a long answer that already arrived (`first_piece`) are not sent again.
+        """
         with self.sessions() as session, session.begin():
             queries.enqueue_reply(session, channel, message.chat_id, message.text,
-                                  [(b.label, b.data) for b in message.buttons], self.clock())
+                                  [(b.label, b.data) for b in message.buttons], self.clock(),
+                                  pieces_sent=message.first_piece)
 
     def tick(self, now: datetime, *, forced: bool = False) -> list[Queued] | None:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""
@@ -109,7 +113,13 @@ class Services:
                     return None
             until = now.astimezone(settings.tz).date() + SYNC_HORIZON
             sync_plan(session, self.directory, self.plan, until, now)
-            return run_tick(session, now, self.calendar, settings.tz)
+            result = run_tick(session, now, self.calendar, settings.tz, settings.send_at)
+        # Logged once committed, and only when something was queued: a quiet tick is silent.
+        if result.messages:
+            log.info("tick %s: %d reminders, %d messages queued",
+                     now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"),
+                     len(result.queued), result.messages)
+        return result.queued
 
 
 class NotInitialisedError(RuntimeError):
@@ -158,12 +168,9 @@ async def background(services: Services, transports: Mapping[str, Transport],
             try:
                 # Messages kept while the database could not take them go first, in order.
                 services.inbox.replay()
-                queued = services.tick(services.clock())
+                services.tick(services.clock())  # logs what it queued, if anything
             except Exception:
                 log.exception("tick failed")
-                return
-        if queued is not None:
-            log.info("tick: %d reminders queued", len(queued))
 
     try:
         await asyncio.to_thread(services.inbox.replay)  # at start-up, before any new message

@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -197,21 +197,24 @@ def cmd_preview(args: argparse.Namespace) -> int:
         agencies = set(directory.expand([code]))
     reminders = [
         reminder
-        for reminder in plan_timeline(plan, directory, calendar, tz, end)
+        for reminder in plan_timeline(plan, directory, calendar, tz, end,
+                                      send_at=settings.send_at)
         if start <= reminder.day and (agencies is None or reminder.agency in agencies)
     ]
     if args.json:
         for reminder in reminders:
-            print(json.dumps({"date": reminder.day.isoformat(), "agency": reminder.agency,
+            print(json.dumps({"date": reminder.day.isoformat(),
+                              "send_at": reminder.send_at.isoformat(),
+                              "agency": reminder.agency,
                               "task": reminder.task_key, "step": reminder.step.value,
                               "due": reminder.due.isoformat()}, ensure_ascii=False))
     else:
-        print(_preview_table(reminders, plan, directory, start, end))
+        print(_preview_table(reminders, plan, directory, start, end, settings.send_at))
     return 0
 
 
 def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directory,
-                   start: date, end: date) -> str:
+                   start: date, end: date, send_at: time) -> str:
     from scheduler.policy import STEP_LABELS
 
     def day(value: date) -> str:
@@ -231,7 +234,8 @@ def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directo
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
-    return "\n".join([f"{title} ({len(reminders)} lời nhắc)", "", *lines])
+    return "\n".join([f"{title} ({len(reminders)} lời nhắc, gửi lúc {send_at:%H:%M})", "",
+                      *lines])
 
 
 # ---- Storage and registration: init, invite, officers, revoke ----

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.commands import reminder_buttons, render_status
-from bot.transports.base import Button, OutMessage, Transport, TransportError
+from bot.transports.base import Button, OutMessage, Transport, TransportError, deliver
 from scheduler.occurrences import Occurrence
 from scheduler.plan import Ladder
 from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence, Step, due_reminders
@@ -40,7 +41,6 @@ from storage.models import (
     OfficerChat,
     OutboxKind,
     OutboxMessage,
-    OutboxStatus,
     PlanRow,
     ReminderRow,
     TaskRow,
@@ -60,16 +60,27 @@ class Queued:
     recipients: int
 
 
+@dataclass(frozen=True)
+class TickResult:
+    """What a tick queued: the reminders, and the messages in all (digests included)."""
+
+    queued: list[Queued]
+    messages: int
+
+
 # ---- the tick -----------------------------------------------------------------------------
 
 
-def run_tick(session: Session, now: datetime, calendar: WorkingCalendar,
-             tz: ZoneInfo) -> list[Queued]:
-    """Queue every reminder due at `now` that was not queued before; return what was queued."""
+def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: ZoneInfo,
+             send_at: time) -> TickResult:
+    """Queue every reminder due at `now` that was not queued before; return what was queued.
+
+    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at.
+    """
     queued: list[Queued] = []
     names = queries.agency_names(session)
     for plan in session.scalars(select(PlanRow).order_by(PlanRow.id)):
-        state, assignments = _policy_state(session, plan, calendar, tz)
+        state, assignments = _policy_state(session, plan, calendar, tz, send_at)
         due = due_reminders(state, now)
         escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
         coordinators = queries.coordinator_chats(session)
@@ -94,8 +105,8 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar,
         for late in escalations.values():
             count = _queue_escalation(session, late, coordinators, now, tz, names)
             queued.extend(Queued(reminder, count) for reminder, _, _ in late)
-    _queue_digest(session, now.astimezone(tz).date(), now, names)
-    return queued
+    digests = _queue_digest(session, now.astimezone(tz).date(), now, names)
+    return TickResult(queued, digests + sum(item.recipients for item in queued))
 
 
 def _queue_digest(session: Session, today: date, now: datetime,
@@ -113,7 +124,7 @@ def _queue_digest(session: Session, today: date, now: datetime,
 
 
 def _policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: ZoneInfo,
-                  ) -> tuple[PolicyState, dict[tuple[str, str, str], Assignment]]:
+                  send_at: time) -> tuple[PolicyState, dict[tuple[str, str, str], Assignment]]:
     rows = session.execute(
         select(Assignment, OccurrenceRow, TaskRow)
         .join(Assignment.occurrence).join(OccurrenceRow.task)
@@ -153,9 +164,16 @@ def _policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz
             .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
             .where(TaskRow.plan_id == plan.id))
     }
-    state = PolicyState(scheduled, Ladder.model_validate_json(plan.ladder_json), calendar, tz,
+    state = PolicyState(scheduled, _ladder(plan.ladder_json), calendar, tz, send_at,
                         frozenset(sent), frozenset(done), snoozes)
     return state, by_key
+
+
+def _ladder(ladder_json: str) -> Ladder:
+    """Return the stored ladder; a send time stored by an older version is not the ladder's."""
+    stored = json.loads(ladder_json)
+    stored.pop("send_at", None)
+    return Ladder.model_validate(stored)
 
 
 def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignment,
@@ -295,18 +313,19 @@ class Dispatcher:
                 queries.mark_sent(session, message_id, sent_at)
             queries.requeue_stale(session, now, self.lease)
             queries.drop_messages_of_revoked(session)
-            held = _held_back(session, now)
-            seen_chats: set[tuple[str, str]] = set()
+            held = queries.held_back(session, now)
+            taken: set[tuple[str, str]] = set()
             for message in queries.ready_messages(session, now, self.batch,
                                                   channels=self.transports.keys(),
                                                   chats=self._only_chats):
                 chat = (message.channel, message.chat_id)
-                if chat in seen_chats:
+                # One message per chat and pass (its rate), urgent ones first. Within a lane a
+                # chat's messages go in order: one waiting for its retry or in flight elsewhere
+                # holds the later ones of its lane, never those of the other lane.
+                if chat in taken:
                     continue
-                # Messages to one chat go in order: a chat that must wait holds its later ones,
-                # and so does an earlier message waiting for its retry or in flight elsewhere.
-                seen_chats.add(chat)
-                if held.get(chat, message.id) < message.id:
+                lane = queries.lane_of(message.kind)
+                if held.get((*chat, lane), message.id) < message.id:
                     continue
                 if message.channel not in self.transports:
                     continue
@@ -315,9 +334,10 @@ class Dispatcher:
                 if self._chat_free_at.get(chat, 0.0) > loop.time():
                     continue
                 if queries.claim(session, message.id, now):
+                    taken.add(chat)
                     claimed.append(queries.Claimed(message.id, message.channel, message.chat_id,
                                                    message.text, queries.buttons_of(message),
-                                                   message.attempts))
+                                                   message.attempts, message.pieces_sent))
         for message_id in unrecorded:
             del self._unrecorded[message_id]
             if self._on_sent is not None:
@@ -325,32 +345,71 @@ class Dispatcher:
         tasks = []
         started = loop.time()
         first_slot = max(started, self._next_slot)
+        in_flight = {message.id for message in claimed}
         for index, claimed_message in enumerate(claimed):
             slot = first_slot + index * self.spacing
             chat_key = (claimed_message.channel, claimed_message.chat_id)
             self._chat_free_at[chat_key] = slot + self.chat_spacing
-            tasks.append(asyncio.create_task(self._send(claimed_message, slot - started)))
+            tasks.append(asyncio.create_task(
+                self._send(claimed_message, slot - started, in_flight)))
         self._next_slot = first_slot + len(claimed) * self.spacing
-        # Every send runs to its end before the next pass, even if one of them raised.
-        for outcome in await asyncio.gather(*tasks, return_exceptions=True):
-            if isinstance(outcome, BaseException):
-                log.error("send failed unexpectedly", exc_info=outcome)
+        # The claims last as long as this pass works on them, however long the lease.
+        keeper = asyncio.create_task(self._keep_claimed(in_flight)) if claimed else None
+        try:
+            # Every send runs to its end before the next pass, even if one of them raised.
+            for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+                if isinstance(outcome, BaseException):
+                    log.error("send failed unexpectedly", exc_info=outcome)
+        finally:
+            if keeper is not None:
+                keeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await keeper
         return len(claimed)
 
-    async def _send(self, message: queries.Claimed, delay: float) -> None:
+    async def _keep_claimed(self, in_flight: set[int]) -> None:
+        """Renew the claims of the messages still in flight, three times per lease."""
+        interval = max(self.lease.total_seconds() / 3, 0.01)
+        while in_flight:
+            await asyncio.sleep(interval)
+            try:
+                await asyncio.to_thread(self._renew, set(in_flight))
+            except SQLAlchemyError:
+                log.warning("could not renew the claim of %d messages", len(in_flight),
+                            exc_info=True)
+
+    def _renew(self, message_ids: set[int]) -> None:
+        with self.sessions() as session, session.begin():
+            queries.renew_claims(session, message_ids, self.clock())
+
+    async def _send(self, message: queries.Claimed, delay: float, in_flight: set[int]) -> None:
+        try:
+            await self._deliver(message, delay)
+        finally:
+            in_flight.discard(message.id)
+
+    async def _deliver(self, message: queries.Claimed, delay: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
         transport = self.transports[message.channel]
         out = OutMessage(message.chat_id, message.text,
-                         tuple(Button(label, data) for label, data in message.buttons))
+                         tuple(Button(label, data) for label, data in message.buttons),
+                         first_piece=message.pieces_sent)
+        pieces_sent = message.pieces_sent
+
+        def piece_sent(count: int) -> None:
+            nonlocal pieces_sent
+            pieces_sent = count
+            self._record_pieces(message.id, count)
+
         try:
-            await transport.send(out)
+            await deliver(transport, out, on_piece=piece_sent)
         except TransportError as error:
-            self._failed(message, error)
+            self._failed(message, error, pieces_sent)
             return
         except Exception as error:  # a bug in a transport must not lose the message
             log.exception("transport %s crashed", message.channel)
-            self._failed(message, TransportError(type(error).__name__))
+            self._failed(message, TransportError(type(error).__name__), pieces_sent)
             return
         sent_at = self.clock()
         try:
@@ -364,7 +423,18 @@ class Dispatcher:
         if self._on_sent is not None:
             self._on_sent(message.id)
 
-    def _failed(self, message: queries.Claimed, error: TransportError) -> None:
+    def _record_pieces(self, message_id: int, count: int) -> None:
+        """Record a delivered piece at once: a crash before the next one must not repeat it."""
+        try:
+            with self.sessions() as session, session.begin():
+                queries.record_pieces(session, message_id, count)
+        except SQLAlchemyError:
+            # Still recorded with the outcome of the message (sent, or waiting for a retry).
+            log.warning("message %s: could not record %d pieces sent", message_id, count,
+                        exc_info=True)
+
+    def _failed(self, message: queries.Claimed, error: TransportError,
+                pieces_sent: int) -> None:
         now = self.clock()
         with self.sessions() as session, session.begin():
             if error.permanent:
@@ -378,7 +448,7 @@ class Dispatcher:
             delay = max(error.retry_after or 0.0, backoff)
             log.warning("send %s failed, retry in %.0fs: %s", message.id, delay, error.message)
             queries.mark_retry(session, message.id, now + timedelta(seconds=delay),
-                               error.message)
+                               error.message, pieces_sent)
 
     def _unreachable(self, session: Session, message: queries.Claimed, error: TransportError,
                      now: datetime) -> None:
@@ -415,14 +485,3 @@ class Dispatcher:
             if coordinator_chat.id != chat.id:
                 queries.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
                                 now, dedupe_key=f"g{message.id}:c{coordinator_chat.id}")
-
-
-def _held_back(session: Session, now: datetime) -> dict[tuple[str, str], int]:
-    """Return, per chat, the id of its oldest message waiting for a retry or in flight."""
-    waiting = or_(OutboxMessage.status == OutboxStatus.SENDING.value,
-                  and_(OutboxMessage.status == OutboxStatus.QUEUED.value,
-                       OutboxMessage.not_before > now))
-    rows = session.execute(
-        select(OutboxMessage.channel, OutboxMessage.chat_id, func.min(OutboxMessage.id))
-        .where(waiting).group_by(OutboxMessage.channel, OutboxMessage.chat_id))
-    return {(channel, chat_id): first for channel, chat_id, first in rows}

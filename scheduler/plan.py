@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -138,16 +138,16 @@ class Ladder(Frozen):
     escalate_after_working_days: int = 3
     progress_window_days: int = 120
     coordinate_before_days: int = 7
-    send_at: str = "08:00"
 
-    @field_validator("send_at")
+    @model_validator(mode="before")
     @classmethod
-    def _send_at_is_a_time(cls, value: str) -> str:
-        try:
-            time.fromisoformat(value)
-        except ValueError:
-            raise _invalid('giờ không hợp lệ (cần dạng HH:MM): "{value}"', value=value) from None
-        return value
+    def _no_send_time(cls, data: object) -> object:
+        # One send time, one source: the timer ticks at NHACVIEC_SEND_AT and reminders are due
+        # then. A second one here made a 07:30 tick find the 08:00 reminders not yet due.
+        if isinstance(data, dict) and "send_at" in data:
+            raise _invalid("giờ gửi không đặt trong kế hoạch: dùng biến môi trường "
+                           "NHACVIEC_SEND_AT (mặc định 08:00)", ("send_at",))
+        return data
 
 
 def _check_codes(codes: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:

@@ -100,14 +100,15 @@ def gets_progress_checkins(kind: TimeframeKind, occurrence: Occurrence, ladder: 
 def occurrence_timeline(occurrence: Occurrence, timeframe_kind: TimeframeKind,
                         lead_agencies: Iterable[str], coordinating_agencies: Iterable[str],
                         ladder: Ladder, calendar: WorkingCalendar, tz: tzinfo,
-                        horizon: date) -> list[Reminder]:
+                        horizon: date, *, send_at: time) -> list[Reminder]:
     """Return every reminder of one occurrence on or before `horizon`, assuming nothing is done.
 
+    Each is sent at `send_at` (local time in `tz`) of its day: the daily send time the timer
+    ticks at, so a reminder is never due after the tick meant to send it.
     Sorted by day; within a day, by agency (leads first, in the given order) and ladder order.
     """
     leads = list(dict.fromkeys(lead_agencies))
     coordinators = [code for code in dict.fromkeys(coordinating_agencies) if code not in leads]
-    send_time = time.fromisoformat(ladder.send_at)
     ladder_days = _lead_ladder(occurrence, timeframe_kind, ladder, calendar, horizon)
     coordinate_day = calendar.on_or_before(
         occurrence.due - timedelta(days=ladder.coordinate_before_days))
@@ -115,11 +116,11 @@ def occurrence_timeline(occurrence: Occurrence, timeframe_kind: TimeframeKind,
     result: list[Reminder] = []
     for agency in leads:
         for step, key, day in ladder_days:
-            result.append(_reminder(occurrence, agency, step, key, day, send_time, tz))
+            result.append(_reminder(occurrence, agency, step, key, day, send_at, tz))
     if coordinate_day <= horizon:
         for agency in coordinators:
             result.append(_reminder(occurrence, agency, Step.COORDINATE, Step.COORDINATE.value,
-                                    coordinate_day, send_time, tz))
+                                    coordinate_day, send_at, tz))
     result.sort(key=lambda reminder: reminder.day)
     return result
 
@@ -220,6 +221,7 @@ class PolicyState:
     ladder: Ladder
     calendar: WorkingCalendar
     tz: tzinfo
+    send_at: time  # the daily send time, local in `tz`
     sent: frozenset[tuple[str, str, str, str]] = frozenset()
     done: frozenset[tuple[str, str, str]] = frozenset()
     snoozes: Mapping[tuple[str, str, str], date] = field(default_factory=dict)
@@ -232,19 +234,18 @@ def due_reminders(state: PolicyState, now: datetime) -> list[Reminder]:
     if the latest due step was already sent, or the agency is done, nothing is sent for it.
     """
     horizon = now.astimezone(state.tz).date()
-    send_time = time.fromisoformat(state.ladder.send_at)
     latest: dict[tuple[str, str, str, str], Reminder] = {}
     for scheduled in state.occurrences:
         occurrence = scheduled.occurrence
         candidates = occurrence_timeline(occurrence, scheduled.kind, scheduled.lead,
                                          scheduled.coordinating, state.ladder, state.calendar,
-                                         state.tz, horizon)
+                                         state.tz, horizon, send_at=state.send_at)
         for agency in dict.fromkeys((*scheduled.lead, *scheduled.coordinating)):
             snooze_day = state.snoozes.get((occurrence.task_key, occurrence.period, agency))
             if snooze_day is not None:
                 candidates.append(_reminder(occurrence, agency, Step.SNOOZE,
                                             f"snooze@{snooze_day.isoformat()}", snooze_day,
-                                            send_time, state.tz))
+                                            state.send_at, state.tz))
         for reminder in candidates:
             if reminder.send_at > now:
                 continue
@@ -281,14 +282,17 @@ _HOLIDAY_MARGIN = timedelta(days=31)
 
 
 def plan_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar, tz: tzinfo,
-                  until: date) -> list[Reminder]:
-    """Return the plan's reminders on or before `until`, assuming nothing is done, by day."""
+                  until: date, *, send_at: time) -> list[Reminder]:
+    """Return the plan's reminders on or before `until`, assuming nothing is done, by day.
+
+    `send_at` is the daily send time, the same the tick uses (NHACVIEC_SEND_AT).
+    """
     lead_time = timedelta(days=max((*plan.ladder.before_days,
                                     plan.ladder.coordinate_before_days)))
     result: list[Reminder] = []
     for scheduled in schedule_plan(plan, directory, until + lead_time + _HOLIDAY_MARGIN):
         result.extend(occurrence_timeline(scheduled.occurrence, scheduled.kind, scheduled.lead,
                                           scheduled.coordinating, plan.ladder, calendar, tz,
-                                          until))
+                                          until, send_at=send_at))
     result.sort(key=lambda reminder: reminder.day)
     return result

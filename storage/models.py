@@ -74,6 +74,11 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"  # the weekly summary for leaders
 
 
+# Messages a person is waiting for (a blocker alert, an answer): they never queue behind the
+# scheduled ones (reminders, escalations, digests) of their chat, only behind each other.
+URGENT_KINDS = frozenset({OutboxKind.NOTICE.value, OutboxKind.REPLY.value})
+
+
 class OutboxStatus(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
@@ -341,7 +346,10 @@ class OutboxMessage(Base):
     buttons_json: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    # NULL: ready now. Only a retry sets it, so no clock but the sender's ever holds a message.
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Pieces of a long text the platform confirmed: a retry resumes at the next one.
+    pieces_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

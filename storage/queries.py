@@ -8,12 +8,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, and_, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from scheduler.status import Standing, standing
 from storage.models import (
+    URGENT_KINDS,
     AgencyRow,
     Assignment,
     AssignmentRole,
@@ -332,7 +344,8 @@ def enqueue(
         buttons_json=json.dumps(list(buttons), ensure_ascii=False) if buttons else None,
         status=OutboxStatus.QUEUED.value,
         attempts=0,
-        not_before=now,
+        # Ready as soon as it is queued: `now` may be a clock set ahead (`tick --as-of`).
+        not_before=None,
         created_at=now,
     )
     if dedupe_key is None:
@@ -348,12 +361,17 @@ def enqueue(
 
 
 def enqueue_reply(session: Session, channel: str, chat_id: str, text: str,
-                  buttons: Sequence[tuple[str, str]], now: datetime) -> None:
-    """Queue an answer that could not be sent directly, so it is retried, not lost."""
+                  buttons: Sequence[tuple[str, str]], now: datetime,
+                  pieces_sent: int = 0) -> None:
+    """Queue an answer that could not be sent directly, so it is retried, not lost.
+
+    `pieces_sent`: the pieces of a long answer already delivered, not to be sent again.
+    """
     session.add(OutboxMessage(
         channel=channel, chat_id=chat_id, kind=OutboxKind.REPLY.value, text=text,
         buttons_json=json.dumps(list(buttons), ensure_ascii=False) if buttons else None,
-        status=OutboxStatus.QUEUED.value, attempts=0, not_before=now, created_at=now))
+        status=OutboxStatus.QUEUED.value, attempts=0, not_before=None,
+        pieces_sent=pieces_sent, created_at=now))
     session.flush()
 
 
@@ -395,6 +413,25 @@ class Claimed:
     text: str
     buttons: tuple[tuple[str, str], ...]
     attempts: int
+    pieces_sent: int = 0
+
+
+URGENT, SCHEDULED = 0, 1
+
+
+def lane_of(kind: str) -> int:
+    """Return the lane of an outbox kind: URGENT (a person waits for it) or SCHEDULED."""
+    return URGENT if kind in URGENT_KINDS else SCHEDULED
+
+
+def _lane() -> ColumnElement[int]:
+    return case((OutboxMessage.kind.in_(sorted(URGENT_KINDS)), URGENT), else_=SCHEDULED)
+
+
+def _ready(now: datetime) -> ColumnElement[bool]:
+    """A queued message is ready unless a retry set a later time."""
+    return and_(OutboxMessage.status == OutboxStatus.QUEUED.value,
+                or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now))
 
 
 def _rows_changed(session: Session, statement: Any) -> int:
@@ -423,22 +460,39 @@ def requeue_stale(session: Session, now: datetime, lease: timedelta) -> int:
                          # The attempt counts: a message that kills its sender is not
                          # retried forever.
                          .values(status=OutboxStatus.QUEUED.value, claimed_at=None,
-                                 attempts=OutboxMessage.attempts + 1))
+                                 not_before=None, attempts=OutboxMessage.attempts + 1))
+
+
+def renew_claims(session: Session, message_ids: Collection[int], now: datetime) -> int:
+    """Extend the lease of messages still being sent: their sender is alive and working."""
+    if not message_ids:
+        return 0
+    return _rows_changed(session, update(OutboxMessage)
+                         .where(OutboxMessage.id.in_(list(message_ids)),
+                                OutboxMessage.status == OutboxStatus.SENDING.value)
+                         .values(claimed_at=now))
+
+
+def record_pieces(session: Session, message_id: int, pieces_sent: int) -> None:
+    """Record that the first `pieces_sent` pieces of a message were delivered."""
+    _rows_changed(session, update(OutboxMessage)
+                  .where(OutboxMessage.id == message_id)
+                  .values(pieces_sent=pieces_sent))
 
 
 def ready_messages(session: Session, now: datetime, limit: int, *,
                    channels: Collection[str] | None = None,
                    chats: Collection[tuple[str, str]] | None = None) -> list[OutboxMessage]:
-    """Return the oldest ready queued message of each chat, oldest first.
+    """Return the oldest ready queued message of each chat and lane, urgent first, then oldest.
 
-    One per chat, so a long backlog for one chat (or for a channel this process does not serve,
-    filtered out by `channels` and `chats`) never hides the others.
+    One per chat and lane, so a long backlog for one chat (or for a channel this process does
+    not serve, filtered out by `channels` and `chats`) never hides the others, and a reminder
+    never hides an urgent message to its chat.
     """
     oldest = (
         select(func.min(OutboxMessage.id))
-        .where(OutboxMessage.status == OutboxStatus.QUEUED.value,
-               OutboxMessage.not_before <= now)
-        .group_by(OutboxMessage.channel, OutboxMessage.chat_id)
+        .where(_ready(now))
+        .group_by(OutboxMessage.channel, OutboxMessage.chat_id, _lane())
     )
     if channels is not None:
         oldest = oldest.where(OutboxMessage.channel.in_(list(channels)))
@@ -448,7 +502,23 @@ def ready_messages(session: Session, now: datetime, limit: int, *,
             for channel, chat_id in chats)))
     return list(session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(oldest))
-        .order_by(OutboxMessage.id).limit(limit)))
+        .order_by(_lane(), OutboxMessage.id).limit(limit)))
+
+
+def held_back(session: Session, now: datetime) -> dict[tuple[str, str, int], int]:
+    """Return, per chat and lane, the id of its oldest message waiting for a retry or in flight.
+
+    The later messages of that chat and lane wait for it, so each lane keeps its order.
+    """
+    waiting = or_(OutboxMessage.status == OutboxStatus.SENDING.value,
+                  and_(OutboxMessage.status == OutboxStatus.QUEUED.value,
+                       OutboxMessage.not_before > now))
+    lane = _lane()
+    rows = session.execute(
+        select(OutboxMessage.channel, OutboxMessage.chat_id, lane, func.min(OutboxMessage.id))
+        .where(waiting).group_by(OutboxMessage.channel, OutboxMessage.chat_id, lane))
+    return {(channel, chat_id, lane_value): first
+            for channel, chat_id, lane_value, first in rows}
 
 
 def claim(session: Session, message_id: int, now: datetime) -> bool:
@@ -468,7 +538,9 @@ def mark_sent(session: Session, message_id: int, now: datetime) -> None:
     )
 
 
-def mark_retry(session: Session, message_id: int, not_before: datetime, error: str) -> None:
+def mark_retry(session: Session, message_id: int, not_before: datetime, error: str,
+               pieces_sent: int) -> None:
+    """Put a message back to wait for `not_before`; its first `pieces_sent` pieces went out."""
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
@@ -478,6 +550,7 @@ def mark_retry(session: Session, message_id: int, not_before: datetime, error: s
             not_before=not_before,
             last_error=error,
             attempts=OutboxMessage.attempts + 1,
+            pieces_sent=pieces_sent,
         )
         .execution_options(synchronize_session=False)
     )

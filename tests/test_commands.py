@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -156,7 +156,7 @@ def test_a_reminder_for_a_late_period_names_it_so_a_reply_closes_that_period(
         world: World) -> None:
     world.clock.now = local("2024-06-21 08:00")
     with world.sessions() as session, session.begin():
-        run_tick(session, world.clock(), world.calendar, TZ)
+        run_tick(session, world.clock(), world.calendar, TZ, time(8, 0))
     with world.sessions() as session:
         overdue = session.scalars(select(OutboxMessage).where(
             OutboxMessage.chat_id == "sct", OutboxMessage.text.startswith("❗ Quá hạn"))).one()
@@ -277,7 +277,7 @@ def test_a_link_invite_adds_a_second_channel_to_the_same_officer(world: World) -
                                                                   ("zalo", "z-sct")]
     world.clock.now = local("2024-06-21 08:00")
     with world.sessions() as session, session.begin():
-        run_tick(session, world.clock(), world.calendar, TZ)
+        run_tick(session, world.clock(), world.calendar, TZ, time(8, 0))
     with world.sessions() as session:
         t7 = session.scalars(select(OutboxMessage).where(
             OutboxMessage.text.contains("Nhiệm vụ 1:"),

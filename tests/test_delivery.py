@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -345,7 +345,10 @@ class FakeTransport:
     def texts(self, chat_id: str | None = None) -> list[str]:
         return [m.text for m in self.sent if chat_id is None or m.chat_id == chat_id]
 
-    async def send(self, message: OutMessage) -> None:
+    def pieces(self, message: OutMessage) -> list[OutMessage]:
+        return [message]
+
+    async def send_piece(self, message: OutMessage) -> None:
         pending = self.failures.get(message.chat_id)
         if pending:
             raise pending.pop(0)
@@ -404,7 +407,8 @@ async def drain(world: World, sender: Dispatcher, deadline: float = 4.0) -> None
         with world.sessions() as session:
             left = session.scalar(select(func.count()).select_from(OutboxMessage).where(
                 OutboxMessage.status.in_(("queued", "sending")),
-                OutboxMessage.not_before <= world.clock()))
+                or_(OutboxMessage.not_before.is_(None),
+                    OutboxMessage.not_before <= world.clock())))
         if not left:
             return
         if await sender.run_once() == 0:
@@ -651,7 +655,7 @@ async def fail_until_settled(world: World, sender: Dispatcher, message_id: int,
     """Run passes, moving the clock to each retry time, until the message settles or `until`."""
     while row(world, message_id).status == "queued" and world.clock.now < until:
         await sender.run_once()
-        world.clock.now = max(world.clock.now, row(world, message_id).not_before)
+        world.clock.now = max(world.clock.now, row(world, message_id).not_before or world.clock.now)
 
 
 def test_an_outage_of_an_hour_delays_a_message_but_never_fails_it(empty: World) -> None:

@@ -214,7 +214,6 @@ def test_the_loaded_plan_is_frozen(plan: Plan) -> None:
 
 def test_the_bundled_plan_uses_the_default_ladder(plan: Plan) -> None:
     assert plan.ladder.before_days == (30, 7, 1)
-    assert plan.ladder.send_at == "08:00"
 
 
 def test_the_plan_files_ship_in_the_plan_data_package() -> None:
@@ -452,17 +451,17 @@ def test_a_single_code_and_a_numeric_key_are_accepted(tmp_path: Path, directory:
 
 
 def test_a_ladder_in_the_plan_overrides_the_default(tmp_path: Path, directory: Directory) -> None:
-    path = variant(
-        tmp_path, "\ntasks:\n", '\nladder:\n  before_days: [14, 3]\n  send_at: "07:30"\ntasks:\n'
-    )
+    path = variant(tmp_path, "\ntasks:\n", "\nladder:\n  before_days: [14, 3]\ntasks:\n")
     ladder = load_plan(path, directory).ladder
-    assert (ladder.before_days, ladder.send_at, ladder.overdue_repeat_days) == ((14, 3), "07:30", 7)
+    assert (ladder.before_days, ladder.overdue_repeat_days) == ((14, 3), 7)
 
 
-def test_a_bad_send_time_names_the_ladder_field(tmp_path: Path, directory: Directory) -> None:
-    path = variant(tmp_path, "\ntasks:\n", '\nladder:\n  send_at: "25:00"\ntasks:\n')
+def test_a_send_time_in_the_plan_is_refused_for_the_one_setting(tmp_path: Path,
+                                                               directory: Directory) -> None:
+    path = variant(tmp_path, "\ntasks:\n", '\nladder:\n  send_at: "07:30"\ntasks:\n')
     assert plan_error(path, directory) == (
-        f'{path}: trường "ladder.send_at": giờ không hợp lệ (cần dạng HH:MM): "25:00"'
+        f'{path}: trường "ladder.send_at": giờ gửi không đặt trong kế hoạch: dùng biến môi '
+        "trường NHACVIEC_SEND_AT (mặc định 08:00)"
     )
 
 

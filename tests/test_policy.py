@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +23,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = TimeframeKind.DEADLINE
 CONTINUOUS = TimeframeKind.CONTINUOUS
 LADDER = Ladder()
+EIGHT = time(8, 0)  # the default NHACVIEC_SEND_AT
 HORIZON = date(2025, 12, 31)
 
 Row = tuple[date, str, str]
@@ -43,7 +44,7 @@ def timeline(calendar: WorkingCalendar, window_start: date, due: date,
              ladder: Ladder = LADDER) -> list[Row]:
     occurrence = Occurrence("X", "", "thử", window_start, due)
     return rows(occurrence_timeline(occurrence, kind, lead, coordinating, ladder, calendar, TZ,
-                                    horizon))
+                                    horizon, send_at=EIGHT))
 
 
 def before_overdue(found: list[Row], due: date) -> list[Row]:
@@ -55,7 +56,7 @@ TASK_1 = Occurrence("1", "", "Quý 2 năm 2024", date(2024, 4, 1), date(2024, 6,
 
 def test_the_worked_example_of_task_1(calendar: WorkingCalendar) -> None:
     reminders = occurrence_timeline(TASK_1, DEADLINE, ["SCT"], ["STTTT"], LADDER, calendar, TZ,
-                                    date(2024, 7, 20))
+                                    date(2024, 7, 20), send_at=EIGHT)
     assert [(r.day, r.agency, r.step, r.key) for r in reminders] == [
         (date(2024, 5, 31), "SCT", Step.T30, "T-30"),
         (date(2024, 6, 21), "SCT", Step.T7, "T-7"),
@@ -72,15 +73,15 @@ def test_the_worked_example_of_task_1(calendar: WorkingCalendar) -> None:
 
 def test_everything_is_sent_at_eight_in_vietnam(calendar: WorkingCalendar) -> None:
     reminders = occurrence_timeline(TASK_1, DEADLINE, ["SCT"], [], LADDER, calendar, TZ,
-                                    date(2024, 7, 1))
+                                    date(2024, 7, 1), send_at=EIGHT)
     assert reminders[0].send_at == datetime(2024, 5, 31, 8, 0, tzinfo=TZ)
     assert reminders[0].send_at == datetime(2024, 5, 31, 1, 0, tzinfo=UTC)
     assert all(r.send_at.utcoffset() == timedelta(hours=7) for r in reminders)
 
 
-def test_the_send_time_comes_from_the_ladder(calendar: WorkingCalendar) -> None:
-    reminders = occurrence_timeline(TASK_1, DEADLINE, ["SCT"], [], Ladder(send_at="07:30"),
-                                    calendar, TZ, date(2024, 7, 1))
+def test_the_send_time_is_the_one_given(calendar: WorkingCalendar) -> None:
+    reminders = occurrence_timeline(TASK_1, DEADLINE, ["SCT"], [], LADDER, calendar, TZ,
+                                    date(2024, 7, 1), send_at=time(7, 30))
     assert reminders[0].send_at == datetime(2024, 5, 31, 7, 30, tzinfo=TZ)
 
 
@@ -309,6 +310,7 @@ def state(calendar: WorkingCalendar, *, sent: set[tuple[str, str, str, str]] | N
         ladder=LADDER,
         calendar=calendar,
         tz=TZ,
+        send_at=EIGHT,
         sent=frozenset(sent or ()),
         done=frozenset(done or ()),
         snoozes=snoozes or {},

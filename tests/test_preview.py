@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,7 @@ from scheduler.policy import Reminder, plan_timeline
 from scheduler.workdays import WorkingCalendar
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+EIGHT = time(8, 0)  # the default NHACVIEC_SEND_AT
 DISTRICTS = ("PHANTHIET", "LAGI", "TUYPHONG", "BACBINH", "HAMTHUANBAC", "HAMTHUANNAM",
              "TANHLINH", "DUCLINH", "HAMTAN", "PHUQUY")
 SECTION_II = {str(number) for number in range(1, 10)}
@@ -35,7 +36,7 @@ def calendar() -> WorkingCalendar:
 def section_ii(bundled: tuple[Directory, Plan], calendar: WorkingCalendar, start: date,
                end: date) -> list[Reminder]:
     directory, plan = bundled
-    return [r for r in plan_timeline(plan, directory, calendar, TZ, end)
+    return [r for r in plan_timeline(plan, directory, calendar, TZ, end, send_at=EIGHT)
             if start <= r.day and r.task_key in SECTION_II]
 
 
@@ -227,7 +228,8 @@ def test_no_reminder_of_the_plan_falls_in_tet_2025(bundled: tuple[Directory, Pla
                                                     calendar: WorkingCalendar) -> None:
     directory, plan = bundled
     tet = {date(2025, 1, day) for day in range(27, 32)} | {date(2025, 2, 1), date(2025, 2, 2)}
-    assert not [r for r in plan_timeline(plan, directory, calendar, TZ, date(2025, 3, 31))
+    assert not [r for r in plan_timeline(plan, directory, calendar, TZ, date(2025, 3, 31),
+                                     send_at=EIGHT)
                 if r.day in tet]
 
 
@@ -298,7 +300,8 @@ def test_a_plan_deadline_right_after_tet_2025_is_reminded_before_it(
     calendar: WorkingCalendar,
 ) -> None:
     plan = one_task_plan("Chậm nhất ngày 03/02/2025", coordinating=("STP",))
-    reminders = plan_timeline(plan, load_directory(), calendar, TZ, date(2025, 2, 5))
+    reminders = plan_timeline(plan, load_directory(), calendar, TZ, date(2025, 2, 5),
+                              send_at=EIGHT)
     # T-7 (Mon 27/1) and T-1 (Sun 2/2) both move back over Tết to Fri 24/1 and collapse there.
     assert [(r.day, r.agency, r.key) for r in reminders if r.day >= date(2025, 1, 1)] == [
         (date(2025, 1, 3), "SCT", "T-30"),
@@ -313,7 +316,8 @@ def test_a_plan_step_on_the_swapped_monday_29_april_2024_moves_to_friday_26_apri
     calendar: WorkingCalendar,
 ) -> None:
     plan = one_task_plan("Trước ngày 6/5/2024", lead=("LAGI",), coordinating=("SCT",))
-    reminders = plan_timeline(plan, load_directory(), calendar, TZ, date(2024, 5, 10))
+    reminders = plan_timeline(plan, load_directory(), calendar, TZ, date(2024, 5, 10),
+                              send_at=EIGHT)
     # T-7 is Mon 29/4 (off, swapped for Sat 4/5) → Fri 26/4; T-1 is Sun 5/5 → Sat 4/5, worked.
     assert [(r.day, r.agency, r.key) for r in reminders] == [
         (date(2024, 4, 26), "LAGI", "T-7"),
@@ -329,7 +333,7 @@ def test_the_timeline_includes_steps_of_occurrences_due_after_until(
     bundled: tuple[Directory, Plan], calendar: WorkingCalendar,
 ) -> None:
     directory, plan = bundled
-    reminders = plan_timeline(plan, directory, calendar, TZ, date(2025, 3, 1))
+    reminders = plan_timeline(plan, directory, calendar, TZ, date(2025, 3, 1), send_at=EIGHT)
     # Q1 2025 (due 31/3/2025) of task 2: T-30 is Sat 1/3 → Fri 28/2.
     assert [(r.day, r.key) for r in reminders if (r.task_key, r.period) == ("2", "2025-Q1")] == [
         (date(2025, 2, 28), "T-30")
@@ -351,21 +355,29 @@ def test_preview_json_lists_one_object_per_reminder(capsys: pytest.CaptureFixtur
                        "PHANTHIET", "--json")
     assert code == 0
     assert [json.loads(line) for line in out.splitlines()] == [
-        {"date": "2024-06-21", "agency": "PHANTHIET", "task": "5", "step": "T-7",
+        {"date": "2024-06-21", "send_at": "2024-06-21T08:00:00+07:00",
+         "agency": "PHANTHIET", "task": "5", "step": "T-7",
          "due": "2024-06-30"},
-        {"date": "2024-06-21", "agency": "PHANTHIET", "task": "9", "step": "T-7",
+        {"date": "2024-06-21", "send_at": "2024-06-21T08:00:00+07:00",
+         "agency": "PHANTHIET", "task": "9", "step": "T-7",
          "due": "2024-06-30"},
-        {"date": "2024-06-28", "agency": "PHANTHIET", "task": "5", "step": "due",
+        {"date": "2024-06-28", "send_at": "2024-06-28T08:00:00+07:00",
+         "agency": "PHANTHIET", "task": "5", "step": "due",
          "due": "2024-06-30"},
-        {"date": "2024-06-28", "agency": "PHANTHIET", "task": "9", "step": "due",
+        {"date": "2024-06-28", "send_at": "2024-06-28T08:00:00+07:00",
+         "agency": "PHANTHIET", "task": "9", "step": "due",
          "due": "2024-06-30"},
-        {"date": "2024-07-01", "agency": "PHANTHIET", "task": "5", "step": "overdue",
+        {"date": "2024-07-01", "send_at": "2024-07-01T08:00:00+07:00",
+         "agency": "PHANTHIET", "task": "5", "step": "overdue",
          "due": "2024-06-30"},
-        {"date": "2024-07-01", "agency": "PHANTHIET", "task": "9", "step": "overdue",
+        {"date": "2024-07-01", "send_at": "2024-07-01T08:00:00+07:00",
+         "agency": "PHANTHIET", "task": "9", "step": "overdue",
          "due": "2024-06-30"},
-        {"date": "2024-07-03", "agency": "PHANTHIET", "task": "5", "step": "escalation",
+        {"date": "2024-07-03", "send_at": "2024-07-03T08:00:00+07:00",
+         "agency": "PHANTHIET", "task": "5", "step": "escalation",
          "due": "2024-06-30"},
-        {"date": "2024-07-03", "agency": "PHANTHIET", "task": "9", "step": "escalation",
+        {"date": "2024-07-03", "send_at": "2024-07-03T08:00:00+07:00",
+         "agency": "PHANTHIET", "task": "9", "step": "escalation",
          "due": "2024-06-30"},
     ]
 
@@ -393,6 +405,18 @@ def test_preview_for_the_district_group_covers_the_ten_districts(
     assert len(objects) == 20
 
 
+def test_preview_sends_at_nhacviec_send_at_like_the_tick(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NHACVIEC_SEND_AT", "07:30")
+    code, out, _ = run(capsys, "--from", "2024-06-21", "--to", "2024-06-21", "--agency", "SCT",
+                       "--json")
+    assert code == 0
+    objects = [json.loads(line) for line in out.splitlines()]
+    assert objects and {o["send_at"] for o in objects} == {"2024-06-21T07:30:00+07:00"}
+    code, out, _ = run(capsys, "--from", "2024-06-21", "--to", "2024-06-21", "--agency", "SCT")
+    assert out.splitlines()[0].endswith("lời nhắc, gửi lúc 07:30)")
+
+
 def test_preview_prints_a_vietnamese_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--from", "2024-06-28", "--to", "2024-07-03", "--agency", "SCT")
     assert code == 0
@@ -401,7 +425,8 @@ def test_preview_prints_a_vietnamese_table(capsys: pytest.CaptureFixture[str]) -
         "Ngày", "Cơ quan", "Nhiệm vụ", "Bước", "Hạn"]
     assert set(lines[3]) == {"-", "+"}
     cells = [[cell.strip() for cell in line.split("|")] for line in lines[4:]]
-    assert lines[0] == f"Lịch nhắc việc từ 28/06/2024 đến 03/07/2024 ({len(cells)} lời nhắc)"
+    assert lines[0] == (f"Lịch nhắc việc từ 28/06/2024 đến 03/07/2024 ({len(cells)} lời nhắc, "
+                        "gửi lúc 08:00)")
     assert [(row[0], row[3], row[4]) for row in cells if row[2].startswith("1. ")] == [
         ("28/06/2024", "đến hạn", "30/06/2024"),
         ("01/07/2024", "quá hạn", "30/06/2024"),

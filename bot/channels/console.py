@@ -30,8 +30,15 @@ class ConsoleTransport:
     def __init__(self, write: Write) -> None:
         self.write = write
 
+    def pieces(self, message: OutMessage) -> list[OutMessage]:
+        """Return the message whole: a terminal has no length limit."""
+        return [message]
+
     async def send(self, message: OutMessage) -> None:
         self.write(render_choices(message.text, message.buttons))
+
+    async def send_piece(self, piece: OutMessage) -> None:
+        await self.send(piece)
 
 
 def console_chat_id(agency: str, role: str) -> str:

@@ -8,6 +8,7 @@ import re
 import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -215,7 +216,8 @@ class _Handlers:
                     raise
                 log.warning("Telegram: trả lời chưa gửi được, chuyển vào hàng đợi: %s",
                             exc.message)
-                await asyncio.to_thread(self._on_undelivered, "telegram", message)
+                await asyncio.to_thread(self._on_undelivered, "telegram",
+                                        replace(message, first_piece=exc.pieces_sent))
 
 
 def _command_for_this_bot(text: str, bot_username: str) -> str | None:

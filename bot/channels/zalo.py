@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
@@ -106,7 +107,8 @@ class ZaloChannel:
                 if exc.permanent or self.on_undelivered is None:
                     raise
                 log.warning("Zalo: trả lời chưa gửi được, chuyển vào hàng đợi: %s", exc.message)
-                await asyncio.to_thread(self.on_undelivered, "zalo", message)
+                await asyncio.to_thread(self.on_undelivered, "zalo",
+                                        replace(message, first_piece=exc.pieces_sent))
 
     async def _handle_safely(self, update: ZaloUpdate) -> None:
         # One bad update or one failed reply must not stop the loop for everybody else.

@@ -17,35 +17,69 @@ class Button:
 
 @dataclass(frozen=True)
 class OutMessage:
+    """What to send. `first_piece`: the pieces of a long text already delivered (skipped)."""
+
     chat_id: str
     text: str
     buttons: tuple[Button, ...] = ()
+    first_piece: int = 0
 
 
 class TransportError(Exception):
     """Sending failed. `permanent` means retrying is pointless (blocked, chat not found).
 
     `retry_after` is the delay in seconds the platform asked for (HTTP 429), if any.
+    `pieces_sent` is how many pieces of the message were delivered before the failure.
     """
 
     def __init__(self, message: str, *, permanent: bool = False,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, pieces_sent: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
+        self.pieces_sent = pieces_sent
 
 
 # Where a channel hands an answer it could not send for a passing reason (the outbox retries it).
+# The message's `first_piece` says which pieces already arrived.
 Undelivered = Callable[[str, OutMessage], None]
+
+# Told the number of pieces delivered so far, after each piece the platform confirmed but the
+# last (once that one is confirmed, the whole message is).
+PieceSent = Callable[[int], None]
 
 
 class Transport(Protocol):
+    """One messenger. A message goes as pieces that each fit the platform's limit."""
+
     channel: str  # "telegram" | "zalo" | "console"
 
-    async def send(self, message: OutMessage) -> None:
-        """Deliver `message`; return only once the platform confirmed it. Raise TransportError."""
+    def pieces(self, message: OutMessage) -> list[OutMessage]:
+        """Return `message` as the pieces the platform takes, in order (always at least one)."""
         ...
+
+    async def send_piece(self, piece: OutMessage) -> None:
+        """Deliver one piece; return only once the platform confirmed it. Raise TransportError."""
+        ...
+
+
+async def deliver(transport: Transport, message: OutMessage,
+                  on_piece: PieceSent | None = None) -> None:
+    """Send the pieces of `message` from its `first_piece` on, in order, each once.
+
+    A failure raises TransportError with `pieces_sent` set, so a retry resumes at the first
+    piece that did not arrive instead of sending the earlier ones again.
+    """
+    pieces = transport.pieces(message)
+    for index in range(message.first_piece, len(pieces)):
+        try:
+            await transport.send_piece(pieces[index])
+        except TransportError as error:
+            error.pieces_sent = index
+            raise
+        if on_piece is not None and index + 1 < len(pieces):
+            on_piece(index + 1)
 
 
 def split_message(text: str, limit: int) -> list[str]:

@@ -17,7 +17,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.transports.base import Button, OutMessage, TransportError, split_message
+from bot.transports.base import Button, OutMessage, TransportError, deliver, split_message
 
 # Matched case-insensitively inside the error text: python-telegram-bot strips and recapitalises
 # the "Bad Request: " prefix, and the Bot API words these slightly differently across methods.
@@ -42,23 +42,32 @@ class TelegramTransport:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 
-    async def send(self, message: OutMessage) -> None:
-        """Send `message`, split on line boundaries if too long, buttons on the last part.
-
-        Raise TransportError (token-free) if Telegram refuses or cannot be reached.
-        """
+    def pieces(self, message: OutMessage) -> list[OutMessage]:
+        """Return the text split on line boundaries to Telegram's limit, buttons on the last."""
         parts = split_message(message.text, MAX_MESSAGE_LENGTH)
-        for index, part in enumerate(parts):
-            is_last = index == len(parts) - 1
-            try:
-                await self._bot.send_message(
-                    chat_id=message.chat_id,
-                    text=part,
-                    reply_markup=inline_keyboard(message.buttons) if is_last else None,
-                )
-            except TelegramError as exc:
-                # `from None`: the cause may quote the request URL, which holds the token.
-                raise transport_error(exc, self._bot.token) from None
+        last = len(parts) - 1
+        return [OutMessage(message.chat_id, part, message.buttons if index == last else ())
+                for index, part in enumerate(parts)]
+
+    async def send(self, message: OutMessage) -> None:
+        """Send `message` from its `first_piece` on, split if too long, buttons on the last.
+
+        Raise TransportError (token-free, `pieces_sent` set) if Telegram refuses or cannot be
+        reached.
+        """
+        await deliver(self, message)
+
+    async def send_piece(self, piece: OutMessage) -> None:
+        """Send one piece that fits Telegram's limit."""
+        try:
+            await self._bot.send_message(
+                chat_id=piece.chat_id,
+                text=piece.text,
+                reply_markup=inline_keyboard(piece.buttons),
+            )
+        except TelegramError as exc:
+            # `from None`: the cause may quote the request URL, which holds the token.
+            raise transport_error(exc, self._bot.token) from None
 
 
 def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from bot import texts
-from bot.transports.base import Button, OutMessage, TransportError, split_message
+from bot.transports.base import Button, OutMessage, TransportError, deliver, split_message
 
 log = logging.getLogger(__name__)
 
@@ -300,12 +300,20 @@ class ZaloTransport:
     def __init__(self, client: ZaloClient) -> None:
         self.client = client
 
-    async def send(self, message: OutMessage) -> None:
-        """Send every piece in order; a failure raises ZaloApiError after the pieces before it."""
+    def pieces(self, message: OutMessage) -> list[OutMessage]:
+        """Return the text, choices rendered, split on line boundaries to Zalo's limit."""
         if not message.text.strip():
             raise ValueError("tin nhắn trống: Zalo không nhận tin nhắn trống")
         text = render_choices(message.text, message.buttons)
         # Zalo refuses a blank message, which a cut between blank lines could produce.
-        pieces = [piece for piece in split_message(text, TEXT_LIMIT) if piece.strip()]
-        for piece in pieces:
-            await self.client.send_message(message.chat_id, piece)
+        return [OutMessage(message.chat_id, piece)
+                for piece in split_message(text, TEXT_LIMIT) if piece.strip()]
+
+    async def send(self, message: OutMessage) -> None:
+        """Send the pieces from `first_piece` on; a failure raises ZaloApiError (`pieces_sent`
+        set) after the pieces before it."""
+        await deliver(self, message)
+
+    async def send_piece(self, piece: OutMessage) -> None:
+        """Send one piece of at most TEXT_LIMIT characters."""
+        await self.client.send_message(piece.chat_id, piece.text)

@@ -135,6 +135,7 @@ class _Failure:
     description: str | None
     retry_after: int | None
     remaining: int
+    passes: int = 0  # calls answered normally before this failure starts
 
 
 @dataclass
@@ -331,13 +332,14 @@ class FakeTelegramServer:
     # -- failure injection -------------------------------------------------------------------
 
     def fail_next(self, method: str, status: int = 429, *, retry_after: int | None = None,
-                  description: str | None = None, count: int = 1) -> None:
-        """Answer the next `count` calls of `method` with an error (429 carries retry_after)."""
+                  description: str | None = None, count: int = 1, after: int = 0) -> None:
+        """Answer the next `count` calls of `method` with an error (429 carries retry_after),
+        once `after` more calls of it were answered normally (after=1: the second call fails)."""
         if status == 429 and retry_after is None:
             retry_after = 1
         with self._lock:
             self._state.failures.setdefault(method.lower(), []).append(
-                _Failure(status, description, retry_after, count))
+                _Failure(status, description, retry_after, count, after))
 
     def block_chat(self, chat_id: int, *, status: int = 403,
                    description: str = "Forbidden: bot was blocked by the user") -> None:
@@ -410,6 +412,9 @@ class FakeTelegramServer:
         if not queue:
             return None
         failure = queue[0]
+        if failure.passes > 0:
+            failure.passes -= 1
+            return None
         failure.remaining -= 1
         if failure.remaining <= 0:
             queue.pop(0)

@@ -88,6 +88,8 @@ class FakeZaloServer:
         self.blocked_chats: set[str] = set()
         self._queue: deque[dict[str, Any]] = deque()
         self._failures: dict[str, deque[tuple[int, str]]] = {}
+        self._passes: dict[str, int] = {}  # calls of a method answered before its failures
+        self.send_latency = 0.0  # seconds sendMessage takes to answer (a slow network)
         self._changed = threading.Condition()
         self._closing = False
         self._pushers: list[threading.Thread] = []
@@ -174,11 +176,14 @@ class FakeZaloServer:
 
     # --- failures ------------------------------------------------------------------------
 
-    def fail_next(self, method: str, error_code: int, description: str, count: int = 1) -> None:
-        """Answer the next `count` calls of `method` with `{ok: false, error_code, ...}`."""
+    def fail_next(self, method: str, error_code: int, description: str, count: int = 1, *,
+                  after: int = 0) -> None:
+        """Answer the next `count` calls of `method` with `{ok: false, error_code, ...}`, once
+        `after` more calls of it have been answered normally (after=1: the second call fails)."""
         with self._changed:
             queue = self._failures.setdefault(method, deque())
             queue.extend([(error_code, description)] * count)
+            self._passes[method] = after
 
     # --- what the bot did ----------------------------------------------------------------
 
@@ -220,7 +225,9 @@ class FakeZaloServer:
             if token != self.token:
                 return _error(401, "Unauthorized")
             failures = self._failures.get(method)
-            if failures:
+            if failures and self._passes.get(method, 0) > 0:
+                self._passes[method] -= 1
+            elif failures:
                 code, description = failures.popleft()
                 return _error(code, description)
         handler = getattr(self, f"_api_{method}", None)
@@ -270,6 +277,8 @@ class FakeZaloServer:
         return {"ok": True, "result": {"url": url, "updated_at": START_MS}}
 
     def _api_sendMessage(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if self.send_latency:
+            time.sleep(self.send_latency)
         text = payload.get("text")
         if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
             return _error(400, "text must be 1-2000 characters")
