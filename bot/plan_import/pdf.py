@@ -1,0 +1,317 @@
+"""Read a PDF with a text layer into the blocks the text reader yields for the same content.
+
+A PDF has no paragraphs, only positioned words. This reader rebuilds them from the layout:
+- words on one baseline are a line; lines are read top to bottom, pages in order, a form feed
+  between pages (the text reader's page break);
+- a line ends its paragraph when the next line's first word would have fitted on it, or when a
+  gap wider than the page's line spacing follows; otherwise the line was wrapped;
+- ruled tables are read as tables (pdfplumber finds them from their lines); a cell's wrapped
+  lines are joined back, its own line breaks kept; a table running onto the next page continues,
+  its repeated header rows dropped and a row cut by the page joined back;
+- lines repeated at the top or bottom of the pages (running headers, footers, page numbers) are
+  dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot import texts
+from bot.plan_import.document import (
+    PAGE_BREAK,
+    Block,
+    DocumentError,
+    Table,
+    build_blocks,
+    clean_cell,
+)
+from bot.plan_import.text import starts_structure
+
+# A page whose text layer has fewer letters than this is taken as a scanned image.
+_MIN_LETTERS = 40
+# How many lines at the top and at the bottom of a page may be running headers or footers.
+_EDGE_LINES = 2
+_PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*/\s*\d{1,4})?$", re.I)
+_DIGITS = re.compile(r"\d+")
+_POSITION_TOLERANCE = 2.0  # points: two column edges this close are the same edge
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    first_word: float  # width of the line's first word, to tell a wrap from a break
+    space: float  # width of a space between the line's words
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class _Table:
+    rows: list[list[str]]
+    top: float
+    bottom: float
+    edges: tuple[float, ...]  # x positions of the column edges
+    joined_rows: list[bool] = field(default_factory=list)  # row holds a horizontally merged cell
+
+
+_Element = _Line | _Table
+
+
+def read_pdf(path: Path) -> list[Block]:
+    """Return the paragraphs and tables of a PDF with a text layer, pages split by a form feed.
+
+    Raise DocumentError if it is not a readable PDF or has no text layer (a scanned document).
+    """
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            pages = [_read_page(page) for page in pdf.pages]
+    except (PdfminerException, MalformedPDFException, PDFSyntaxError, PSException) as exc:
+        raise DocumentError(texts.import_unreadable(path, ".pdf")) from exc
+    if not pages or all(_letters(page) < _MIN_LETTERS for page in pages):
+        raise DocumentError(texts.import_scanned_pdf(path))
+    _drop_running_lines(pages)
+    return build_blocks(_items(pages))
+
+
+def _letters(page: Sequence[_Element]) -> int:
+    total = 0
+    for element in page:
+        if isinstance(element, _Line):
+            total += sum(char.isalpha() for char in element.text)
+        else:
+            total += sum(char.isalpha() for row in element.rows for cell in row for char in cell)
+    return total
+
+
+# --- one page ----------------------------------------------------------------------------------
+
+
+def _read_page(page: Any) -> list[_Element]:
+    tables = [table for table in page.find_tables() if len(table.rows) > 0]
+    boxes = [table.bbox for table in tables]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        return not any(_center_in(obj, box) for box in boxes)
+
+    elements: list[_Element] = list(_lines(page.filter(outside).extract_words(**_WORDS)))
+    elements.extend(_table(page, table) for table in tables)
+    elements.sort(key=lambda element: element.top)
+    return elements
+
+
+_WORDS = {"x_tolerance": 1.5, "y_tolerance": 3, "keep_blank_chars": False}
+
+
+def _center_in(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return bool(box[0] <= x < box[2] and box[1] <= y < box[3])
+
+
+def _lines(words: list[dict[str, Any]]) -> Iterator[_Line]:
+    """Group words into lines: a word belongs to the line whose middle its own middle is near."""
+    rows: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        if rows:
+            last = rows[-1]
+            top = min(w["top"] for w in last)
+            bottom = max(w["bottom"] for w in last)
+            if abs(middle - (top + bottom) / 2) < (bottom - top) / 2:
+                last.append(word)
+                continue
+        rows.append([word])
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(row) if b["x0"] > a["x1"]]
+        # the space the line itself shows; else a third of the font size (Times 0.25 em,
+        # Arial 0.28 em, DejaVu 0.32 em)
+        size = statistics.median(w["bottom"] - w["top"] for w in row)
+        space = statistics.median(gaps) if gaps else size / 3
+        yield _Line(
+            text=" ".join(w["text"] for w in row),
+            x0=row[0]["x0"],
+            x1=row[-1]["x1"],
+            top=min(w["top"] for w in row),
+            bottom=max(w["bottom"] for w in row),
+            first_word=row[0]["x1"] - row[0]["x0"],
+            space=space,
+        )
+
+
+def _table(page: Any, found: Any) -> _Table:
+    """Read a ruled table's cells; a merged cell spans columns or rows as drawn."""
+    x0, top, x1, bottom = found.bbox
+    chars = page.filter(lambda obj: _center_in(obj, found.bbox) if "x0" in obj else False)
+    edges = sorted({cell[0] for cell in found.cells} | {x1})
+    rows: list[list[str]] = []
+    joined: list[bool] = []
+    above: dict[int, tuple[float, str]] = {}  # column: (bottom, text) of the last cell read
+    for row in found.rows:
+        cells: list[str] = []
+        spanning = False
+        reach = x0  # right edge of the last cell read in this row
+        row_top = min(cell[1] for cell in row.cells if cell is not None)
+        for column, box in enumerate(row.cells):
+            if box is not None:
+                text = _cell_text(chars, box)
+                cells.append(text)
+                above[column] = (box[3], text)
+                reach = box[2]
+                continue
+            left = edges[column] if column < len(edges) else x1
+            if reach > left + _POSITION_TOLERANCE:  # covered by the cell on its left
+                spanning = True
+                cells.append("")
+            elif column in above and above[column][0] > row_top + _POSITION_TOLERANCE:
+                cells.append(above[column][1])  # a cell merged down: its value for each row
+            else:
+                cells.append("")
+        rows.append(cells)
+        joined.append(spanning)
+    return _Table(rows, top, bottom, tuple(edges), joined)
+
+
+def _cell_text(chars: Any, box: tuple[float, float, float, float]) -> str:
+    words = chars.filter(lambda obj: _center_in(obj, box) if "x0" in obj else False)
+    lines = list(_lines(words.extract_words(**_WORDS)))
+    if not lines:
+        return ""
+    padding = max(1.0, min(line.x0 for line in lines) - box[0])
+    parts = [lines[0].text]
+    for previous, line in itertools.pairwise(lines):
+        fits = previous.x1 + 2 * previous.space + line.first_word < box[2] - padding
+        parts.append("\n" if fits else " ")
+        parts.append(line.text)
+    return clean_cell("".join(parts))
+
+
+# --- running headers and footers ---------------------------------------------------------------
+
+
+def _edge_lines(page: list[_Element]) -> Iterator[tuple[str, _Line]]:
+    lines = [element for element in page if isinstance(element, _Line)]
+    for line in lines[:_EDGE_LINES]:
+        yield "top", line
+    for line in lines[_EDGE_LINES:][-_EDGE_LINES:]:
+        yield "bottom", line
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("#", text.casefold()).strip()
+
+
+def _drop_running_lines(pages: list[list[_Element]]) -> None:
+    """Remove page numbers and the lines repeated at the same edge of at least half the pages."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for page in pages:
+        seen.update({(edge, _key(line.text)) for edge, line in _edge_lines(page)})
+    needed = max(2, (len(pages) + 1) // 2)
+    for page in pages:
+        drop = set()
+        for edge, line in _edge_lines(page):
+            if _PAGE_NUMBER.match(line.text) or (
+                seen[edge, _key(line.text)] >= needed and not starts_structure(line.text)
+            ):
+                drop.add(id(line))
+        page[:] = [element for element in page if id(element) not in drop]
+
+
+# --- pages into the text reader's items --------------------------------------------------------
+
+
+def _items(pages: list[list[_Element]]) -> Iterator[str | Table]:
+    right = max(
+        (element.x1 for page in pages for element in page if isinstance(element, _Line)),
+        default=0.0,
+    )
+    elements = _join_tables(pages)
+    previous: _Element | None = None
+    for element in elements:
+        if isinstance(element, str):  # the break between two pages
+            yield element
+            previous = None
+            continue
+        if isinstance(element, _Table):
+            yield Table(tuple(tuple(row) for row in element.rows))
+            previous = element
+            continue
+        assert isinstance(element, _Line)
+        if isinstance(previous, _Line) and _ends_paragraph(previous, element, right):
+            yield ""
+        yield element.text
+        previous = element
+
+
+def _ends_paragraph(previous: _Line, line: _Line, right: float) -> bool:
+    """Return True when `previous` ended its paragraph instead of wrapping into `line`."""
+    if previous.x1 + 2 * previous.space + line.first_word < right:
+        return True  # the next word would have fitted: the author broke the line
+    return line.top - previous.bottom > 0.8 * max(previous.height, line.height)
+
+
+def _join_tables(pages: list[list[_Element]]) -> list[_Element | str]:
+    """Flatten the pages, form feeds between them; a table cut by a page break is one table."""
+    out: list[_Element | str] = []
+    for index, page in enumerate(pages):
+        if index > 0:
+            out.append(PAGE_BREAK)
+        for position, element in enumerate(page):
+            if (
+                position == 0
+                and isinstance(element, _Table)
+                and len(out) >= 2
+                and out[-1] is PAGE_BREAK
+                and isinstance(out[-2], _Table)
+                and _same_columns(out[-2], element)
+            ):
+                out.pop()  # the page break falls inside the table
+                last = out[-1]
+                assert isinstance(last, _Table)
+                _continue_table(last, element)
+                continue
+            out.append(element)
+    return out
+
+
+def _same_columns(first: _Table, second: _Table) -> bool:
+    return len(first.edges) == len(second.edges) and all(
+        abs(a - b) <= _POSITION_TOLERANCE for a, b in zip(first.edges, second.edges, strict=True)
+    )
+
+
+def _continue_table(table: _Table, more: _Table) -> None:
+    rows, joined = list(more.rows), list(more.joined_rows)
+    repeated = 0  # header rows Word repeats at the top of each page
+    while repeated < min(3, len(rows), len(table.rows)) and rows[repeated] == table.rows[repeated]:
+        repeated += 1
+    rows, joined = rows[repeated:], joined[repeated:]
+    # a row the page break cut: its rest has no number and no merged cell
+    if rows and table.rows and not rows[0][0] and not joined[0] and any(rows[0]):
+        last = table.rows[-1]
+        pairs = zip(last, rows[0], strict=True)  # same columns: _same_columns
+        table.rows[-1] = [" ".join(part for part in pair if part) for pair in pairs]
+        rows, joined = rows[1:], joined[1:]
+    table.rows.extend(rows)
+    table.joined_rows.extend(joined)
+    table.bottom = more.bottom
