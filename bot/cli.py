@@ -427,9 +427,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_plan_check)
 
     p = plan_sub.add_parser(
-        "import", help="đọc văn bản kế hoạch (.md, .txt, .docx), đề xuất tệp kế hoạch và rà soát"
+        "import",
+        help="đọc văn bản kế hoạch (.md, .txt, .docx, .pdf), đề xuất tệp kế hoạch và rà soát",
     )
-    p.add_argument("doc", type=Path, help="văn bản kế hoạch: Markdown, văn bản thường hoặc .docx")
+    p.add_argument(
+        "doc", type=Path, help="văn bản kế hoạch: Markdown, văn bản thường, .docx, .pdf có lớp chữ"
+    )
     p.add_argument("--out", type=Path, help="ghi tệp kế hoạch YAML (chỉ khi không còn thiếu sót)")
     p.add_argument("--plan-id", type=_plan_id, help="mã kế hoạch (mặc định: theo tên tệp)")
     p.add_argument(

@@ -74,7 +74,8 @@ PHỤ LỤC: DANH MỤC NHIỆM VỤ
 | STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |
 |---|---|---|---|---|
 | I. HỖ TRỢ ĐẦU TƯ | | | | |
-| 3 | Hỗ trợ lãi suất vay đầu tư hạ tầng. | Sở Tài chính | Sở Công Thương<br>Sở Kế hoạch và Đầu tư | Hằng năm |
+| 3 | Hỗ trợ lãi suất vay đầu tư hạ tầng. | Sở Tài chính | Sở Công Thương<br>Sở Kế hoạch và \
+Đầu tư | Hằng năm |
 | 4 | Thẩm định dự án hạ tầng cụm công nghiệp. | Sở Tài chính | Sở Công Thương | Quý III/2025 |
 """
 
@@ -558,3 +559,93 @@ def test_a_scanned_pdf_is_refused_with_how_to_get_its_text(
     message = capsys.readouterr().err.strip()
     assert "PDF quét" in message and "OCR" in message and ".docx" in message
     assert not out.exists()
+
+
+WIDTHS = (12, 62, 34, 42, 30)  # mm, as the table above
+LEFT = 10  # mm: the default left margin
+
+
+def draw_cell(pdf: Any, column: int, y: float, height: float, text: str, span: int = 1) -> None:
+    """Draw one ruled cell as Word prints it: a frame and its text wrapped inside."""
+    x = LEFT + sum(WIDTHS[:column])
+    width = sum(WIDTHS[column : column + span])
+    pdf.rect(x, y, width, height)
+    if text:
+        pdf.set_xy(x, y + 1)
+        pdf.multi_cell(width, 6, text)
+
+
+def wrapped(pdf: Any, column: int, text: str) -> list[str]:
+    lines: list[str] = pdf.multi_cell(WIDTHS[column], 6, text, dry_run=True, output="LINES")
+    return lines
+
+
+@needs_font
+def test_a_pdf_table_row_cut_by_a_page_break_is_one_row(tmp_path: Path) -> None:
+    """Word lets a row break across pages: its cells go on under the next page's header."""
+    pdf = pdf_writer()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("dejavu", size=12)
+    pdf.cell(0, 6, "PHỤ LỤC: DANH MỤC NHIỆM VỤ", new_x="LMARGIN", new_y="NEXT")
+    header = ("STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành")
+    long_task = (
+        "Rà soát, đánh giá tình hình thực hiện các dự án đầu tư hạ tầng kỹ thuật cụm công "
+        "nghiệp, đề xuất tháo gỡ khó khăn, vướng mắc cho chủ đầu tư."
+    )
+    lines = wrapped(pdf, 1, long_task)
+    assert len(lines) >= 3
+
+    def header_row(y: float) -> float:
+        for column, text in enumerate(header):
+            draw_cell(pdf, column, y, 20, text)
+        return y + 20
+
+    y = header_row(30)
+    draw_cell(pdf, 0, y, 10, "I. HỖ TRỢ ĐẦU TƯ", span=5)  # a merged group row
+    y += 10
+    # rows 1 and 2 share one lead cell, merged down
+    for number, content, coordinating, timeframe in (
+        ("1", "Hỗ trợ lãi suất vay đầu tư hạ tầng.", "Sở Công Thương", "Hằng năm"),
+        ("2", "Thẩm định dự án hạ tầng.", "Sở Công Thương", "Quý III/2025"),
+    ):
+        for column, text in ((0, number), (1, content), (3, coordinating), (4, timeframe)):
+            draw_cell(pdf, column, y, 20, text)
+        y += 20
+    draw_cell(pdf, 2, y - 40, 40, "Sở Tài chính")
+    # row 3 reaches the bottom of the page: two lines of its text here, the rest overleaf
+    bottom = pdf.h - 20
+    for column, text in (
+        (0, "3"),
+        (1, " ".join(lines[:2])),
+        (2, "Sở Công"),
+        (3, "Sở Tư pháp"),
+        (4, "Quý IV/2025"),
+    ):
+        draw_cell(pdf, column, y, bottom - y, text)
+    pdf.add_page()
+    pdf.set_font("dejavu", size=12)
+    y = header_row(30)  # the header row Word repeats on each page
+    rest = " ".join(lines[2:])
+    height = 2 + 6 * len(wrapped(pdf, 1, rest))
+    for column, text in ((0, ""), (1, rest), (2, "Thương"), (3, ""), (4, "")):
+        draw_cell(pdf, column, y, height, text)
+    y += height
+    for column, text in enumerate(
+        ("4", "Đào tạo cán bộ quản lý cụm công nghiệp.", "Sở Nội vụ", "", "Quý II/2025")
+    ):
+        draw_cell(pdf, column, y, 20, text)
+    path = tmp_path / "bang-qua-trang.pdf"
+    pdf.output(str(path))
+
+    typed = (
+        "PHỤ LỤC: DANH MỤC NHIỆM VỤ\n\n"
+        "| STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
+        "|---|---|---|---|---|\n"
+        "| I. HỖ TRỢ ĐẦU TƯ | | | | |\n"
+        "| 1 | Hỗ trợ lãi suất vay đầu tư hạ tầng. | Sở Tài chính | Sở Công Thương | Hằng năm |\n"
+        "| 2 | Thẩm định dự án hạ tầng. | Sở Tài chính | Sở Công Thương | Quý III/2025 |\n"
+        f"| 3 | {long_task} | Sở Công Thương | Sở Tư pháp | Quý IV/2025 |\n"
+        "| 4 | Đào tạo cán bộ quản lý cụm công nghiệp. | Sở Nội vụ | | Quý II/2025 |\n"
+    )
+    assert read_document(path) == read_markdown(typed)

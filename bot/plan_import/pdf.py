@@ -274,23 +274,30 @@ def _join_tables(pages: list[list[_Element]]) -> list[_Element | str]:
     """Flatten the pages, form feeds between them; a table cut by a page break is one table."""
     out: list[_Element | str] = []
     for index, page in enumerate(pages):
-        if index > 0:
-            out.append(PAGE_BREAK)
-        for position, element in enumerate(page):
+        start = 0
+        last = out[-1] if out else None
+        if index > 0 and isinstance(last, _Table):
+            first = next((n for n, element in enumerate(page) if isinstance(element, _Table)), None)
+            # the table goes on at the top of the page; a short line above it that two pages
+            # were too few to recognise as repeated is the page's header
             if (
-                position == 0
-                and isinstance(element, _Table)
-                and len(out) >= 2
-                and out[-1] is PAGE_BREAK
-                and isinstance(out[-2], _Table)
-                and _same_columns(out[-2], element)
+                first is not None
+                and first <= _EDGE_LINES
+                and _same_columns(last, page[first])  # type: ignore[arg-type]
+                and not any(
+                    isinstance(element, _Line) and starts_structure(element.text)
+                    for element in page[:first]
+                )
             ):
-                out.pop()  # the page break falls inside the table
-                last = out[-1]
-                assert isinstance(last, _Table)
-                _continue_table(last, element)
-                continue
-            out.append(element)
+                more = page[first]
+                assert isinstance(more, _Table)
+                _continue_table(last, more)
+                start = first + 1
+            else:
+                out.append(PAGE_BREAK)
+        elif index > 0:
+            out.append(PAGE_BREAK)
+        out.extend(page[start:])
     return out
 
 
