@@ -649,3 +649,45 @@ def test_a_pdf_table_row_cut_by_a_page_break_is_one_row(tmp_path: Path) -> None:
         "| 4 | Đào tạo cán bộ quản lý cụm công nghiệp. | Sở Nội vụ | | Quý II/2025 |\n"
     )
     assert read_document(path) == read_markdown(typed)
+
+
+@needs_font
+def test_a_pdf_heading_set_side_by_side_reads_as_separate_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issuer and the national motto, the number and the date, share a baseline."""
+    pdf = pdf_writer()
+    pdf.add_page()
+    for left, right in (
+        ("ỦY BAN NHÂN DÂN TỈNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        ("BÌNH THUẬN", "Độc lập - Tự do - Hạnh phúc"),
+        ("Số: 12/KH-UBND", "Bình Thuận, ngày 2 tháng 5 năm 2025"),
+    ):
+        pdf.set_font("dejavu", size=10)
+        pdf.cell(70, 6, left, align="C")
+        pdf.cell(0, 6, right, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dejavu", size=12)
+    pdf.ln(6)
+    for text in (
+        "KẾ HOẠCH",
+        "II. NỘI DUNG THỰC HIỆN",
+        "1. Rà soát quy chế quản lý cụm công nghiệp.",
+        "Cơ quan chủ trì: Sở Công Thương.",
+        "Thời gian thực hiện: Quý III/2025.",
+    ):
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "ke-hoach.pdf"
+    pdf.output(str(path))
+
+    assert read_document(path)[:6] == [
+        "ỦY BAN NHÂN DÂN TỈNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "BÌNH THUẬN",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 12/KH-UBND",
+        "Bình Thuận, ngày 2 tháng 5 năm 2025",
+    ]
+    code, review = import_json(path, capsys)
+    assert code == 0
+    assert review["plan"]["start"] == "2025-05-02"
+    assert lead_and_time(review) == [(["SCT"], "Quý III/2025")]

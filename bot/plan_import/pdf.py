@@ -39,7 +39,7 @@ _MIN_LETTERS = 40
 # How many lines at the top and at the bottom of a page may be running headers or footers.
 _EDGE_LINES = 2
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*/\s*\d{1,4})?$", re.I)
-_DIGITS = re.compile(r"\d+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _POSITION_TOLERANCE = 2.0  # points: two column edges this close are the same edge
 
 
@@ -92,34 +92,44 @@ def read_pdf(path: Path) -> list[Block]:
 
 
 def _letters(page: Sequence[_Element]) -> int:
-    total = 0
+    """Count the letters of a page's text layer; glyphs without a Unicode mapping do not count."""
+    texts_: list[str] = []
     for element in page:
         if isinstance(element, _Line):
-            total += sum(char.isalpha() for char in element.text)
+            texts_.append(element.text)
         else:
-            total += sum(char.isalpha() for row in element.rows for cell in row for char in cell)
-    return total
+            texts_.extend(cell for row in element.rows for cell in row)
+    return sum(char.isalpha() for text in texts_ for char in _UNMAPPED.sub("", text))
+
+
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 
 
 # --- one page ----------------------------------------------------------------------------------
 
+def extract_words(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the words `chars` make; a space or a gap wider than 1.5 pt ends a word."""
+    from pdfplumber.utils.text import extract_words as extract
+
+    words: list[dict[str, Any]] = extract(chars, x_tolerance=1.5, y_tolerance=3)
+    return words
+
 
 def _read_page(page: Any) -> list[_Element]:
     tables = [table for table in page.find_tables() if len(table.rows) > 0]
-    boxes = [table.bbox for table in tables]
-
-    def outside(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        return not any(_center_in(obj, box) for box in boxes)
-
-    elements: list[_Element] = list(_lines(page.filter(outside).extract_words(**_WORDS)))
-    elements.extend(_table(page, table) for table in tables)
+    outside: list[dict[str, Any]] = []
+    inside: list[list[dict[str, Any]]] = [[] for _ in tables]
+    for char in page.chars:
+        for index, table in enumerate(tables):
+            if _center_in(char, table.bbox):
+                inside[index].append(char)
+                break
+        else:
+            outside.append(char)
+    elements: list[_Element] = list(_lines(extract_words(outside), columns=True))
+    elements.extend(_table(table, chars) for table, chars in zip(tables, inside, strict=True))
     elements.sort(key=lambda element: element.top)
     return elements
-
-
-_WORDS = {"x_tolerance": 1.5, "y_tolerance": 3, "keep_blank_chars": False}
 
 
 def _center_in(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
@@ -128,8 +138,13 @@ def _center_in(obj: dict[str, Any], box: tuple[float, float, float, float]) -> b
     return bool(box[0] <= x < box[2] and box[1] <= y < box[3])
 
 
-def _lines(words: list[dict[str, Any]]) -> Iterator[_Line]:
-    """Group words into lines: a word belongs to the line whose middle its own middle is near."""
+def _lines(words: list[dict[str, Any]], *, columns: bool = False) -> Iterator[_Line]:
+    """Group words into lines: a word belongs to the line whose middle its own middle is near.
+
+    With `columns`, words far apart on one baseline (the issuer and the national motto side by
+    side at the top of a document, the columns of a table drawn without rules) are separate
+    lines, as typed. Not in a table cell: there a wide gap is a justified line's stretched space.
+    """
     rows: list[list[dict[str, Any]]] = []
     for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
         middle = (word["top"] + word["bottom"]) / 2
@@ -143,26 +158,40 @@ def _lines(words: list[dict[str, Any]]) -> Iterator[_Line]:
         rows.append([word])
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-        gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(row) if b["x0"] > a["x1"]]
-        # the space the line itself shows; else a third of the font size (Times 0.25 em,
-        # Arial 0.28 em, DejaVu 0.32 em)
         size = statistics.median(w["bottom"] - w["top"] for w in row)
-        space = statistics.median(gaps) if gaps else size / 3
-        yield _Line(
-            text=" ".join(w["text"] for w in row),
-            x0=row[0]["x0"],
-            x1=row[-1]["x1"],
-            top=min(w["top"] for w in row),
-            bottom=max(w["bottom"] for w in row),
-            first_word=row[0]["x1"] - row[0]["x0"],
-            space=space,
-        )
+        part = [row[0]]
+        for word in row[1:]:
+            if columns and word["x0"] - part[-1]["x1"] > _COLUMN_GAP * size:
+                yield _line(part, size)
+                part = []
+            part.append(word)
+        yield _line(part, size)
 
 
-def _table(page: Any, found: Any) -> _Table:
+# A gap this many times the font size is not a space between words: a justified line of body
+# text seldom stretches its spaces past one font size.
+_COLUMN_GAP = 3.0
+
+
+def _line(words: list[dict[str, Any]], size: float) -> _Line:
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(words) if b["x0"] > a["x1"]]
+    # the space the line itself shows; else a third of the font size (Times 0.25 em, Arial
+    # 0.28 em, DejaVu 0.32 em)
+    space = statistics.median(gaps) if gaps else size / 3
+    return _Line(
+        text=" ".join(w["text"] for w in words),
+        x0=words[0]["x0"],
+        x1=words[-1]["x1"],
+        top=min(w["top"] for w in words),
+        bottom=max(w["bottom"] for w in words),
+        first_word=words[0]["x1"] - words[0]["x0"],
+        space=space,
+    )
+
+
+def _table(found: Any, chars: list[dict[str, Any]]) -> _Table:
     """Read a ruled table's cells; a merged cell spans columns or rows as drawn."""
     x0, top, x1, bottom = found.bbox
-    chars = page.filter(lambda obj: _center_in(obj, found.bbox) if "x0" in obj else False)
     edges = sorted({cell[0] for cell in found.cells} | {x1})
     rows: list[list[str]] = []
     joined: list[bool] = []
@@ -172,9 +201,10 @@ def _table(page: Any, found: Any) -> _Table:
         spanning = False
         reach = x0  # right edge of the last cell read in this row
         row_top = min(cell[1] for cell in row.cells if cell is not None)
+        row_chars = [char for char in chars if _center_in(char, row.bbox)]
         for column, box in enumerate(row.cells):
             if box is not None:
-                text = _cell_text(chars, box)
+                text = _cell_text([char for char in row_chars if _center_in(char, box)], box)
                 cells.append(text)
                 above[column] = (box[3], text)
                 reach = box[2]
@@ -192,9 +222,8 @@ def _table(page: Any, found: Any) -> _Table:
     return _Table(rows, top, bottom, tuple(edges), joined)
 
 
-def _cell_text(chars: Any, box: tuple[float, float, float, float]) -> str:
-    words = chars.filter(lambda obj: _center_in(obj, box) if "x0" in obj else False)
-    lines = list(_lines(words.extract_words(**_WORDS)))
+def _cell_text(chars: list[dict[str, Any]], box: tuple[float, float, float, float]) -> str:
+    lines = list(_lines(extract_words(chars)))
     if not lines:
         return ""
     padding = max(1.0, min(line.x0 for line in lines) - box[0])
@@ -218,7 +247,8 @@ def _edge_lines(page: list[_Element]) -> Iterator[tuple[str, _Line]]:
 
 
 def _key(text: str) -> str:
-    return _DIGITS.sub("#", text.casefold()).strip()
+    """Return a line's letters: a running header differs from page to page by its numbers."""
+    return " ".join(_NOT_LETTERS.sub(" ", text.casefold()).split())
 
 
 def _drop_running_lines(pages: list[list[_Element]]) -> None:
@@ -230,8 +260,9 @@ def _drop_running_lines(pages: list[list[_Element]]) -> None:
     for page in pages:
         drop = set()
         for edge, line in _edge_lines(page):
+            key = _key(line.text)
             if _PAGE_NUMBER.match(line.text) or (
-                seen[edge, _key(line.text)] >= needed and not starts_structure(line.text)
+                len(key) >= 3 and seen[edge, key] >= needed and not starts_structure(line.text)
             ):
                 drop.add(id(line))
         page[:] = [element for element in page if id(element) not in drop]
