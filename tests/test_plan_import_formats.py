@@ -691,3 +691,27 @@ def test_a_pdf_heading_set_side_by_side_reads_as_separate_lines(
     assert code == 0
     assert review["plan"]["start"] == "2025-05-02"
     assert lead_and_time(review) == [(["SCT"], "Quý III/2025")]
+
+
+@needs_font
+def test_a_pdf_paragraph_whose_last_line_is_full_still_ends_at_the_paragraph_gap(
+    tmp_path: Path,
+) -> None:
+    pdf = pdf_writer()
+    pdf.add_page()
+    opening = "Các sở, ban, ngành tổ chức quán triệt nội dung Kế hoạch đến cán bộ, công chức"
+    words = opening.split()
+    full = words[0]
+    while True:  # the longest opening that still fits on one line: the line ends at the margin
+        longer = f"{full} {words[len(full.split()) % len(words)]}"
+        if len(pdf.multi_cell(0, 6, longer, dry_run=True, output="LINES")) > 1:
+            break
+        full = longer
+    following = "đồng thời bố trí kinh phí thực hiện từ nguồn ngân sách được giao."
+    for text in (full, following):
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)  # the space Word puts after a paragraph
+    path = tmp_path / "doan.pdf"
+    pdf.output(str(path))
+
+    assert read_document(path) == [full, following]

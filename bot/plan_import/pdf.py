@@ -4,7 +4,7 @@ A PDF has no paragraphs, only positioned words. This reader rebuilds them from t
 - words on one baseline are a line; lines are read top to bottom, pages in order, a form feed
   between pages (the text reader's page break);
 - a line ends its paragraph when the next line's first word would have fitted on it, or when a
-  gap wider than the page's line spacing follows; otherwise the line was wrapped;
+  gap wider than the page's usual one between lines follows; otherwise the line was wrapped;
 - ruled tables are read as tables (pdfplumber finds them from their lines); a cell's wrapped
   lines are joined back, its own line breaks kept; a table running onto the next page continues,
   its repeated header rows dropped and a row cut by the page joined back;
@@ -52,6 +52,8 @@ class _Line:
     bottom: float
     first_word: float  # width of the line's first word, to tell a wrap from a break
     space: float  # width of a space between the line's words
+    right: float = 0.0  # the right margin of the page's text
+    leading: float = 0.0  # the page's usual gap between two lines of a paragraph
 
     @property
     def height(self) -> float:
@@ -83,12 +85,13 @@ def read_pdf(path: Path) -> list[Block]:
     try:
         with pdfplumber.open(str(path)) as pdf:
             pages = [_read_page(page) for page in pdf.pages]
+            widths = [round(float(page.width)) for page in pdf.pages]
     except (PdfminerException, MalformedPDFException, PDFSyntaxError, PSException) as exc:
         raise DocumentError(texts.import_unreadable(path, ".pdf")) from exc
     if not pages or all(_letters(page) < _MIN_LETTERS for page in pages):
         raise DocumentError(texts.import_scanned_pdf(path))
     _drop_running_lines(pages)
-    return build_blocks(_items(pages))
+    return build_blocks(_items(pages, widths))
 
 
 def _letters(page: Sequence[_Element]) -> int:
@@ -271,34 +274,46 @@ def _drop_running_lines(pages: list[list[_Element]]) -> None:
 # --- pages into the text reader's items --------------------------------------------------------
 
 
-def _items(pages: list[list[_Element]]) -> Iterator[str | Table]:
-    right = max(
-        (element.x1 for page in pages for element in page if isinstance(element, _Line)),
-        default=0.0,
-    )
-    elements = _join_tables(pages)
+def _items(pages: list[list[_Element]], widths: list[int]) -> Iterator[str | Table]:
+    # The text's right margin, for each page size (an appendix may be set in landscape)
+    margins: dict[int, float] = {}
+    for page, width in zip(pages, widths, strict=True):
+        for element in page:
+            if isinstance(element, _Line):
+                margins[width] = max(margins.get(width, 0.0), element.x1)
+    for page, width in zip(pages, widths, strict=True):
+        lines = [element for element in page if isinstance(element, _Line)]
+        # gaps narrower than most paragraph spacing; none on a page of one-line paragraphs
+        gaps = [
+            b.top - a.bottom
+            for a, b in itertools.pairwise(lines)
+            if 0 < b.top - a.bottom < 0.8 * a.height
+        ]
+        for line in lines:
+            leading = statistics.median(gaps) if gaps else 0.3 * line.height
+            line.right, line.leading = margins[width], leading
     previous: _Element | None = None
-    for element in elements:
-        if isinstance(element, str):  # the break between two pages
-            yield element
+    for item in _join_tables(pages):
+        if isinstance(item, str):  # the break between two pages
+            yield item
             previous = None
-            continue
-        if isinstance(element, _Table):
-            yield Table(tuple(tuple(row) for row in element.rows))
-            previous = element
-            continue
-        assert isinstance(element, _Line)
-        if isinstance(previous, _Line) and _ends_paragraph(previous, element, right):
-            yield ""
-        yield element.text
-        previous = element
+        elif isinstance(item, _Table):
+            yield Table(tuple(tuple(row) for row in item.rows))
+            previous = item
+        else:
+            if isinstance(previous, _Line) and _ends_paragraph(previous, item):
+                yield ""
+            yield item.text
+            previous = item
 
 
-def _ends_paragraph(previous: _Line, line: _Line, right: float) -> bool:
+def _ends_paragraph(previous: _Line, line: _Line) -> bool:
     """Return True when `previous` ended its paragraph instead of wrapping into `line`."""
-    if previous.x1 + 2 * previous.space + line.first_word < right:
+    if previous.x1 + 2 * previous.space + line.first_word < previous.right:
         return True  # the next word would have fitted: the author broke the line
-    return line.top - previous.bottom > 0.8 * max(previous.height, line.height)
+    # a gap wider than the page's usual one between lines, by half a line
+    gap = line.top - previous.bottom
+    return gap > previous.leading + 0.5 * max(previous.height, line.height)
 
 
 def _join_tables(pages: list[list[_Element]]) -> list[_Element | str]:

@@ -76,7 +76,10 @@ class _Reader:
     def _paragraph_lines(self, p: Any) -> list[str]:
         label = self._numbering.label(*self._styles.numbering_of(p))
         text = paragraph_text(p)
-        return (f"{label} {text}" if label else text).split("\n")
+        # a page break before the text comes before the number Word draws on the new page
+        body = text.lstrip(PAGE_BREAK)
+        breaks = text[: len(text) - len(body)]
+        return (breaks + (f"{label} {body}" if label else body)).split("\n")
 
     def _rows(self, tbl: Any) -> Iterator[tuple[str, ...]]:
         above: dict[int, str] = {}  # grid column: text of the cell a vertical merge continues
@@ -307,7 +310,7 @@ class _Numbering:
             placeholder = f"%{index + 1}"
             if placeholder in text:
                 shown = levels[index]
-                kind = "decimal" if definition.legal and index < level else shown.kind
+                kind = "decimal" if definition.legal else shown.kind
                 value = counters.get(index, shown.start)
                 text = text.replace(placeholder, format_number(value, kind))
         return text.strip()
