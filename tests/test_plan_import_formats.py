@@ -715,3 +715,24 @@ def test_a_pdf_paragraph_whose_last_line_is_full_still_ends_at_the_paragraph_gap
     pdf.output(str(path))
 
     assert read_document(path) == [full, following]
+
+
+@needs_font
+def test_a_pdf_reads_overprinted_bold_once_and_leaves_out_text_set_sideways(
+    tmp_path: Path,
+) -> None:
+    pdf = pdf_writer()
+    pdf.add_page()
+    for _ in range(2):  # some writers draw bold by printing the text twice
+        pdf.text(pdf.l_margin, 30, "II. NỘI DUNG THỰC HIỆN")
+    with pdf.rotation(90, x=8, y=200):  # the e-office system's note along the margin
+        pdf.text(8, 200, "Văn bản điện tử ký số")
+    pdf.set_xy(pdf.l_margin, 40)
+    pdf.multi_cell(0, 6, "1. Rà soát quy chế quản lý cụm công nghiệp.")
+    path = tmp_path / "dam.pdf"
+    pdf.output(str(path))
+
+    assert read_document(path) == [
+        "II. NỘI DUNG THỰC HIỆN",
+        "1. Rà soát quy chế quản lý cụm công nghiệp.",
+    ]

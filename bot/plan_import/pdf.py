@@ -122,7 +122,11 @@ def _read_page(page: Any) -> list[_Element]:
     tables = [table for table in page.find_tables() if len(table.rows) > 0]
     outside: list[dict[str, Any]] = []
     inside: list[list[dict[str, Any]]] = [[] for _ in tables]
-    for char in page.chars:
+    # a character printed twice (simulated bold) is read once; text set sideways (a stamp, a
+    # note along the margin) is not part of the page's lines
+    for char in page.dedupe_chars().chars:
+        if not char.get("upright", True):
+            continue
         for index, table in enumerate(tables):
             if _center_in(char, table.bbox):
                 inside[index].append(char)
