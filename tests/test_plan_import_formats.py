@@ -548,6 +548,9 @@ def test_a_scanned_pdf_is_refused_with_how_to_get_its_text(
     ImageDraw.Draw(image).rectangle((100, 100, 700, 140), fill=0)  # a line of "ink"
     image.save(scan)
     pdf = FPDF(format="A4")
+    pdf.add_page()  # the typed cover page an e-office system adds in front of the scan
+    pdf.set_font("helvetica", size=10)
+    pdf.multi_cell(0, 6, "Van ban nay duoc ky so boi So Cong Thuong tinh Binh Thuan, 02/05/2025")
     for _ in range(2):
         pdf.add_page()
         pdf.image(str(scan), x=0, y=0, w=pdf.w)

@@ -75,7 +75,8 @@ _Element = _Line | _Table
 def read_pdf(path: Path) -> list[Block]:
     """Return the paragraphs and tables of a PDF with a text layer, pages split by a form feed.
 
-    Raise DocumentError if it is not a readable PDF or has no text layer (a scanned document).
+    Raise DocumentError if it is not a readable PDF, or if most of its pages have no text layer
+    (a scanned document).
     """
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
@@ -88,7 +89,10 @@ def read_pdf(path: Path) -> list[Block]:
             widths = [round(float(page.width)) for page in pdf.pages]
     except (PdfminerException, MalformedPDFException, PDFSyntaxError, PSException) as exc:
         raise DocumentError(texts.import_unreadable(path, ".pdf")) from exc
-    if not pages or all(_letters(page) < _MIN_LETTERS for page in pages):
+    if not pages:
+        raise DocumentError(texts.import_unreadable(path, ".pdf"))
+    # a scan, or mostly one (an e-office copy may add a typed cover page to a scanned plan)
+    if 2 * sum(_letters(page) < _MIN_LETTERS for page in pages) >= max(1, len(pages)) + 1:
         raise DocumentError(texts.import_scanned_pdf(path))
     _drop_running_lines(pages)
     return build_blocks(_items(pages, widths))
