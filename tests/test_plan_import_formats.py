@@ -739,3 +739,60 @@ def test_a_pdf_reads_overprinted_bold_once_and_leaves_out_text_set_sideways(
         "II. NỘI DUNG THỰC HIỆN",
         "1. Rà soát quy chế quản lý cụm công nghiệp.",
     ]
+
+
+def test_the_heading_block_word_sets_in_a_two_column_table_reads_as_its_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = docx.Document()
+    heading = document.add_table(rows=1, cols=2)  # as in the form of Decree 30/2020, no borders
+    left, right = heading.rows[0].cells
+    left.text = "ỦY BAN NHÂN DÂN TỈNH BÌNH THUẬN"
+    left.add_paragraph("Số: 12/KH-UBND")
+    right.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    right.add_paragraph("Độc lập - Tự do - Hạnh phúc")
+    right.add_paragraph("Bình Thuận, ngày 2 tháng 5 năm 2025")
+    for text in (
+        "KẾ HOẠCH",
+        "Hỗ trợ doanh nghiệp trong cụm công nghiệp năm 2025",
+        "II. NỘI DUNG THỰC HIỆN",
+        "1. Rà soát quy chế quản lý cụm công nghiệp.",
+        "Cơ quan chủ trì: Sở Công Thương.",
+        "Thời gian thực hiện: Quý III/2025.",
+    ):
+        document.add_paragraph(text)
+    path = tmp_path / "ke-hoach.docx"
+    document.save(str(path))
+
+    typed = (
+        "ỦY BAN NHÂN DÂN TỈNH BÌNH THUẬN\n\nSố: 12/KH-UBND\n\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "Bình Thuận, ngày 2 tháng 5 năm 2025\n\nKẾ HOẠCH\n\n"
+        "Hỗ trợ doanh nghiệp trong cụm công nghiệp năm 2025\n\nII. NỘI DUNG THỰC HIỆN\n\n"
+        "1. Rà soát quy chế quản lý cụm công nghiệp.\n\nCơ quan chủ trì: Sở Công Thương.\n\n"
+        "Thời gian thực hiện: Quý III/2025.\n"
+    )
+    assert read_document(path) == read_markdown(typed)
+    code, review = import_json(path, capsys)
+    assert code == 0
+    assert (review["plan"]["start"], review["plan"]["issuer"]) == (
+        "2025-05-02",
+        "UBND tỉnh Bình Thuận",
+    )
+
+
+def test_a_two_column_task_table_opening_a_docx_stays_a_table(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(
+        [*table.rows[0].cells, *table.rows[1].cells],
+        ("Nội dung", "Cơ quan chủ trì", "Rà soát quy chế.", "Sở Công Thương"),
+        strict=True,
+    ):
+        cell.text = text
+    path = tmp_path / "bang.docx"
+    document.save(str(path))
+
+    assert read_document(path) == [
+        Table((("Nội dung", "Cơ quan chủ trì"), ("Rà soát quy chế.", "Sở Công Thương")))
+    ]

@@ -23,6 +23,7 @@ from bot.plan_import.document import (
     build_blocks,
     clean_cell,
 )
+from bot.plan_import.text import header_field
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -61,14 +62,25 @@ class _Reader:
     def __init__(self, numbering: _Numbering, styles: _Styles) -> None:
         self._numbering = numbering
         self._styles = styles
+        self._text_seen = False  # a paragraph with text has been read
 
     def body(self, element: Any) -> Iterator[str | Table]:
         """Yield the lines of each paragraph (then a blank line) and each table, in order."""
         for child in element:
             if child.tag == f"{_W}p":
-                yield from self._paragraph_lines(child)
+                lines = self._paragraph_lines(child)
+                self._text_seen = self._text_seen or any(line.strip() for line in lines)
+                yield from lines
                 yield ""
             elif child.tag == f"{_W}tbl":
+                if not self._text_seen and _is_heading_block(child):
+                    # The heading block of an administrative document is a two-column table:
+                    # the issuer and the number on the left, the national motto and the place
+                    # and date on the right. It is text set side by side, not a task table.
+                    for tr in _children(child, "tr"):
+                        for tc in _children(tr, "tc"):
+                            yield from self.body(tc)
+                    continue
                 yield Table(tuple(self._rows(child)))
             elif child.tag in _TRANSPARENT:
                 yield from self.body(child)
@@ -112,6 +124,28 @@ class _Reader:
             elif item:
                 lines.append(item)
         return "\n".join(lines)
+
+
+def _is_heading_block(tbl: Any) -> bool:
+    """Return True for a table of at most two columns whose first row names no task field."""
+    if _grid_columns(tbl) > 2:
+        return False
+    first = next(_children(tbl, "tr"), None)
+    cells = [] if first is None else list(_children(first, "tc"))
+    return not any(header_field(paragraph_text(tc)) for tc in cells)
+
+
+def _grid_columns(tbl: Any) -> int:
+    grid = tbl.find(f"{_W}tblGrid")
+    columns = 0 if grid is None else len(grid.findall(f"{_W}gridCol"))
+    widest_row = max(
+        (
+            sum(max(1, _int(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1)) for tc in _children(tr, "tc"))
+            for tr in _children(tbl, "tr")
+        ),
+        default=0,
+    )
+    return max(columns, widest_row)
 
 
 def _children(element: Any, name: str) -> Iterator[Any]:
