@@ -52,6 +52,7 @@ class _Line:
     bottom: float
     first_word: float  # width of the line's first word, to tell a wrap from a break
     space: float  # width of a space between the line's words
+    row: int = 0  # the baseline it stands on: two lines side by side share one
     right: float = 0.0  # the right margin of the page's text
     leading: float = 0.0  # the page's usual gap between two lines of a paragraph
 
@@ -137,9 +138,18 @@ def _read_page(page: Any) -> list[_Element]:
                 break
         else:
             outside.append(char)
-    elements: list[_Element] = list(_lines(extract_words(outside), columns=True))
-    elements.extend(_table(table, chars) for table, chars in zip(tables, inside, strict=True))
-    elements.sort(key=lambda element: element.top)
+    lines = _side_by_side(list(_lines(extract_words(outside), columns=True)))
+    found = sorted(
+        (_table(table, chars) for table, chars in zip(tables, inside, strict=True)),
+        key=lambda table: table.top,
+    )
+    # tables between the lines by their position; the lines keep their reading order
+    elements: list[_Element] = []
+    for line in lines:
+        while found and found[0].top <= line.top:
+            elements.append(found.pop(0))
+        elements.append(line)
+    elements.extend(found)
     return elements
 
 
@@ -167,16 +177,16 @@ def _lines(words: list[dict[str, Any]], *, columns: bool = False) -> Iterator[_L
                 last.append(word)
                 continue
         rows.append([word])
-    for row in rows:
+    for index, row in enumerate(rows):
         row.sort(key=lambda w: w["x0"])
         size = statistics.median(w["bottom"] - w["top"] for w in row)
         part = [row[0]]
         for word in row[1:]:
             if columns and word["x0"] - part[-1]["x1"] > _COLUMN_GAP * size:
-                yield _line(part, size)
+                yield _line(part, size, index)
                 part = []
             part.append(word)
-        yield _line(part, size)
+        yield _line(part, size, index)
 
 
 # A gap this many times the font size is not a space between words: a justified line of body
@@ -184,7 +194,43 @@ def _lines(words: list[dict[str, Any]], *, columns: bool = False) -> Iterator[_L
 _COLUMN_GAP = 3.0
 
 
-def _line(words: list[dict[str, Any]], size: float) -> _Line:
+def _side_by_side(lines: list[_Line]) -> list[_Line]:
+    """Return `lines` with each block set in two columns read left column first, as typed.
+
+    A block is a run of baselines holding two lines apart (the issuer beside the motto) or one
+    line on either side of that gap; any other line ends it.
+    """
+    out: list[_Line] = []
+    index = 0
+    while index < len(lines):
+        row = [line for line in lines[index:] if line.row == lines[index].row]
+        if len(row) != 2:
+            out.extend(row)
+            index += len(row)
+            continue
+        start, end = row[0].x1, row[1].x0  # the gap between the columns
+        left: list[_Line] = []
+        right: list[_Line] = []
+        bottom = row[0].top
+        while index < len(lines):
+            row = [line for line in lines[index:] if line.row == lines[index].row]
+            if row[0].top - bottom > row[0].height:
+                break  # a paragraph's space: the block has ended
+            if len(row) == 2 and row[0].x1 <= end and row[1].x0 >= start:
+                left.append(row[0])
+                right.append(row[1])
+            elif len(row) == 1 and (row[0].x1 <= end or row[0].x0 >= start):
+                (left if row[0].x1 <= end else right).append(row[0])
+            else:
+                break
+            bottom = max(line.bottom for line in row)
+            index += len(row)
+        out.extend(left)
+        out.extend(right)
+    return out
+
+
+def _line(words: list[dict[str, Any]], size: float, row: int) -> _Line:
     gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(words) if b["x0"] > a["x1"]]
     # the space the line itself shows; else a third of the font size (Times 0.25 em, Arial
     # 0.28 em, DejaVu 0.32 em)
@@ -197,6 +243,7 @@ def _line(words: list[dict[str, Any]], size: float) -> _Line:
         bottom=max(w["bottom"] for w in words),
         first_word=words[0]["x1"] - words[0]["x0"],
         space=space,
+        row=row,
     )
 
 
