@@ -519,10 +519,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_plan_check)
 
     p = plan_sub.add_parser(
-        "import", help="đọc văn bản kế hoạch (.md, .txt, .docx), đề xuất tệp kế hoạch và rà soát"
+        "import",
+        help="đọc văn bản kế hoạch (.md, .txt, .docx, .pdf), đề xuất tệp kế hoạch và rà soát",
     )
     p.add_argument("doc", type=Path, metavar="VĂN_BẢN",
-                   help="văn bản kế hoạch: Markdown, văn bản thường hoặc .docx")
+                   help="văn bản kế hoạch: Markdown, văn bản thường, .docx, .pdf có lớp chữ")
     p.add_argument("--out", type=Path, metavar="TỆP.yaml",
                    help="ghi tệp kế hoạch YAML (chỉ khi không còn thiếu sót)")
     p.add_argument("--plan-id", type=_plan_id, metavar="MÃ",

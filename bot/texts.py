@@ -329,3 +329,30 @@ JOURNAL_FAILED = (
     "Vui lòng gửi lại sau ít phút."
 )
 
+# --- i10-import-formats ---
+# What `nhacviec plan import` says about a document it cannot read.
+
+
+def import_unreadable(path: object, kind: str) -> str:
+    return f"không đọc được tệp {kind}: {path} (tệp hỏng, có mật khẩu hoặc không phải {kind})"
+
+
+def import_old_word(path: object) -> str:
+    return (
+        f"tệp {path} là văn bản Word cũ (.doc), chưa đọc được: hãy mở bằng Word hoặc LibreOffice, "
+        "chọn Lưu thành (Save As) định dạng .docx rồi nhập lại tệp .docx"
+    )
+
+
+def import_other_office(path: object, kind: str) -> str:
+    return (
+        f"chưa đọc được định dạng {kind} ({path}): hãy mở bằng Word hoặc LibreOffice, "
+        "lưu thành .docx (hoặc .txt) rồi nhập lại"
+    )
+
+
+def import_scanned_pdf(path: object) -> str:
+    return (
+        f"tệp {path} là PDF quét (ảnh, không có lớp chữ), chưa đọc được: hãy nhận dạng chữ (OCR) "
+        "để có PDF có lớp chữ hoặc .docx, hoặc xin cơ quan ban hành bản .docx hay bản văn bản"
+    )

@@ -1,7 +1,8 @@
 """Import a plan from its document: find the tasks, match the agencies, show every gap.
 
-`import_document` reads Markdown, plain text or .docx and proposes a plan; `render_review` and
-`review_json` show it to the operator; `write_plan` writes the plan file once nothing blocks it.
+`import_document` reads Markdown, plain text, .docx or .pdf and proposes a plan; `render_review`
+and `review_json` show it to the operator; `write_plan` writes the plan file once nothing blocks
+it.
 """
 
 from __future__ import annotations

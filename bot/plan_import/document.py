@@ -1,4 +1,4 @@
-"""Read a plan document (Markdown, plain text or .docx) into paragraphs and tables of clean text."""
+"""Read a plan document (Markdown, plain text, .docx, .pdf) into paragraphs and tables of text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot.plan_import.text import clean_line, html_breaks_to_newlines, starts_structure
 
@@ -118,180 +117,72 @@ def _is_capitals(text: str) -> bool:
     return text.isupper() and sum(char.isalpha() for char in text) >= 2
 
 
-# --- .docx ------------------------------------------------------------------------------------
+# --- binary formats ----------------------------------------------------------------------------
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The first bytes of each file type, so that a file is read by what it is, not by its name.
+_ZIP = b"PK\x03\x04"
+_PDF = b"%PDF-"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc (and other old Office files)
+_RTF = b"{\\rtf"
 
 
 def read_docx(path: Path) -> list[Block]:
     """Return the paragraphs and tables of a .docx document, in document order."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    from bot.plan_import.word import read_docx as read
 
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(f"không đọc được tệp .docx: {path}") from exc
-    return build_blocks(_docx_items(document))
+    return read(path)
 
 
-def _docx_items(document: Any) -> Iterator[str | Table]:
-    from docx.table import Table as DocxTable
+def read_pdf(path: Path) -> list[Block]:
+    """Return the paragraphs and tables of a PDF with a text layer, pages split by a form feed."""
+    from bot.plan_import.pdf import read_pdf as read
 
-    numbering = _Numbering(document)
-    for item in document.iter_inner_content():
-        if isinstance(item, DocxTable):
-            yield Table(tuple(_docx_row(row) for row in item.rows))
-        else:
-            label = numbering.label(item)
-            text = _xml_text(item._p)
-            yield from (f"{label} {text}" if label else text).split("\n")
-            yield ""
+    return read(path)
 
 
-_ROMAN_TENS = ("", "X", "XX", "XXX")
-_ROMAN_UNITS = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
-
-
-def _format_number(value: int, kind: str) -> str:
-    if kind in ("upperRoman", "lowerRoman") and 0 < value < 40:
-        roman = _ROMAN_TENS[value // 10] + _ROMAN_UNITS[value % 10]
-        return roman if kind == "upperRoman" else roman.lower()
-    if kind in ("lowerLetter", "upperLetter") and value > 0:
-        letter = chr(ord("a") + (value - 1) % 26)
-        return letter if kind == "lowerLetter" else letter.upper()
-    if kind == "bullet":
-        return "-"
-    return "" if kind == "none" else str(value)
-
-
-class _Numbering:
-    """The labels Word draws for automatically numbered paragraphs ("1.", "a)", "II.").
-
-    python-docx gives a paragraph's text without them, yet a plan's task numbers often are.
-    Counters are kept per list definition, as Word continues a list across its paragraphs.
-    """
-
-    def __init__(self, document: Any) -> None:
-        self._levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # by abstract list
-        self._lists: dict[str, str] = {}  # list id: its abstract list
-        self._restarts: dict[str, dict[int, int]] = {}  # list id: level: start, applied once
-        self._counters: dict[str, dict[int, int]] = {}  # by abstract list: level: value
+def _kind(path: Path) -> str:
+    """Return ".docx", ".odt", ".pdf", ".doc", ".rtf" or "text" for the file at `path`."""
+    with path.open("rb") as file:
+        head = file.read(1024)
+    suffix = path.suffix.lower()
+    if _PDF in head:  # the header may follow some bytes of junk (PDF 1.7, 7.5.2)
+        return ".pdf"
+    if head.startswith(_OLE):
+        return ".doc"
+    if head.startswith(_RTF):
+        return ".rtf"
+    if head.startswith(_ZIP):
         try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            return  # a document without any numbering
-        for abstract in root.findall(f"{_W}abstractNum"):
-            self._levels[abstract.get(f"{_W}abstractNumId", "")] = {
-                int(level.get(f"{_W}ilvl", "0")): (
-                    int(_value(level, "start") or "1"),
-                    _value(level, "numFmt") or "decimal",
-                    _value(level, "lvlText") or "",
-                )
-                for level in abstract.findall(f"{_W}lvl")
-            }
-        for num in root.findall(f"{_W}num"):
-            num_id = num.get(f"{_W}numId", "")
-            self._lists[num_id] = _value(num, "abstractNumId") or ""
-            restarts = {
-                int(override.get(f"{_W}ilvl", "0")): int(start)
-                for override in num.findall(f"{_W}lvlOverride")
-                if (start := _value(override, "startOverride")) is not None
-            }
-            if restarts:
-                self._restarts[num_id] = restarts
-
-    def label(self, paragraph: Any) -> str:
-        """Return the label Word shows before `paragraph`, or "" when it is not numbered."""
-        found = _num_pr(paragraph._p) or _style_num_pr(paragraph)
-        if found is None or found[0] not in self._lists:
-            return ""
-        num_id, level = found
-        abstract_id = self._lists[num_id]
-        levels = self._levels.get(abstract_id, {})
-        if level not in levels:
-            return ""
-        counters = self._counters.setdefault(abstract_id, {})
-        restarts = self._restarts.pop(num_id, None)
-        if restarts is not None:  # the author restarted the list here ("Restart at 1")
-            counters.clear()
-            counters.update({restart: value - 1 for restart, value in restarts.items()})
-        start, _, text = levels[level]
-        counters[level] = counters.get(level, start - 1) + 1
-        for deeper in [key for key in counters if key > level]:
-            del counters[deeper]
-        for index, (level_start, kind, _) in levels.items():
-            placeholder = f"%{index + 1}"
-            if placeholder in text:
-                number = _format_number(counters.get(index, level_start), kind)
-                text = text.replace(placeholder, number)
-        return text.strip()
-
-
-def _value(element: Any, child: str) -> str | None:
-    found = element.find(f"{_W}{child}")
-    return None if found is None else found.get(f"{_W}val")
-
-
-def _num_pr(element: Any) -> tuple[str, int] | None:
-    num_pr = element.find(f"{_W}pPr/{_W}numPr")
-    if num_pr is None:
-        return None
-    num_id = _value(num_pr, "numId")
-    if num_id is None or num_id == "0":  # numId 0 switches numbering off
-        return None
-    return num_id, int(_value(num_pr, "ilvl") or "0")
-
-
-def _style_num_pr(paragraph: Any) -> tuple[str, int] | None:
-    style = paragraph.style
-    while style is not None:
-        found = _num_pr(style.element)
-        if found is not None:
-            return found
-        style = style.base_style
-    return None
-
-
-def _docx_row(row: Any) -> tuple[str, ...]:
-    cells: list[str] = []
-    previous: Any = None
-    # python-docx returns a horizontally merged cell once per grid column: keep its text in the
-    # first column only, so that columns stay aligned and a merged heading row stays one cell
-    for cell in row.cells:
-        same = cell._tc is previous
-        previous = cell._tc
-        text = "\n".join(_xml_text(paragraph._p) for paragraph in cell.paragraphs)
-        cells.append("" if same else clean_cell(text))
-    return tuple(cells)
-
-
-def _xml_text(element: Any) -> str:
-    parts: list[str] = []
-    for node in element.iter():
-        tag = node.tag
-        if tag == f"{_W}t" and node.text:
-            parts.append(node.text)
-        elif tag == f"{_W}tab":
-            parts.append("\t")
-        elif tag == f"{_W}br":
-            kind = node.get(f"{_W}type")
-            parts.append(PAGE_BREAK if kind in ("page", "column") else "\n")
-        elif tag == f"{_W}cr":
-            parts.append("\n")
-    return "".join(parts)
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return suffix
+        if "word/document.xml" in names:
+            return ".docx"
+        return ".odt" if "content.xml" in names else suffix
+    # not what its name says: a .docx or .pdf that is not one is refused as unreadable
+    return suffix if suffix in (".docx", ".pdf", ".doc", ".odt", ".rtf") else "text"
 
 
 def read_document(path: Path) -> list[Block]:
-    """Return the blocks of the document at `path` (.docx, else read as UTF-8 text/Markdown)."""
+    """Return the blocks of the document at `path`: .docx, .pdf, else UTF-8 text or Markdown.
+
+    The type is read from the file's first bytes; .doc, .odt, .rtf and scanned PDFs raise
+    DocumentError saying how to convert them.
+    """
+    from bot import texts
+
     if not path.is_file():
         raise DocumentError(f"không tìm thấy tệp: {path}")
-    if path.suffix.lower() == ".docx":
+    kind = _kind(path)
+    if kind == ".docx":
         return read_docx(path)
-    if path.suffix.lower() in (".doc", ".pdf", ".odt", ".rtf"):
-        raise DocumentError(
-            f"chưa đọc được định dạng {path.suffix}: hãy lưu thành .docx, .md hoặc .txt"
-        )
+    if kind == ".pdf":
+        return read_pdf(path)
+    if kind == ".doc":
+        raise DocumentError(texts.import_old_word(path))
+    if kind in (".odt", ".rtf"):
+        raise DocumentError(texts.import_other_office(path, kind))
     raw = path.read_bytes()
     # Word's "Unicode text" is UTF-16 with a byte order mark; everything else here is UTF-8.
     utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
