@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -40,8 +39,15 @@ def _services(start: datetime | None) -> Services | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure_logging
+
+    try:
+        settings = load_settings()
+    except SettingsError:
+        settings = None  # _services names the bad setting
+    if settings is not None:
+        # Before the services: the database upgrade logs too.
+        configure_logging(settings.log_level, (settings.telegram_token, settings.zalo_token))
     services = _services(args.clock)
     if services is None:
         return 2

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.commands import reminder_buttons, render_status
-from bot.transports.base import Button, OutMessage, Transport, TransportError
+from bot.transports.base import Button, ChannelDown, OutMessage, Transport, TransportError
 from scheduler.occurrences import Occurrence
 from scheduler.plan import Ladder
 from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence, Step, due_reminders
@@ -256,7 +256,8 @@ class Dispatcher:
                  clock: Clock, *, per_second: float = 25.0, per_chat_per_second: float = 1.0,
                  lease: timedelta = timedelta(minutes=2), batch: int = 100,
                  chats: frozenset[tuple[str, str]] | None = None,
-                 on_sent: Callable[[int], None] | None = None) -> None:
+                 on_sent: Callable[[int], None] | None = None,
+                 on_channel_down: Callable[[str, TransportError], None] | None = None) -> None:
         self.sessions = sessions
         self.transports = dict(transports)
         self.clock = clock
@@ -270,6 +271,7 @@ class Dispatcher:
         # Messages the platform confirmed but whose "sent" mark failed: marked on the next pass.
         self._unrecorded: dict[int, datetime] = {}
         self._on_sent = on_sent
+        self._on_channel_down = on_channel_down
         self._only_chats = chats
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
@@ -340,11 +342,19 @@ class Dispatcher:
     async def _send(self, message: queries.Claimed, delay: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
-        transport = self.transports[message.channel]
+        transport = self.transports.get(message.channel)
+        if transport is None:
+            # Its channel stopped (ChannelDown) since the claim: the message waits for it.
+            with self.sessions() as session, session.begin():
+                queries.mark_retry(session, message.id, self.clock(), "channel stopped")
+            return
         out = OutMessage(message.chat_id, message.text,
                          tuple(Button(label, data) for label, data in message.buttons))
         try:
             await transport.send(out)
+        except ChannelDown as error:
+            self._channel_down(message, error)
+            return
         except TransportError as error:
             self._failed(message, error)
             return
@@ -379,6 +389,15 @@ class Dispatcher:
             log.warning("send %s failed, retry in %.0fs: %s", message.id, delay, error.message)
             queries.mark_retry(session, message.id, now + timedelta(seconds=delay),
                                error.message)
+
+    def _channel_down(self, message: queries.Claimed, error: ChannelDown) -> None:
+        """Put the message back and send nothing more on its channel: no chat is at fault."""
+        with self.sessions() as session, session.begin():
+            queries.mark_retry(session, message.id, self.clock(), error.message)
+        if self.transports.pop(message.channel, None) is not None:
+            log.error("channel %s stopped: %s", message.channel, error.message)
+            if self._on_channel_down is not None:
+                self._on_channel_down(message.channel, error)
 
     def _unreachable(self, session: Session, message: queries.Claimed, error: TransportError,
                      now: datetime) -> None:

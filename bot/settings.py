@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -40,6 +41,7 @@ class Settings:
     rate_per_second: float = 25.0
     rate_per_chat_per_second: float = 1.0
     claim_lease_seconds: float = 120.0
+    log_level: int = logging.INFO
 
     def __repr__(self) -> str:
         # Tokens must never reach a log line, even through a repr.
@@ -88,6 +90,20 @@ def _token(env: Mapping[str, str | None], name: str) -> str | None:
         # The value itself is a secret: name the setting, never echo it.
         raise SettingsError(f"{name}: sai định dạng (cần dạng 123456:ABC-xyz)")
     return value
+
+
+LOG_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING,
+              "ERROR": logging.ERROR}
+
+
+def _log_level(env: Mapping[str, str | None], name: str) -> int:
+    value = _opt(env, name)
+    if value is None:
+        return logging.INFO
+    level = LOG_LEVELS.get(value.upper())
+    if level is None:
+        raise SettingsError(f"{name}: cần DEBUG, INFO, WARNING hoặc ERROR, nhận được {value!r}")
+    return level
 
 
 def load_settings(environ: Mapping[str, str] | None = None,
@@ -141,4 +157,5 @@ def load_settings(environ: Mapping[str, str] | None = None,
         rate_per_second=_positive(env, "NHACVIEC_RATE_PER_SECOND", 25.0),
         rate_per_chat_per_second=_positive(env, "NHACVIEC_RATE_PER_CHAT", 1.0),
         claim_lease_seconds=_positive(env, "NHACVIEC_CLAIM_LEASE_SECONDS", 120.0),
+        log_level=_log_level(env, "NHACVIEC_LOG_LEVEL"),
     )

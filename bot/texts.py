@@ -248,3 +248,38 @@ def greeting(name: str, role: str, agency_name: str) -> str:
         f"Xin chào {name}! Bạn đã được đăng ký là {ROLE_NAMES.get(role, role)} "
         f"của {agency_name}. Gõ /help để xem các lệnh."
     )
+
+
+# --- i8-messengers ---
+
+CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo"}
+ZALO_TOKEN_REJECTED = ("Zalo từ chối token bot (mã 401: token hết hạn hoặc không hợp lệ). "
+                       "Kiểm tra ZALO_BOT_TOKEN rồi khởi động lại nhacviec.")
+TELEGRAM_TOKEN_REJECTED = ("Telegram từ chối token bot (token sai hoặc đã bị thu hồi). "
+                           "Kiểm tra TELEGRAM_BOT_TOKEN với @BotFather rồi khởi động lại nhacviec.")
+NO_CHANNEL_LEFT = "Không còn kênh nào hoạt động: nhacviec dừng."
+# Shown on the tapped button at once, before the work it asks for is done.
+TAP_RECEIVED = "Đã nhận, đang xử lý…"
+
+
+def server_unreachable(channel: str, setting: str, attempts: int, reason: str) -> str:
+    """The operator's line when a messenger's server cannot be reached at start-up."""
+    return (f"Không kết nối được máy chủ {CHANNEL_LABELS.get(channel, channel)} sau {attempts} "
+            f"lần thử ({reason}). Kiểm tra mạng và {setting} rồi khởi động lại nhacviec.")
+
+
+def channel_stopped(channel: str, reason: str) -> str:
+    """The operator's log line when a channel stops for good while running."""
+    return f"Kênh {CHANNEL_LABELS.get(channel, channel)} ngừng hoạt động: {reason}"
+
+
+def channel_down_alert(channel: str, reason: str) -> str:
+    """What every coordinator on another channel is told, once, when a channel stops."""
+    name = CHANNEL_LABELS.get(channel, channel)
+    return (f"⚠️ Kênh {name} của bot đã ngừng hoạt động: {reason} Tin nhắn qua {name} được giữ "
+            f"lại và sẽ gửi khi kênh hoạt động trở lại. Cần báo người vận hành xử lý.")
+
+
+def chat_migrated(old: str, new: str) -> str:
+    """The log line when a Telegram group became a supergroup under a new chat id."""
+    return f"Telegram: nhóm {old} đã chuyển thành siêu nhóm {new}; đã cập nhật và gửi lại."

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,12 +14,16 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     RetryAfter,
     TelegramError,
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.transports.base import Button, OutMessage, TransportError, split_message
+from bot import texts
+from bot.transports.base import Button, ChannelDown, OutMessage, TransportError, split_message
+
+log = logging.getLogger(__name__)
 
 # Matched case-insensitively inside the error text: python-telegram-bot strips and recapitalises
 # the "Bad Request: " prefix, and the Bot API words these slightly differently across methods.
@@ -39,23 +45,35 @@ class TelegramTransport:
 
     channel = "telegram"
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot,
+                 on_migrated: Callable[[str, str], Awaitable[None]] | None = None) -> None:
         self._bot = bot
+        self._on_migrated = on_migrated
 
     async def send(self, message: OutMessage) -> None:
         """Send `message`, split on line boundaries if too long, buttons on the last part.
 
-        Raise TransportError (token-free) if Telegram refuses or cannot be reached.
+        A group that became a supergroup is followed to its new chat id (`on_migrated` records
+        it) and the part sent again there. Raise TransportError (token-free) if Telegram
+        refuses or cannot be reached, ChannelDown if it refuses the token.
         """
+        chat_id = message.chat_id
         parts = split_message(message.text, MAX_MESSAGE_LENGTH)
         for index, part in enumerate(parts):
             is_last = index == len(parts) - 1
+            markup = inline_keyboard(message.buttons) if is_last else None
             try:
-                await self._bot.send_message(
-                    chat_id=message.chat_id,
-                    text=part,
-                    reply_markup=inline_keyboard(message.buttons) if is_last else None,
-                )
+                try:
+                    await self._bot.send_message(chat_id=chat_id, text=part, reply_markup=markup)
+                except ChatMigrated as exc:
+                    if self._on_migrated is None:
+                        raise
+                    # As healthchecks does: follow the new id, store it, send again.
+                    new_id = str(exc.new_chat_id)
+                    await self._on_migrated(chat_id, new_id)
+                    log.info(texts.chat_migrated(chat_id, new_id))
+                    chat_id = new_id
+                    await self._bot.send_message(chat_id=chat_id, text=part, reply_markup=markup)
             except TelegramError as exc:
                 # `from None`: the cause may quote the request URL, which holds the token.
                 raise transport_error(exc, self._bot.token) from None
@@ -73,6 +91,9 @@ def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
 def transport_error(exc: TelegramError, token: str) -> TransportError:
     """Classify a python-telegram-bot error: permanent, transient, or transient with a delay."""
     text = redact(exc.message, token)
+    if isinstance(exc, InvalidToken):
+        # The token was revoked: no chat is at fault, and no message can go until it is fixed.
+        return ChannelDown(texts.TELEGRAM_TOKEN_REJECTED)
     if isinstance(exc, RetryAfter):
         return TransportError(text, retry_after=retry_after_seconds(exc))
     if isinstance(exc, ChatMigrated):
