@@ -14,6 +14,7 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # job run, httpx's request lines, python-telegram-bot) speaks at WARNING unless DEBUG is asked.
 OWN_LOGGERS = ("bot", "storage", "scheduler", "plan_data")
 REDACTED = "<token>"
+_installed: list[logging.Handler] = []  # the handler configure_logging put on the root logger
 
 
 class RedactingFormatter(logging.Formatter):
@@ -38,9 +39,10 @@ def configure_logging(level: int, secrets: Iterable[str | None] = (),
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(RedactingFormatter(secret for secret in secrets if secret))
     root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
+    while _installed:
+        root.removeHandler(_installed.pop())
     root.addHandler(handler)
+    _installed.append(handler)
     root.setLevel(logging.DEBUG if level <= logging.DEBUG else max(level, logging.WARNING))
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(level)
