@@ -11,7 +11,7 @@ import logging
 import secrets
 import signal
 import time as monotonic_time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -177,6 +177,11 @@ class _Health:
         self.down: set[str] = set()
         self.exit_code = 0
 
+    def started(self, channels: Collection[str]) -> None:
+        """Record the channels that started (one may have stopped already)."""
+        self.running = set(channels)
+        self._stop_if_none_left()
+
     def channel_down(self, channel: str, reason: str) -> None:
         if channel in self.down:
             return
@@ -186,7 +191,10 @@ class _Health:
             self.services.tell_channel_down(channel, reason)
         except Exception:
             log.exception("could not queue the alert that %s stopped", channel)
-        if self.running and self.running <= self.down:
+        self._stop_if_none_left()
+
+    def _stop_if_none_left(self) -> None:
+        if self.running and self.running <= self.down and self.exit_code == 0:
             log.error(texts.NO_CHANNEL_LEFT)
             self.exit_code = 1
             self.stop.set()
@@ -225,7 +233,7 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
             if settings.zalo_token:
                 await stack.enter_async_context(_zalo(services, settings.zalo_token,
                                                       transports, stop, health, start))
-            health.running = set(transports)
+            health.started(transports)
             await stack.enter_async_context(background(services, transports, stop,
                                                        on_channel_down=health.transport_down))
             log.info("nhacviec running: %s", ", ".join(sorted(transports)))

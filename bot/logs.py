@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from types import TracebackType
 from typing import TextIO
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -46,6 +47,17 @@ def configure_logging(level: int, secrets: Iterable[str | None] = (),
     root.setLevel(logging.DEBUG if level <= logging.DEBUG else max(level, logging.WARNING))
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(level)
-    # Library warnings (python-telegram-bot's) go through the same redacting handler.
+    # Library warnings (python-telegram-bot's) and a crash's traceback go through the same
+    # redacting handler: Python would print them to stderr as they are.
     logging.captureWarnings(True)
+    sys.excepthook = _log_crash
     return handler
+
+
+def _log_crash(kind: type[BaseException], value: BaseException,
+               tb: TracebackType | None) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, tb)
+        return
+    logging.getLogger("bot").critical("nhacviec dừng vì một lỗi không lường trước",
+                                      exc_info=(kind, value, tb))

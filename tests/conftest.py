@@ -20,6 +20,7 @@ def fake_telegram() -> Iterator[FakeTelegramServer]:
 def restore_logging() -> Iterator[None]:
     """Undo what bot.logs.configure_logging does to the process's loggers."""
     import logging
+    import sys
 
     from bot import logs
 
@@ -34,3 +35,4 @@ def restore_logging() -> Iterator[None]:
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
         logging.captureWarnings(False)
+        sys.excepthook = sys.__excepthook__

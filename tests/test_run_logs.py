@@ -243,3 +243,36 @@ def test_nhacviecs_lines_follow_the_level_libraries_speak_only_at_debug(
     assert ('Running job "tick_job"' in text) is library
     assert ("HTTP Request" in text) is library
     assert "cảnh báo của thư viện" in text
+
+
+def test_a_crash_is_logged_through_the_redacting_handler(restore_logging: None) -> None:
+    stream = io.StringIO()
+    secret = "424242:crash-secret"
+    configure_logging(logging.INFO, [secret], stream=stream)
+    try:
+        raise RuntimeError(f"GET https://api.telegram.org/bot{secret}/getMe failed")
+    except RuntimeError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    text = stream.getvalue()
+    assert "Traceback" in text and "RuntimeError" in text
+    assert secret not in text and "<token>" in text
+
+
+def test_when_the_only_channel_loses_its_token_the_bot_stops_with_exit_1(
+        tmp_path: Path, zalo: FakeZaloServer, caplog: pytest.LogCaptureFixture) -> None:
+    config = Settings(db_url=f"sqlite:///{tmp_path / 'nhacviec.db'}", zalo_token=zalo.token,
+                      zalo_api_url=zalo.url)
+    services = build_services(config, Clock(NOW))
+
+    async def main() -> int:
+        running = asyncio.create_task(run_bot(services, asyncio.Event()))
+        while not any(name == "getUpdates" for name, _ in zalo.calls):
+            await asyncio.sleep(0.05)
+        zalo.revoke_token()
+        return await running
+
+    with caplog.at_level(logging.INFO):
+        assert asyncio.run(asyncio.wait_for(main(), 30)) == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [texts.channel_stopped("zalo", texts.ZALO_TOKEN_REJECTED),
+                      texts.NO_CHANNEL_LEFT]
