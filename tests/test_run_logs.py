@@ -181,7 +181,7 @@ def test_an_unreachable_server_is_retried_then_one_line_and_exit_2(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     [error] = errors
     assert error.getMessage().startswith(
-        f"Không kết nối được máy chủ {texts.CHANNEL_LABELS[channel]} sau 3 lần thử")
+        f"Không kết nối được máy chủ {texts.CHANNEL_NAMES[channel]} sau 3 lần thử")
     assert error.exc_info is None
     retries = [r for r in caplog.records if r.levelno == logging.WARNING and "thử lại" in
                r.getMessage()]
