@@ -229,7 +229,7 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
         async with contextlib.AsyncExitStack() as stack:
             if settings.telegram_token:
                 await stack.enter_async_context(_telegram(services, settings.telegram_token,
-                                                          transports, start))
+                                                          transports, health, start))
             if settings.zalo_token:
                 await stack.enter_async_context(_zalo(services, settings.zalo_token,
                                                       transports, stop, health, start))
@@ -254,7 +254,7 @@ class _Startup:
 
 @contextlib.asynccontextmanager
 async def _telegram(services: Services, token: str, transports: dict[str, Transport],
-                    start: _Startup) -> AsyncIterator[None]:
+                    health: _Health, start: _Startup) -> AsyncIterator[None]:
     from bot.channels import telegram as channel
     from bot.transports.telegram import TelegramTransport
 
@@ -271,7 +271,11 @@ async def _telegram(services: Services, token: str, transports: dict[str, Transp
     interval = start.interval if start.interval is not None else channel.STARTUP_INTERVAL
     transports["telegram"] = TelegramTransport(application.bot, migrated)
     if settings.telegram_webhook_url is None:
-        async with channel.polling(application, attempts=attempts, interval=interval):
+        def refused() -> None:
+            health.channel_down("telegram", texts.TELEGRAM_TOKEN_REJECTED)
+
+        async with channel.polling(application, attempts=attempts, interval=interval,
+                                   on_token_refused=refused):
             yield
         return
     await channel.initialize(application, attempts=attempts, interval=interval)

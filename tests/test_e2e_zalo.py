@@ -582,3 +582,22 @@ def test_an_officer_on_telegram_and_zalo_gets_each_reminder_on_both(
     assert [(o.name, o.role) for o in officers] == [("Nguyễn Văn An", "focal"),
                                                     ("Nguyễn Văn An", "focal"),
                                                     ("Lê Điều Phối", "coordinator")]
+
+
+def test_a_telegram_token_revoked_while_polling_stops_telegram_and_zalo_goes_on(
+        tmp_path: Path, zalo: FakeZaloServer, fake_telegram: FakeTelegramServer) -> None:
+    bot = make_bot(tmp_path, zalo, telegram=fake_telegram)
+
+    def alerts() -> list[str]:
+        return [t for t in bot.texts_to("z-coord") if t.startswith("⚠️")]
+
+    async def scenario() -> None:
+        await bot.register("z-coord", "SCT", "coordinator", name="Lê Điều Phối")
+        fake_telegram.token = "111111:revoked-by-botfather"  # /revoke in @BotFather
+        await until(alerts, "cảnh báo kênh Telegram ngừng")
+        [tasks] = await bot.says("z-coord", "/viec", name="Lê Điều Phối")
+        assert tasks.startswith("📋 Việc của Sở Công Thương")
+        await asyncio.sleep(1.0)
+
+    play(bot, scenario, telegram=fake_telegram)
+    assert alerts() == [texts.channel_down_alert("telegram", texts.TELEGRAM_TOKEN_REJECTED)]

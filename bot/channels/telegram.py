@@ -35,6 +35,8 @@ from bot.transports.telegram import TelegramTransport, redact
 STARTUP_ATTEMPTS = 5
 STARTUP_INTERVAL = 1.0  # seconds before the first retry, doubled after each
 Migrated = Callable[[str, str], Awaitable[None]]
+# The name python-telegram-bot gives its polling task (Updater.start_polling).
+POLLING_TASK = "Updater:start_polling:polling_task"
 
 log = logging.getLogger(__name__)
 
@@ -149,11 +151,13 @@ def polling_error(token: str) -> Callable[[TelegramError], None]:
 async def polling(
     application: TelegramApplication, *, timeout: int = 10, poll_interval: float = 0.0,
     attempts: int = STARTUP_ATTEMPTS, interval: float = STARTUP_INTERVAL,
+    on_token_refused: Callable[[], None] | None = None,
 ) -> AsyncIterator[TelegramApplication]:
     """Run `application` by long polling inside this block, in the caller's event loop.
 
     Raise StartupError (before entering the block) if Telegram refuses the token or cannot be
-    reached after `attempts` tries.
+    reached after `attempts` tries. If the token is refused later (revoked while running),
+    python-telegram-bot stops polling for good: `on_token_refused` is called.
     """
     await initialize(application, attempts=attempts, interval=interval)
     async with application:
@@ -164,12 +168,26 @@ async def polling(
         await bootstrap(updater.start_polling(
             poll_interval=poll_interval, timeout=timeout, bootstrap_retries=attempts - 1,
             error_callback=polling_error(application.bot.token)), attempts=attempts)
+        if on_token_refused is not None:
+            _when_polling_refused(on_token_refused)
         await application.start()
         try:
             yield application
         finally:
-            await updater.stop()
+            # Polling that ended on a revoked token re-raises it here; it was reported then.
+            with suppress(InvalidToken):
+                await updater.stop()
             await application.stop()
+
+
+def _when_polling_refused(callback: Callable[[], None]) -> None:
+    """Call `callback` if the updater's polling task ends on InvalidToken (it retries all else)."""
+    def done(task: asyncio.Task[object]) -> None:
+        if not task.cancelled() and isinstance(task.exception(), InvalidToken):
+            callback()
+    for task in asyncio.all_tasks():
+        if task.get_name() == POLLING_TASK:
+            task.add_done_callback(done)
 
 
 async def _on_post_init(application: TelegramApplication) -> None:
