@@ -12,7 +12,7 @@ import secrets
 import signal
 import threading
 import time as monotonic_time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -22,11 +22,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import texts
 from bot.commands import Commands
 from bot.delivery import Dispatcher, Queued, claim_tick, pending_tick, run_tick
 from bot.inbox import Inbox
 from bot.settings import Settings
-from bot.transports.base import OutMessage, Transport
+from bot.transports.base import OutMessage, StartupError, Transport, TransportError
 from scheduler.plan import Directory, Plan, bundled_plan_path, load_directory, load_plan
 from scheduler.workdays import WorkingCalendar
 from storage import queries
@@ -38,6 +39,7 @@ from storage.db import (
     upgrade,
 )
 from storage.journal import Journal, default_journal_path
+from storage.models import OutboxKind
 from storage.sync import SyncReport, sync_plan
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,21 @@ class Services:
                                   [(b.label, b.data) for b in message.buttons], self.clock(),
                                   pieces_sent=message.first_piece)
 
+    def chat_migrated(self, channel: str, old_chat_id: str, new_chat_id: str) -> None:
+        """Record a chat's new id (a Telegram group became a supergroup), queued messages too."""
+        with self.sessions() as session, session.begin():
+            queries.move_chat(session, channel, old_chat_id, new_chat_id)
+
+    def tell_channel_down(self, channel: str, reason: str) -> int:
+        """Queue the alert that `channel` stopped to every coordinator on another channel."""
+        now = self.clock()
+        alert = texts.channel_down_alert(channel, reason)
+        with self.sessions() as session, session.begin():
+            return sum(
+                queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), now,
+                                dedupe_key=f"down:{channel}:{now.isoformat()}:c{chat.id}")
+                for chat in queries.coordinator_chats(session) if chat.channel != channel)
+
     def tick(self, now: datetime, *, forced: bool = False) -> list[Queued] | None:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""
         settings = self.settings
@@ -157,7 +174,9 @@ def build_services(settings: Settings, clock: Clock, *, read_only: bool = False)
 @contextlib.asynccontextmanager
 async def background(services: Services, transports: Mapping[str, Transport],
                      stop: asyncio.Event, *,
-                     chats: frozenset[tuple[str, str]] | None = None) -> AsyncIterator[None]:
+                     chats: frozenset[tuple[str, str]] | None = None,
+                     on_channel_down: Callable[[str, TransportError], None] | None = None,
+                     ) -> AsyncIterator[None]:
     """Run the timer (a tick check every minute) and the dispatcher while inside the block."""
     settings = services.settings
 
@@ -187,7 +206,8 @@ async def background(services: Services, transports: Mapping[str, Transport],
     dispatcher = Dispatcher(services.sessions, transports, services.clock,
                             per_second=settings.rate_per_second,
                             per_chat_per_second=settings.rate_per_chat_per_second,
-                            lease=timedelta(seconds=settings.claim_lease_seconds), chats=chats)
+                            lease=timedelta(seconds=settings.claim_lease_seconds), chats=chats,
+                            on_channel_down=on_channel_down)
     sending = asyncio.create_task(dispatcher.run_forever(stop))
     try:
         yield
@@ -204,8 +224,51 @@ def _wait_for(lock: threading.Lock) -> None:
         pass
 
 
-async def run_bot(services: Services, stop: asyncio.Event | None = None) -> int:
-    """Run the configured channels, the timer and the dispatcher until `stop` or a signal."""
+class _Health:
+    """Which channels still work. A channel that stops is told once, in the log and to the
+    coordinators on the others; when none is left the bot stops with exit code 1."""
+
+    def __init__(self, services: Services, stop: asyncio.Event) -> None:
+        self.services = services
+        self.stop = stop
+        self.running: set[str] = set()
+        self.down: set[str] = set()
+        self.exit_code = 0
+
+    def started(self, channels: Collection[str]) -> None:
+        """Record the channels that started (one may have stopped already)."""
+        self.running = set(channels)
+        self._stop_if_none_left()
+
+    def channel_down(self, channel: str, reason: str) -> None:
+        if channel in self.down:
+            return
+        self.down.add(channel)
+        log.error(texts.channel_stopped(channel, reason))
+        try:
+            self.services.tell_channel_down(channel, reason)
+        except Exception:
+            log.exception("could not queue the alert that %s stopped", channel)
+        self._stop_if_none_left()
+
+    def _stop_if_none_left(self) -> None:
+        if self.running and self.running <= self.down and self.exit_code == 0:
+            log.error(texts.NO_CHANNEL_LEFT)
+            self.exit_code = 1
+            self.stop.set()
+
+    def transport_down(self, channel: str, error: TransportError) -> None:
+        self.channel_down(channel, error.message)
+
+
+async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
+                  startup_attempts: int | None = None,
+                  startup_interval: float | None = None) -> int:
+    """Run the configured channels, the timer and the dispatcher until `stop` or a signal.
+
+    Return 0 when stopped, 1 when every channel stopped working, 2 when one could not start
+    (its token refused, its server unreachable): the reason is logged in one line.
+    """
     settings = services.settings
     if not settings.telegram_token and not settings.zalo_token:
         print(NO_CHANNEL)
@@ -217,44 +280,73 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None) -> int:
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
 
+    start = _Startup(startup_attempts, startup_interval)
+    health = _Health(services, stop)
     transports: dict[str, Transport] = {}
-    async with contextlib.AsyncExitStack() as stack:
-        if settings.telegram_token:
-            await stack.enter_async_context(_telegram(services, settings.telegram_token,
-                                                      transports))
-        if settings.zalo_token:
-            await stack.enter_async_context(_zalo(services, settings.zalo_token, transports,
-                                                  stop))
-        await stack.enter_async_context(background(services, transports, stop))
-        log.info("nhacviec running: %s", ", ".join(sorted(transports)))
-        await stop.wait()
-    return 0
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.telegram_token:
+                await stack.enter_async_context(_telegram(services, settings.telegram_token,
+                                                          transports, health, start))
+            if settings.zalo_token:
+                await stack.enter_async_context(_zalo(services, settings.zalo_token,
+                                                      transports, stop, health, start))
+            health.started(transports)
+            await stack.enter_async_context(background(services, transports, stop,
+                                                       on_channel_down=health.transport_down))
+            log.info("nhacviec running: %s", ", ".join(sorted(transports)))
+            await stop.wait()
+    except StartupError as exc:
+        log.error("%s", exc)
+        return 2
+    return health.exit_code
+
+
+@dataclass(frozen=True)
+class _Startup:
+    """How often a channel's start-up calls are tried (None: the channel's default)."""
+
+    attempts: int | None
+    interval: float | None
 
 
 @contextlib.asynccontextmanager
-async def _telegram(services: Services, token: str,
-                    transports: dict[str, Transport]) -> AsyncIterator[None]:
-    from bot.channels.telegram import build_telegram_application, polling, set_command_menu
+async def _telegram(services: Services, token: str, transports: dict[str, Transport],
+                    health: _Health, start: _Startup) -> AsyncIterator[None]:
+    from bot.channels import telegram as channel
     from bot.transports.telegram import TelegramTransport
 
     settings = services.settings
-    application = build_telegram_application(token, settings.telegram_api_url,
-                                              services.inbox,
-                                              on_undelivered=services.defer_reply)
-    transports["telegram"] = TelegramTransport(application.bot)
+
+    async def migrated(old_chat_id: str, new_chat_id: str) -> None:
+        await asyncio.to_thread(services.chat_migrated, "telegram", old_chat_id, new_chat_id)
+
+    application = channel.build_telegram_application(token, settings.telegram_api_url,
+                                                      services.inbox,
+                                                      on_undelivered=services.defer_reply,
+                                                      on_migrated=migrated)
+    attempts = start.attempts or channel.STARTUP_ATTEMPTS
+    interval = start.interval if start.interval is not None else channel.STARTUP_INTERVAL
+    transports["telegram"] = TelegramTransport(application.bot, migrated)
     if settings.telegram_webhook_url is None:
-        async with polling(application):
+        def refused() -> None:
+            health.channel_down("telegram", texts.TELEGRAM_TOKEN_REJECTED)
+
+        async with channel.polling(application, attempts=attempts, interval=interval,
+                                   on_token_refused=refused):
             yield
         return
+    await channel.initialize(application, attempts=attempts, interval=interval)
     async with application:
-        await set_command_menu(application.bot)
+        await channel.set_command_menu(application.bot)
         updater = application.updater
         assert updater is not None
         # A fresh secret each start: Telegram echoes it in a header, PTB rejects calls without it.
-        await updater.start_webhook(listen="0.0.0.0", port=settings.telegram_webhook_port,
-                                    url_path="telegram",
-                                    webhook_url=f"{settings.telegram_webhook_url}/telegram",
-                                    secret_token=secrets.token_urlsafe(32))
+        await channel.bootstrap(updater.start_webhook(
+            listen="0.0.0.0", port=settings.telegram_webhook_port, url_path="telegram",
+            webhook_url=f"{settings.telegram_webhook_url}/telegram",
+            secret_token=secrets.token_urlsafe(32), bootstrap_retries=attempts - 1),
+            attempts=attempts)
         await application.start()
         try:
             yield
@@ -265,39 +357,47 @@ async def _telegram(services: Services, token: str,
 
 @contextlib.asynccontextmanager
 async def _zalo(services: Services, token: str, transports: dict[str, Transport],
-                stop: asyncio.Event) -> AsyncIterator[None]:
+                stop: asyncio.Event, health: _Health, start: _Startup) -> AsyncIterator[None]:
     from bot.channels.zalo import (
+        STARTUP_ATTEMPTS,
+        STARTUP_INTERVAL,
         ZaloChannel,
         ZaloWebhookServer,
         start_polling_mode,
         start_webhook_mode,
+        starting,
     )
     from bot.transports.zalo import ZaloClient, ZaloTransport
 
     settings = services.settings
+    attempts = start.attempts or STARTUP_ATTEMPTS
+    interval = start.interval if start.interval is not None else STARTUP_INTERVAL
     async with ZaloClient(token, settings.zalo_api_url) as client:
         channel = ZaloChannel(client, services.inbox, on_undelivered=services.defer_reply)
-        transports["zalo"] = ZaloTransport(client)
         if settings.zalo_webhook_url and settings.zalo_webhook_secret:
             server = ZaloWebhookServer(channel, settings.zalo_webhook_secret, "0.0.0.0",
                                        settings.zalo_webhook_port, asyncio.get_running_loop())
             server.start()
-            await start_webhook_mode(client, settings.zalo_webhook_url,
-                                     settings.zalo_webhook_secret)
             try:
+                await starting(lambda: start_webhook_mode(client, settings.zalo_webhook_url or "",
+                                                          settings.zalo_webhook_secret or ""),
+                               attempts=attempts, interval=interval)
+                transports["zalo"] = ZaloTransport(client)
                 yield
             finally:
                 server.stop()
             return
-        await start_polling_mode(client)
+        await starting(lambda: start_polling_mode(client), attempts=attempts, interval=interval)
+        transports["zalo"] = ZaloTransport(client)
         polling_task = asyncio.create_task(channel.poll_forever(stop))
 
         def stop_if_failed(task: asyncio.Task[None]) -> None:
-            # A permanent error (a revoked token) ends polling: stop the whole bot visibly
-            # rather than keep running deaf to Zalo.
+            # A rejected token ends polling: the Zalo channel stops (the others go on), and the
+            # operator and the coordinators hear it once.
             if not task.cancelled() and task.exception() is not None:
-                log.error("Zalo: ngừng nhận tin nhắn: %s", task.exception())
-                stop.set()
+                error = task.exception()
+                reason = error.message if isinstance(error, TransportError) else repr(error)
+                health.channel_down("zalo", reason)
 
         polling_task.add_done_callback(stop_if_failed)
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -65,6 +64,8 @@ def _services(start: datetime | None, *, read_only: bool = False,
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.logs import configure_logging
+
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -74,8 +75,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         # Before the database is opened: a run that cannot start leaves no file behind.
         print(NO_CHANNEL)
         return 2
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Before the services: the database upgrade logs too.
+    configure_logging(settings.log_level, (settings.telegram_token, settings.zalo_token))
     services = _services(args.clock, settings=settings)
     if services is None:
         return 2

@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.commands import reminder_buttons, render_status
-from bot.transports.base import Button, OutMessage, Transport, TransportError, deliver
+from bot.transports.base import (
+    Button,
+    ChannelDown,
+    OutMessage,
+    Transport,
+    TransportError,
+    deliver,
+)
 from scheduler.occurrences import Occurrence
 from scheduler.plan import Ladder
 from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence, Step, due_reminders
@@ -274,7 +281,8 @@ class Dispatcher:
                  clock: Clock, *, per_second: float = 25.0, per_chat_per_second: float = 1.0,
                  lease: timedelta = timedelta(minutes=2), batch: int = 100,
                  chats: frozenset[tuple[str, str]] | None = None,
-                 on_sent: Callable[[int], None] | None = None) -> None:
+                 on_sent: Callable[[int], None] | None = None,
+                 on_channel_down: Callable[[str, TransportError], None] | None = None) -> None:
         self.sessions = sessions
         self.transports = dict(transports)
         self.clock = clock
@@ -288,6 +296,7 @@ class Dispatcher:
         # Messages the platform confirmed but whose "sent" mark failed: marked on the next pass.
         self._unrecorded: dict[int, datetime] = {}
         self._on_sent = on_sent
+        self._on_channel_down = on_channel_down
         self._only_chats = chats
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
@@ -391,7 +400,13 @@ class Dispatcher:
     async def _deliver(self, message: queries.Claimed, delay: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
-        transport = self.transports[message.channel]
+        transport = self.transports.get(message.channel)
+        if transport is None:
+            # Its channel stopped (ChannelDown) since the claim: the message waits for it.
+            with self.sessions() as session, session.begin():
+                queries.mark_retry(session, message.id, self.clock(), "channel stopped",
+                                   message.pieces_sent)
+            return
         out = OutMessage(message.chat_id, message.text,
                          tuple(Button(label, data) for label, data in message.buttons),
                          first_piece=message.pieces_sent)
@@ -404,6 +419,9 @@ class Dispatcher:
 
         try:
             await deliver(transport, out, on_piece=piece_sent)
+        except ChannelDown as error:
+            self._channel_down(message, error, pieces_sent)
+            return
         except TransportError as error:
             self._failed(message, error, pieces_sent)
             return
@@ -449,6 +467,16 @@ class Dispatcher:
             log.warning("send %s failed, retry in %.0fs: %s", message.id, delay, error.message)
             queries.mark_retry(session, message.id, now + timedelta(seconds=delay),
                                error.message, pieces_sent)
+
+    def _channel_down(self, message: queries.Claimed, error: ChannelDown,
+                      pieces_sent: int) -> None:
+        """Put the message back and send nothing more on its channel: no chat is at fault."""
+        with self.sessions() as session, session.begin():
+            queries.mark_retry(session, message.id, self.clock(), error.message, pieces_sent)
+        if self.transports.pop(message.channel, None) is not None:
+            log.error("channel %s stopped: %s", message.channel, error.message)
+            if self._on_channel_down is not None:
+                self._on_channel_down(message.channel, error)
 
     def _unreachable(self, session: Session, message: queries.Claimed, error: TransportError,
                      now: datetime) -> None:

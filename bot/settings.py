@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -42,6 +43,7 @@ class Settings:
     rate_per_chat_per_second: float = 1.0
     claim_lease_seconds: float = 120.0
     journal_path: Path | None = None  # None: beside a SQLite file, else in the working directory
+    log_level: int = logging.INFO
 
     def __repr__(self) -> str:
         # Tokens must never reach a log line, even through a repr.
@@ -121,6 +123,20 @@ def _token(env: Mapping[str, str | None], name: str) -> str | None:
     return value
 
 
+LOG_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING,
+              "ERROR": logging.ERROR}
+
+
+def _log_level(env: Mapping[str, str | None], name: str) -> int:
+    value = _opt(env, name)
+    if value is None:
+        return logging.INFO
+    level = LOG_LEVELS.get(value.upper())
+    if level is None:
+        raise SettingsError(f"{name}: cần DEBUG, INFO, WARNING hoặc ERROR, nhận được {value!r}")
+    return level
+
+
 def load_settings(environ: Mapping[str, str] | None = None,
                   dotenv: Path | None = Path(".env")) -> Settings:
     """Return the settings from `.env` overlaid by the environment. Raise SettingsError."""
@@ -177,4 +193,5 @@ def load_settings(environ: Mapping[str, str] | None = None,
         rate_per_chat_per_second=_positive(env, "NHACVIEC_RATE_PER_CHAT", 1.0),
         claim_lease_seconds=_positive(env, "NHACVIEC_CLAIM_LEASE_SECONDS", 120.0),
         journal_path=Path(journal) if journal else None,
+        log_level=_log_level(env, "NHACVIEC_LOG_LEVEL"),
     )

@@ -221,8 +221,9 @@ FAILURE_REASONS = (
     ("user is deactivated", "tài khoản người nhận đã bị xóa"),
     ("kicked", "bot đã bị mời ra khỏi nhóm"),
     ("can't initiate conversation", "người nhận chưa bắt đầu trò chuyện với bot"),
-    ("(403)", "Zalo từ chối gửi tới người nhận này"),
-    ("(404)", "Zalo không tìm thấy người nhận"),
+    # Zalo's documented codes: 403 is an internal server error, 404 an invalid request.
+    ("(403)", "máy chủ Zalo gặp lỗi nội bộ"),
+    ("(404)", "Zalo báo yêu cầu không hợp lệ"),
 )
 
 
@@ -356,3 +357,35 @@ def import_scanned_pdf(path: object) -> str:
         f"tệp {path} là PDF quét (ảnh, không có lớp chữ), chưa đọc được: hãy nhận dạng chữ (OCR) "
         "để có PDF có lớp chữ hoặc .docx, hoặc xin cơ quan ban hành bản .docx hay bản văn bản"
     )
+# --- i8-messengers ---
+
+ZALO_TOKEN_REJECTED = ("Zalo từ chối token bot (mã 401: token hết hạn hoặc không hợp lệ). "
+                       "Kiểm tra ZALO_BOT_TOKEN rồi khởi động lại nhacviec.")
+TELEGRAM_TOKEN_REJECTED = ("Telegram từ chối token bot (token sai hoặc đã bị thu hồi). "
+                           "Kiểm tra TELEGRAM_BOT_TOKEN với @BotFather rồi khởi động lại nhacviec.")
+NO_CHANNEL_LEFT = "Không còn kênh nào hoạt động: nhacviec dừng."
+# Shown on the tapped button at once, before the work it asks for is done.
+TAP_RECEIVED = "Đã nhận, đang xử lý…"
+
+
+def server_unreachable(channel: str, setting: str, attempts: int, reason: str) -> str:
+    """The operator's line when a messenger's server cannot be reached at start-up."""
+    return (f"Không kết nối được máy chủ {CHANNEL_NAMES.get(channel, channel)} sau {attempts} "
+            f"lần thử ({reason}). Kiểm tra mạng và {setting} rồi khởi động lại nhacviec.")
+
+
+def channel_stopped(channel: str, reason: str) -> str:
+    """The operator's log line when a channel stops for good while running."""
+    return f"Kênh {CHANNEL_NAMES.get(channel, channel)} ngừng hoạt động: {reason}"
+
+
+def channel_down_alert(channel: str, reason: str) -> str:
+    """What every coordinator on another channel is told, once, when a channel stops."""
+    name = CHANNEL_NAMES.get(channel, channel)
+    return (f"⚠️ Kênh {name} của bot đã ngừng hoạt động: {reason} Tin nhắn qua {name} được giữ "
+            f"lại và sẽ gửi khi kênh hoạt động trở lại. Cần báo người vận hành xử lý.")
+
+
+def chat_migrated(old: str, new: str) -> str:
+    """The log line when a Telegram group became a supergroup under a new chat id."""
+    return f"Telegram: nhóm {old} đã chuyển thành siêu nhóm {new}; đã cập nhật và gửi lại."

@@ -593,3 +593,19 @@ def buttons_of(message: OutboxMessage) -> tuple[tuple[str, str], ...]:
     if not message.buttons_json:
         return ()
     return tuple((str(label), str(data)) for label, data in json.loads(message.buttons_json))
+
+
+def move_chat(session: Session, channel: str, old_chat_id: str, new_chat_id: str) -> bool:
+    """Move a chat to its new id (a Telegram group became a supergroup), with its queued
+    messages. Return False if no officer had the old id."""
+    moved = _rows_changed(session, update(OfficerChat)
+                          .where(OfficerChat.channel == channel,
+                                 OfficerChat.chat_id == old_chat_id)
+                          .values(chat_id=new_chat_id))
+    _rows_changed(session, update(OutboxMessage)
+                  .where(OutboxMessage.channel == channel,
+                         OutboxMessage.chat_id == old_chat_id,
+                         OutboxMessage.status.in_((OutboxStatus.QUEUED.value,
+                                                   OutboxStatus.SENDING.value)))
+                  .values(chat_id=new_chat_id))
+    return moved > 0

@@ -14,3 +14,25 @@ def fake_telegram() -> Iterator[FakeTelegramServer]:
     """A fake Telegram Bot API server; point the bot at `fake_telegram.api_url`."""
     with FakeTelegramServer() as server:
         yield server
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Undo what bot.logs.configure_logging does to the process's loggers."""
+    import logging
+    import sys
+
+    from bot import logs
+
+    root = logging.getLogger()
+    names = (*logs.OWN_LOGGERS, "")
+    levels = {name: logging.getLogger(name).level for name in names}
+    try:
+        yield
+    finally:
+        while logs._installed:
+            root.removeHandler(logs._installed.pop())
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+        logging.captureWarnings(False)
+        sys.excepthook = sys.__excepthook__

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot import texts
 from bot.app import Services, build_services, run_bot
 from bot.cli import main as nhacviec
 from bot.delivery import Queued
@@ -323,12 +324,14 @@ def test_an_invited_officer_gets_the_right_reminders_taps_done_and_status_shows_
                                      first_name="Trần Thị Bình")
     [answer] = office.fake.wait_for_callback_answers(1, timeout=10)
     assert answer.callback_query_id == query_id
-    assert answer.text is not None
-    assert answer.text.startswith("✅ Đã ghi nhận: Sở Công Thương hoàn thành nhiệm vụ 1")
+    # Answered at once, before the work; the outcome arrives as a message.
+    assert answer.text == texts.TAP_RECEIVED
     [edit] = office.fake.wait_for_edits(1)
     assert (edit.chat_id, edit.message_id, edit.reply_markup) == (
         SCT_FOCAL, reminder.message_id, None)
     wait_until(lambda: len(office.to(SCT_FOCAL)) > before, "the reply to the tap")
+    assert office.to(SCT_FOCAL)[before].text.startswith(
+        "✅ Đã ghi nhận: Sở Công Thương hoàn thành nhiệm vụ 1")
     assert ", hoàn thành đúng hạn." in office.to(SCT_FOCAL)[before].text
 
     task_one = office.assignment("1", "SCT")
@@ -410,10 +413,10 @@ def test_every_refusal_over_telegram_answers_why_and_changes_nothing(staffed: Of
     taps = [(STTTT_FOCAL, "không chủ trì nhiệm vụ 1"), (LEADER, "chỉ xem"),
             (STRANGER, "chưa đăng ký")]
     for chat, expected in taps:
-        answers = len(staffed.fake.callback_answers)
+        replies = len(staffed.to(chat))
         staffed.fake.user_taps(chat, 1, f"d:{task_one}")
-        [*_, answer] = staffed.fake.wait_for_callback_answers(answers + 1)
-        assert answer.text is not None and expected in answer.text, answer.text
+        wait_until(lambda: len(staffed.to(chat)) > replies, "the reply to the tap")  # noqa: B023
+        assert expected in staffed.to(chat)[replies].text, staffed.to(chat)[replies].text
 
     wait_until(lambda: len(staffed.to(STRANGER)) == 2, "the reply to the stranger's tap")
     assert staffed.snapshot() == before
@@ -522,3 +525,24 @@ def test_a_chat_lost_for_good_is_marked_unreachable_and_coordinators_are_told_on
     staffed.wait_for_outbox()
     assert [m.id for m in staffed.outbox() if m.chat_id == str(SCT_FOCAL)] == [
         m.id for m in to_lost]
+
+
+def test_a_group_upgraded_to_a_supergroup_is_followed_its_id_updated_and_nothing_lost(
+        office: Office) -> None:
+    group, supergroup = -4001, -1004001
+    office.register(group, "SCT", "focal", "Nhóm Sở Công Thương")
+    office.fake.migrate_chat(group, supergroup)
+
+    queued = office.tick(TICK_INSTANT)
+    assert queued, "the tick queued nothing: the test would prove nothing"
+    office.wait_for_outbox()
+
+    with office.services.sessions() as session:
+        chat = session.scalars(select(OfficerChat).where(OfficerChat.channel == "telegram")).one()
+        assert (chat.chat_id, chat.reachable) == (str(supergroup), True)
+    reminders = [m for m in office.outbox() if m.kind == "reminder"]
+    assert reminders and {(m.status, m.chat_id) for m in reminders} == {("sent", str(supergroup))}
+    assert len(office.to(supergroup)) == len(reminders)
+    # The supergroup is the officer's chat now: it is recognised.
+    [tasks] = office.say(supergroup, "/viec")
+    assert tasks.text.startswith("📋 Việc của Sở Công Thương")

@@ -5,6 +5,7 @@ reachable on both)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot import texts
 from bot.app import Services, background, build_services, run_bot
 from bot.channels.zalo import SECRET_HEADER, ZaloChannel, ZaloWebhookServer
 from bot.commands import Incoming
@@ -372,42 +374,72 @@ def test_an_answer_that_fails_to_send_goes_to_the_outbox_and_arrives_later(bot: 
     assert bot.events() == [("done", "zalo", None)]
 
 
-def test_a_permanent_403_marks_the_chat_unreachable_and_tells_each_coordinator_once(
+def test_a_403_is_zalos_internal_error_not_a_lost_chat_the_reminders_wait_and_nobody_is_alerted(
         bot: Bot) -> None:
-    def alerted(chat_id: str) -> Callable[[], bool]:
-        return lambda: any(text.startswith("⚠️") for text in bot.texts_to(chat_id))
-
     async def scenario() -> None:
         await bot.register("z-sct", "SCT", name="Nguyễn Văn An")
         await bot.register("z-coord", "SCT", "coordinator", name="Lê Điều Phối")
-        await bot.register("z-coord2", "SCT", "coordinator", name="Võ Phối Hợp")
         bot.zalo.blocked_chats.add("z-sct")
         await bot.tick()
 
-        def all_failed() -> bool:
-            outbox = bot.outbox("z-sct")
-            return len(outbox) == 4 and all(m.status == "failed" for m in outbox)
-        await until(all_failed, "bốn lời nhắc thất bại hẳn")
-        for coordinator in ("z-coord", "z-coord2"):
-            # Alerts are queued with the failure that causes them: all are in the outbox now.
-            assert sum(m.text.startswith("⚠️") for m in bot.outbox(coordinator)) == 1
-            await until(alerted(coordinator), f"cảnh báo tới {coordinator}")
+        def retried() -> bool:
+            first = bot.outbox("z-sct")[0]
+            return first.attempts >= 1 and first.status == "queued"
+        await until(retried, "lời nhắc đầu chờ gửi lại")
 
     play(bot, scenario)
-    for chat in ("z-coord", "z-coord2"):
-        alerts = [t for t in bot.texts_to(chat) if t.startswith("⚠️")]
-        assert len(alerts) == 1
-        assert "Nguyễn Văn An" in alerts[0] and "người nhận đã chặn bot" in alerts[0]
+    outbox = bot.outbox("z-sct")
+    assert outbox and all(m.status in ("queued", "sending") for m in outbox)
+    assert "(403)" in (outbox[0].last_error or "")
     with bot.services.sessions() as session:
-        blocked = session.scalars(select(OfficerChat)
-                                  .where(OfficerChat.chat_id == "z-sct")).one()
-        assert not blocked.reachable and "(403)" in (blocked.unreachable_reason or "")
-    assert all(m.attempts == 1 for m in bot.outbox("z-sct"))
-    # The next working day's tick queues nothing more for an unreachable chat.
-    bot.clock.now = local("2024-06-24 08:05")
-    asyncio.run(bot.tick())
-    assert len(bot.outbox("z-sct")) == 4
-    assert len(bot.texts_to("z-sct")) == 2  # the answers to /start, before it was blocked
+        chat = session.scalars(select(OfficerChat).where(OfficerChat.chat_id == "z-sct")).one()
+        assert chat.reachable and chat.unreachable_reason is None
+    assert not any(t.startswith("⚠️") for t in bot.texts_to("z-coord"))
+    assert not any(m.text.startswith("⚠️") for m in bot.outbox("z-coord"))
+
+
+def test_a_revoked_zalo_token_stops_zalo_alone_marks_no_chat_and_tells_coordinators_once(
+        tmp_path: Path, zalo: FakeZaloServer, fake_telegram: FakeTelegramServer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    bot = make_bot(tmp_path, zalo, telegram=fake_telegram)
+
+    def telegram_to(chat_id: int) -> list[SentMessage]:
+        return [m for m in fake_telegram.sent if m.chat_id == chat_id]
+
+    def alerts() -> list[str]:
+        return [m.text for m in telegram_to(7002) if m.text.startswith("⚠️")]
+
+    async def scenario() -> None:
+        fake_telegram.user_says(7002, f"/start {bot.invite('SCT', 'coordinator')}",
+                                first_name="Lê Điều Phối")
+        await until(lambda: len(telegram_to(7002)) >= 2, "đăng ký điều phối trên Telegram")
+        await bot.register("z-sct", "SCT", name="Nguyễn Văn An")
+        await bot.register("z-lagi", "LAGI", name="Trần Thị Bình")
+        zalo.revoke_token()
+        await bot.tick()
+        await until(alerts, "cảnh báo kênh Zalo ngừng")
+        # Polling stops too: nothing more is asked of Zalo, and Telegram goes on.
+        calls = len(zalo.calls)
+        before = len(telegram_to(7002))
+        fake_telegram.user_says(7002, "/viec", first_name="Lê Điều Phối")
+        await until(lambda: len(telegram_to(7002)) > before, "trả lời trên Telegram")
+        await asyncio.sleep(1.0)
+        assert len(zalo.calls) == calls
+
+    with caplog.at_level(logging.INFO):
+        play(bot, scenario, telegram=fake_telegram)
+    [alert] = alerts()
+    assert alert == texts.channel_down_alert("zalo", texts.ZALO_TOKEN_REJECTED)
+    with bot.services.sessions() as session:
+        chats = session.scalars(select(OfficerChat).where(OfficerChat.channel == "zalo")
+                                .order_by(OfficerChat.chat_id)).all()
+        assert [(c.chat_id, c.reachable) for c in chats] == [("z-lagi", True), ("z-sct", True)]
+    # Nothing failed: every reminder waits for the fixed token.
+    waiting = bot.outbox("z-sct") + bot.outbox("z-lagi")
+    assert waiting and {m.status for m in waiting} == {"queued"}
+    stopped = [r for r in caplog.records
+               if r.getMessage() == texts.channel_stopped("zalo", texts.ZALO_TOKEN_REJECTED)]
+    assert len(stopped) == 1 and stopped[0].levelno == logging.ERROR
 
 
 def test_the_webhook_refuses_a_bad_secret_and_handles_a_pushed_update_once(bot: Bot) -> None:
@@ -550,3 +582,22 @@ def test_an_officer_on_telegram_and_zalo_gets_each_reminder_on_both(
     assert [(o.name, o.role) for o in officers] == [("Nguyễn Văn An", "focal"),
                                                     ("Nguyễn Văn An", "focal"),
                                                     ("Lê Điều Phối", "coordinator")]
+
+
+def test_a_telegram_token_revoked_while_polling_stops_telegram_and_zalo_goes_on(
+        tmp_path: Path, zalo: FakeZaloServer, fake_telegram: FakeTelegramServer) -> None:
+    bot = make_bot(tmp_path, zalo, telegram=fake_telegram)
+
+    def alerts() -> list[str]:
+        return [t for t in bot.texts_to("z-coord") if t.startswith("⚠️")]
+
+    async def scenario() -> None:
+        await bot.register("z-coord", "SCT", "coordinator", name="Lê Điều Phối")
+        fake_telegram.token = "111111:revoked-by-botfather"  # /revoke in @BotFather
+        await until(alerts, "cảnh báo kênh Telegram ngừng")
+        [tasks] = await bot.says("z-coord", "/viec", name="Lê Điều Phối")
+        assert tasks.startswith("📋 Việc của Sở Công Thương")
+        await asyncio.sleep(1.0)
+
+    play(bot, scenario, telegram=fake_telegram)
+    assert alerts() == [texts.channel_down_alert("telegram", texts.TELEGRAM_TOKEN_REJECTED)]

@@ -13,7 +13,8 @@ import httpx
 import pytest
 from telegram import Bot
 
-from bot.transports.base import Button, OutMessage, TransportError, split_message
+from bot import texts
+from bot.transports.base import Button, ChannelDown, OutMessage, TransportError, split_message
 from bot.transports.telegram import TelegramTransport
 from tests.fakes.telegram_api import FakeTelegramServer
 
@@ -154,6 +155,42 @@ def test_an_unreachable_server_is_a_transient_error(fake_telegram: FakeTelegramS
     assert not caught.value.permanent
     assert fake_telegram.token.lower() not in "".join(
         traceback.format_exception(caught.value)).lower()
+
+
+def test_a_group_that_became_a_supergroup_is_followed_to_its_new_id_and_sent_again(
+    fake_telegram: FakeTelegramServer,
+) -> None:
+    fake_telegram.migrate_chat(-1001, -1009876543210)
+    moved: list[tuple[str, str]] = []
+
+    async def on_migrated(old: str, new: str) -> None:
+        moved.append((old, new))
+
+    async def scenario() -> None:
+        async with Bot(fake_telegram.token, base_url=fake_telegram.base_url) as bot:
+            await TelegramTransport(bot, on_migrated).send(
+                OutMessage("-1001", "Nhắc việc", REMINDER_BUTTONS))
+
+    run(scenario())
+
+    assert moved == [("-1001", "-1009876543210")]
+    [sent] = fake_telegram.sent
+    assert (sent.chat_id, sent.text, len(sent.buttons)) == (-1009876543210, "Nhắc việc", 3)
+
+
+def test_a_revoked_token_stops_the_channel_and_marks_no_chat(
+    fake_telegram: FakeTelegramServer,
+) -> None:
+    async def scenario() -> None:
+        async with Bot(fake_telegram.token, base_url=fake_telegram.base_url) as bot:
+            fake_telegram.token = "999999:revoked"  # the server no longer knows ours
+            await TelegramTransport(bot).send(OutMessage("1001", "Nhắc việc"))
+
+    with pytest.raises(ChannelDown) as caught:
+        run(scenario())
+
+    assert not caught.value.permanent
+    assert caught.value.message == texts.TELEGRAM_TOKEN_REJECTED
 
 
 def test_the_token_never_appears_in_a_transport_error(fake_telegram: FakeTelegramServer) -> None:

@@ -20,7 +20,7 @@ from bot.channels.zalo import (
     start_webhook_mode,
 )
 from bot.commands import Incoming, Reply
-from bot.transports.base import Button
+from bot.transports.base import Button, ChannelDown
 from bot.transports.zalo import ZaloApiError, ZaloClient, parse_update
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer, text_update, wrap
 
@@ -173,10 +173,27 @@ def test_polling_gives_up_on_a_bad_token(server: FakeZaloServer) -> None:
     async def go() -> None:
         async with ZaloClient("1:sai-token", server.url) as client:
             await ZaloChannel(client, FakeCommands()).poll_forever(asyncio.Event())
-    with pytest.raises(ZaloApiError) as raised:
+    with pytest.raises(ChannelDown) as raised:
         run(go())
-    assert raised.value.permanent
+    assert isinstance(raised.value, ZaloApiError) and raised.value.error_code == 401
     assert len(server.calls) == 1
+
+
+def test_a_server_that_hands_an_update_back_is_polled_at_a_measured_pace_and_heard_once(
+) -> None:
+    commands = FakeCommands()
+    with FakeZaloServer(replay=True) as replaying:
+        async def scenario(channel: ZaloChannel) -> None:
+            replaying.user_says("chat-an", "xong 3", message_id="m-once")
+            await sent(replaying, 1)
+            await asyncio.sleep(2.0)
+
+        run(polling(replaying, commands, scenario, min_poll_interval=0.5))
+        polls = sum(1 for name, _ in replaying.calls if name == "getUpdates")
+    # 735 polls in 2 seconds without a floor; one every 0.5 s with it.
+    assert 3 <= polls <= 7
+    assert [incoming.text for incoming in commands.received] == ["xong 3"]
+    assert len(replaying.sent) == 1
 
 
 def test_polling_stops_promptly_in_the_middle_of_a_long_poll(server: FakeZaloServer) -> None:

@@ -8,14 +8,17 @@ from collections.abc import Coroutine, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 
-from bot.transports.base import Button, OutMessage
+from bot import texts
+from bot.transports.base import Button, ChannelDown, OutMessage
 from bot.transports.zalo import (
     DEFAULT_RETRY_AFTER,
     TEXT_LIMIT,
     ZaloApiError,
     ZaloClient,
+    ZaloTokenRejected,
     ZaloTransport,
     parse_update,
     render_choices,
@@ -29,9 +32,10 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(asyncio.wait_for(coro, timeout=5))
 
 
-@pytest.fixture
-def server() -> Iterator[FakeZaloServer]:
-    with FakeZaloServer() as fake:
+@pytest.fixture(params=[False, True], ids=["errors-in-http-200", "errors-as-http-status"])
+def server(request: pytest.FixtureRequest) -> Iterator[FakeZaloServer]:
+    # Zalo does not document the HTTP status of an error: every test runs under both readings.
+    with FakeZaloServer(http_errors=request.param) as fake:
         yield fake
 
 
@@ -56,12 +60,14 @@ def test_get_me_returns_the_bot_account(server: FakeZaloServer) -> None:
     assert server.calls[0][0] == "getMe"
 
 
-def test_a_bad_token_is_permanent_and_the_error_does_not_show_the_token(
+def test_a_bad_token_stops_the_channel_not_a_chat_and_the_error_does_not_show_the_token(
         server: FakeZaloServer) -> None:
     wrong = "98765:khong-dung-token-nay"
     error = failure(server, "get_me", token=wrong)
-    assert error.permanent
+    # 401 is "token expired or invalid": the channel is down, no chat is unreachable.
+    assert isinstance(error, ChannelDown) and not error.permanent
     assert error.error_code == 401
+    assert error.message == texts.ZALO_TOKEN_REJECTED
     assert wrong not in str(error)
     assert "98765" not in error.message
     assert wrong not in repr(ZaloClient(wrong, server.url))
@@ -78,9 +84,37 @@ def test_get_updates_returns_the_one_update_a_user_sent(server: FakeZaloServer,
         "chat-an", "/tasks", "Trần Thị Bình", "m-1")
 
 
+def test_after_a_401_every_call_fails_at_once_without_asking_zalo_again(
+        server: FakeZaloServer) -> None:
+    async def go() -> list[BaseException]:
+        async with ZaloClient(TOKEN, server.url) as client:
+            server.revoke_token()
+            errors: list[BaseException] = []
+            for _ in range(3):
+                try:
+                    await client.send_message("chat-an", "Xin chào")
+                except ZaloApiError as exc:
+                    errors.append(exc)
+            return errors
+    errors = run(go())
+    assert len(errors) == 3 and all(isinstance(e, ZaloTokenRejected) for e in errors)
+    assert len(server.calls) == 1
+
+
 def test_an_empty_long_poll_answered_408_gives_none(server: FakeZaloServer) -> None:
     assert call(server, "get_updates", 1) is None
     assert server.calls == [("getUpdates", {"timeout": 1})]
+
+
+@pytest.mark.parametrize("body", [b"", b"Request Timeout", b'{"ok": false}'])
+def test_an_empty_long_poll_is_recognised_from_the_http_status_alone(body: bytes) -> None:
+    async def go() -> Any:
+        def answer(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(408, content=body)
+        http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+        async with http, ZaloClient(TOKEN, "https://zalo.example", http) as client:
+            return await client.get_updates(1)
+    assert run(go()) is None
 
 
 def test_get_updates_waits_for_an_update_that_arrives_during_the_poll(
@@ -95,12 +129,25 @@ def test_get_updates_waits_for_an_update_that_arrives_during_the_poll(
     assert update is not None and update.text == "xong 3"
 
 
-def test_ok_false_on_http_200_raises(server: FakeZaloServer) -> None:
-    server.fail_next("sendMessage", 404, "Chat not found")
+@pytest.mark.parametrize(("code", "description"), [
+    (400, "Wrong method name"), (403, "Internal server error"), (404, "Invalid request")])
+def test_the_documented_400_403_and_404_are_not_a_lost_chat(
+        server: FakeZaloServer, code: int, description: str) -> None:
+    server.fail_next("sendMessage", code, description)
     error = failure(server, "send_message", "chat-x", "Xin chào")
-    assert (error.error_code, error.permanent) == (404, True)
-    assert "Chat not found" in error.message
+    assert (error.error_code, error.permanent) == (code, False)
+    assert not isinstance(error, ChannelDown)
+    assert description in error.message
     assert server.sent == []
+
+
+def test_an_unknown_method_is_answered_400_as_documented(server: FakeZaloServer) -> None:
+    async def go() -> Any:
+        async with ZaloClient(TOKEN, server.url) as client:
+            return await client._call("sendSomething")
+    with pytest.raises(ZaloApiError) as raised:
+        run(go())
+    assert raised.value.error_code == 400
 
 
 def test_429_is_transient_with_a_default_backoff(server: FakeZaloServer) -> None:
@@ -110,10 +157,11 @@ def test_429_is_transient_with_a_default_backoff(server: FakeZaloServer) -> None
     assert error.retry_after == DEFAULT_RETRY_AFTER
 
 
-def test_a_blocked_user_is_permanent(server: FakeZaloServer) -> None:
+def test_a_chat_zalo_will_not_deliver_to_is_retried_not_given_up(
+        server: FakeZaloServer) -> None:
     server.blocked_chats.add("chat-an")
     error = failure(server, "send_message", "chat-an", "Xin chào")
-    assert (error.error_code, error.permanent) == (403, True)
+    assert (error.error_code, error.permanent) == (403, False)
 
 
 def test_a_server_error_is_transient(server: FakeZaloServer) -> None:

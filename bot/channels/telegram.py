@@ -6,15 +6,14 @@ import asyncio
 import logging
 import re
 import traceback
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, BotCommand, Message, Update
-from telegram.constants import CallbackQueryLimit
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -29,13 +28,20 @@ from telegram.ext import (
 
 from bot import texts
 from bot.commands import CommandLayer, Incoming, Reply
-from bot.transports.base import OutMessage, TransportError, Undelivered
+from bot.transports.base import OutMessage, StartupError, TransportError, Undelivered
 from bot.transports.telegram import TelegramTransport, redact
+
+# Start-up calls (getMe, deleteWebhook/setWebhook) are retried on network failures: PTB's own
+# bootstrap_retries default is 0 since 21.11, so one hiccup at start would stop the bot.
+STARTUP_ATTEMPTS = 5
+STARTUP_INTERVAL = 1.0  # seconds before the first retry, doubled after each
+Migrated = Callable[[str, str], Awaitable[None]]
+# The name python-telegram-bot gives its polling task (Updater.start_polling).
+POLLING_TASK = "Updater:start_polling:polling_task"
 
 log = logging.getLogger(__name__)
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-MAX_TOAST_LENGTH = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH  # 200
 # The menu Telegram shows when a person types "/"; aliases stay out of it to keep it short.
 COMMAND_MENU: tuple[tuple[str, str], ...] = tuple(
     (name, description) for name, _aliases, description in texts.COMMANDS
@@ -52,13 +58,11 @@ _ADDRESSED_COMMAND = re.compile(r"^(/\w+)@(\w+)")
 
 def build_telegram_application(
     token: str, api_url: str, commands: CommandLayer, *, rate_limiter: bool = True,
-    on_undelivered: Undelivered | None = None,
+    on_undelivered: Undelivered | None = None, on_migrated: Migrated | None = None,
 ) -> TelegramApplication:
     """Return the bot, wired to `commands`, calling `{api_url}/bot{token}/{method}`."""
-    # Both log the token: httpx every request URL at INFO, python-telegram-bot the API URL at
-    # DEBUG when a Bot is created.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("telegram").setLevel(logging.INFO)
+    # httpx logs every request URL at INFO and python-telegram-bot the API URL at DEBUG, both
+    # holding the token: bot.logs keeps them at WARNING and redacts what it prints.
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -70,7 +74,8 @@ def build_telegram_application(
     application: TelegramApplication = (
         builder.rate_limiter(AIORateLimiter()).build() if rate_limiter else builder.build()
     )
-    handlers = _Handlers(commands, TelegramTransport(application.bot), on_undelivered)
+    handlers = _Handlers(commands, TelegramTransport(application.bot, on_migrated),
+                         on_undelivered)
     # Order matters: the first matching handler wins.
     # 1. Taps on inline buttons (reminders carry them).
     application.add_handler(CallbackQueryHandler(handlers.on_button))
@@ -100,23 +105,90 @@ async def set_command_menu(bot: Bot) -> None:
         log.warning("Không đặt được danh sách lệnh Telegram: %s", redact(exc.message, bot.token))
 
 
+async def initialize(application: TelegramApplication, *, attempts: int = STARTUP_ATTEMPTS,
+                     interval: float = STARTUP_INTERVAL) -> None:
+    """Initialize the application (getMe), retrying network failures.
+
+    Raise StartupError with the operator's line if the token is refused or the server cannot
+    be reached after `attempts` tries.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            # PTB's message quotes the token: it must not reach the log.
+            raise StartupError(texts.TELEGRAM_TOKEN_REJECTED) from None
+        except NetworkError as exc:  # TimedOut included
+            if attempt == attempts:
+                raise StartupError(texts.server_unreachable(
+                    "telegram", "TELEGRAM_API_URL", attempts, type(exc).__name__)) from None
+            delay = interval * 2 ** (attempt - 1)
+            log.warning("Telegram chưa trả lời (%s), thử lại sau %.0f giây",
+                        type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+
+
+async def bootstrap(start: Awaitable[object], *, attempts: int = STARTUP_ATTEMPTS) -> None:
+    """Await the updater's start (its bootstrap retried by PTB); raise StartupError if it fails."""
+    try:
+        await start
+    except InvalidToken:
+        raise StartupError(texts.TELEGRAM_TOKEN_REJECTED) from None
+    except NetworkError as exc:
+        raise StartupError(texts.server_unreachable(
+            "telegram", "TELEGRAM_API_URL", attempts, type(exc).__name__)) from None
+
+
+def polling_error(token: str) -> Callable[[TelegramError], None]:
+    """Return the updater's error callback: one redacted line, not PTB's traceback."""
+    def log_it(exc: TelegramError) -> None:
+        log.warning("Telegram getUpdates lỗi (%s): %s", type(exc).__name__,
+                    redact(exc.message, token))
+    return log_it
+
+
 @asynccontextmanager
 async def polling(
-    application: TelegramApplication, *, timeout: int = 10, poll_interval: float = 0.0
+    application: TelegramApplication, *, timeout: int = 10, poll_interval: float = 0.0,
+    attempts: int = STARTUP_ATTEMPTS, interval: float = STARTUP_INTERVAL,
+    on_token_refused: Callable[[], None] | None = None,
 ) -> AsyncIterator[TelegramApplication]:
-    """Run `application` by long polling inside this block, in the caller's event loop."""
+    """Run `application` by long polling inside this block, in the caller's event loop.
+
+    Raise StartupError (before entering the block) if Telegram refuses the token or cannot be
+    reached after `attempts` tries. If the token is refused later (revoked while running),
+    python-telegram-bot stops polling for good: `on_token_refused` is called.
+    """
+    await initialize(application, attempts=attempts, interval=interval)
     async with application:
         await set_command_menu(application.bot)
         updater = application.updater
         if updater is None:
             raise RuntimeError("the application was built without an updater")
-        await updater.start_polling(poll_interval=poll_interval, timeout=timeout)
+        await bootstrap(updater.start_polling(
+            poll_interval=poll_interval, timeout=timeout, bootstrap_retries=attempts - 1,
+            error_callback=polling_error(application.bot.token)), attempts=attempts)
+        if on_token_refused is not None:
+            _when_polling_refused(on_token_refused)
         await application.start()
         try:
             yield application
         finally:
-            await updater.stop()
+            # Polling that ended on a revoked token re-raises it here; it was reported then.
+            with suppress(InvalidToken):
+                await updater.stop()
             await application.stop()
+
+
+def _when_polling_refused(callback: Callable[[], None]) -> None:
+    """Call `callback` if the updater's polling task ends on InvalidToken (it retries all else)."""
+    def done(task: asyncio.Task[object]) -> None:
+        if not task.cancelled() and isinstance(task.exception(), InvalidToken):
+            callback()
+    for task in asyncio.all_tasks():
+        if task.get_name() == POLLING_TASK:
+            task.add_done_callback(done)
 
 
 async def _on_post_init(application: TelegramApplication) -> None:
@@ -165,8 +237,14 @@ class _Handlers:
             # A tap redelivered (a restart mid-update) must not report twice.
             message_id=f"cb:{query.id}",
         )
+        # Answered before the work: Telegram refuses an answer that comes late ("query is too
+        # old"), and the work (recording a completion) must neither wait for nor depend on it.
+        try:
+            await query.answer(text=texts.TAP_RECEIVED)
+        except TelegramError as exc:
+            log.info("Không trả lời được nút bấm %s: %s", query.id,
+                     redact(exc.message, context.bot.token))
         replies = await self._ask(incoming)
-        await query.answer(text=_toast(replies))
         # One rule for every tap: the pressed message loses its buttons (so it cannot be pressed
         # twice by mistake) and the answer arrives as a new message.
         if isinstance(query.message, Message) and query.message.reply_markup is not None:
@@ -194,9 +272,7 @@ class _Handlers:
         log.error("Lỗi khi xử lý cập nhật %s:\n%s", update_id, redact(details, token))
         if not isinstance(update, Update) or update.effective_chat is None:
             return
-        if update.callback_query is not None:
-            with suppress(TelegramError):
-                await update.callback_query.answer()
+        # A tap was answered before its work began: the apology below is all that is left.
         with suppress(TransportError):
             await self._transport.send(
                 OutMessage(str(update.effective_chat.id), texts.GENERIC_ERROR)
@@ -235,13 +311,3 @@ def _display_name(message: Message) -> str:
     if message.from_user is not None:
         return message.from_user.full_name
     return message.chat.full_name or message.chat.title or ""
-
-
-def _toast(replies: list[Reply]) -> str | None:
-    """Return the first line of the first reply, cut to Telegram's 200-character limit."""
-    if not replies or not replies[0].text:
-        return None
-    first_line = replies[0].text.split("\n", 1)[0]
-    if len(first_line) <= MAX_TOAST_LENGTH:
-        return first_line
-    return first_line[: MAX_TOAST_LENGTH - 1] + "…"

@@ -9,7 +9,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +17,13 @@ from typing import Any, TypeVar
 
 from bot import texts
 from bot.commands import CommandLayer, Incoming
-from bot.transports.base import OutMessage, TransportError, Undelivered
+from bot.transports.base import (
+    ChannelDown,
+    OutMessage,
+    StartupError,
+    TransportError,
+    Undelivered,
+)
 from bot.transports.zalo import (
     POLL_TIMEOUT,
     ZaloClient,
@@ -31,6 +37,11 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_WEBHOOK_BODY = 1_000_000  # bytes; a Zalo update is a few hundred
 WEBHOOK_HANDLING_TIMEOUT = 30.0  # seconds the endpoint waits for a handler before answering
+# getUpdates has no offset and may hand the same update back at once: without a floor between
+# polls, a replaying server was polled 735 times in 2 seconds.
+MIN_POLL_INTERVAL = 0.5  # seconds from the start of one poll to the start of the next
+STARTUP_ATTEMPTS = 5  # tries of the start-up call (deleteWebhook or setWebhook)
+STARTUP_INTERVAL = 1.0  # seconds before the first retry, doubled after each
 
 T = TypeVar("T")
 
@@ -41,6 +52,7 @@ class ZaloChannel:
     def __init__(self, client: ZaloClient, commands: CommandLayer, *,
                  seen_cache_size: int = 1000, poll_timeout: int = POLL_TIMEOUT,
                  backoff_base: float = 1.0, backoff_cap: float = 60.0,
+                 min_poll_interval: float = MIN_POLL_INTERVAL,
                  on_undelivered: Undelivered | None = None) -> None:
         self.client = client
         self.commands = commands
@@ -49,6 +61,7 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        self.min_poll_interval = min_poll_interval
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._seen_cache_size = seen_cache_size
 
@@ -56,14 +69,23 @@ class ZaloChannel:
         """Long-poll getUpdates and handle each update until `stop` is set.
 
         Transient errors back off (Zalo's retry_after, else exponentially up to backoff_cap);
-        a permanent one (bad token, webhook set) is raised: polling again cannot help.
+        ChannelDown (the token was rejected) is raised: polling again cannot help. Polls start
+        at least `min_poll_interval` apart.
         """
+        loop = asyncio.get_running_loop()
         failures = 0
+        next_poll = loop.time()
         while not stop.is_set():
+            wait = next_poll - loop.time()
+            if wait > 0:
+                await _sleep_unless_stopped(wait, stop)
+                if stop.is_set():
+                    return
+            next_poll = loop.time() + self.min_poll_interval
             try:
                 polled = await _unless_stopped(self.client.get_updates(self.poll_timeout), stop)
             except TransportError as exc:
-                if exc.permanent:
+                if isinstance(exc, ChannelDown) or exc.permanent:
                     raise
                 failures += 1
                 delay = exc.retry_after or min(self.backoff_cap,
@@ -89,7 +111,8 @@ class ZaloChannel:
     async def handle_update(self, update: ZaloUpdate) -> None:
         """Answer one update once: text goes to the command layer, anything else gets a hint."""
         if self._already_seen(update.message_id):
-            log.info("Zalo: bỏ qua tin nhắn %s đã xử lý", update.message_id)
+            # Routine: getUpdates hands updates back (no offset), so this is no news.
+            log.debug("Zalo: bỏ qua tin nhắn %s đã xử lý", update.message_id)
             return
         if update.text is None:
             await self.transport.send(OutMessage(update.chat_id, texts.NOT_TEXT_HINT))
@@ -151,6 +174,28 @@ async def _unless_stopped(awaitable: Awaitable[T], stop: asyncio.Event) -> tuple
 async def _sleep_unless_stopped(delay: float, stop: asyncio.Event) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=delay)
+
+
+async def starting(call: Callable[[], Awaitable[object]], *, attempts: int = STARTUP_ATTEMPTS,
+                   interval: float = STARTUP_INTERVAL) -> None:
+    """Run a start-up call, retrying what may pass (network, 403, 5xx).
+
+    Raise StartupError with the operator's line if the token is refused, or if the call still
+    fails after `attempts` tries.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            await call()
+            return
+        except ChannelDown as exc:
+            raise StartupError(exc.message) from None
+        except TransportError as exc:
+            if attempt == attempts:
+                raise StartupError(texts.server_unreachable(
+                    "zalo", "ZALO_API_URL", attempts, exc.message)) from None
+            delay = interval * 2 ** (attempt - 1)
+            log.warning("%s; thử lại sau %.0f giây", exc.message, delay)
+            await asyncio.sleep(delay)
 
 
 async def start_webhook_mode(client: ZaloClient, public_url: str, secret: str) -> dict[str, Any]:

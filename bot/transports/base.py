@@ -41,6 +41,18 @@ class TransportError(Exception):
         self.pieces_sent = pieces_sent
 
 
+class ChannelDown(TransportError):
+    """The channel itself cannot work (its token was revoked or is invalid).
+
+    No chat is at fault: nothing may be marked unreachable, the message waits in the outbox, and
+    nothing more is sent on this channel until the operator fixes it and restarts.
+    """
+
+
+class StartupError(Exception):
+    """A channel cannot start. The message is the operator's line: Vietnamese, token-free."""
+
+
 # Where a channel hands an answer it could not send for a passing reason (the outbox retries it).
 # The message's `first_piece` says which pieces already arrived.
 Undelivered = Callable[[str, OutMessage], None]

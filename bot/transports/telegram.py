@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,12 +14,23 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     RetryAfter,
     TelegramError,
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.transports.base import Button, OutMessage, TransportError, deliver, split_message
+from bot import texts
+from bot.transports.base import (
+    Button,
+    ChannelDown,
+    OutMessage,
+    TransportError,
+    deliver,
+    split_message,
+)
+
+log = logging.getLogger(__name__)
 
 # Matched case-insensitively inside the error text: python-telegram-bot strips and recapitalises
 # the "Bad Request: " prefix, and the Bot API words these slightly differently across methods.
@@ -39,8 +52,10 @@ class TelegramTransport:
 
     channel = "telegram"
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot,
+                 on_migrated: Callable[[str, str], Awaitable[None]] | None = None) -> None:
         self._bot = bot
+        self._on_migrated = on_migrated
 
     def pieces(self, message: OutMessage) -> list[OutMessage]:
         """Return the text split on line boundaries to Telegram's limit, buttons on the last."""
@@ -53,18 +68,30 @@ class TelegramTransport:
         """Send `message` from its `first_piece` on, split if too long, buttons on the last.
 
         Raise TransportError (token-free, `pieces_sent` set) if Telegram refuses or cannot be
-        reached.
+        reached, ChannelDown if it refuses the token.
         """
         await deliver(self, message)
 
     async def send_piece(self, piece: OutMessage) -> None:
-        """Send one piece that fits Telegram's limit."""
+        """Send one piece that fits Telegram's limit.
+
+        A group that became a supergroup is followed to its new chat id (`on_migrated` records
+        it) and the piece sent again there.
+        """
+        markup = inline_keyboard(piece.buttons)
         try:
-            await self._bot.send_message(
-                chat_id=piece.chat_id,
-                text=piece.text,
-                reply_markup=inline_keyboard(piece.buttons),
-            )
+            try:
+                await self._bot.send_message(chat_id=piece.chat_id, text=piece.text,
+                                             reply_markup=markup)
+            except ChatMigrated as exc:
+                if self._on_migrated is None:
+                    raise
+                # As healthchecks does: follow the new id, store it, send again.
+                new_id = str(exc.new_chat_id)
+                await self._on_migrated(piece.chat_id, new_id)
+                log.info(texts.chat_migrated(piece.chat_id, new_id))
+                await self._bot.send_message(chat_id=new_id, text=piece.text,
+                                             reply_markup=markup)
         except TelegramError as exc:
             # `from None`: the cause may quote the request URL, which holds the token.
             raise transport_error(exc, self._bot.token) from None
@@ -82,6 +109,9 @@ def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
 def transport_error(exc: TelegramError, token: str) -> TransportError:
     """Classify a python-telegram-bot error: permanent, transient, or transient with a delay."""
     text = redact(exc.message, token)
+    if isinstance(exc, InvalidToken):
+        # The token was revoked: no chat is at fault, and no message can go until it is fixed.
+        return ChannelDown(texts.TELEGRAM_TOKEN_REJECTED)
     if isinstance(exc, RetryAfter):
         return TransportError(text, retry_after=retry_after_seconds(exc))
     if isinstance(exc, ChatMigrated):

@@ -12,7 +12,14 @@ from typing import Any
 import httpx
 
 from bot import texts
-from bot.transports.base import Button, OutMessage, TransportError, deliver, split_message
+from bot.transports.base import (
+    Button,
+    ChannelDown,
+    OutMessage,
+    TransportError,
+    deliver,
+    split_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +29,14 @@ POLL_TIMEOUT = 30  # seconds; the documented default of getUpdates
 DEFAULT_RETRY_AFTER = 5.0  # Zalo's 429 carries no delay hint, so back off this long
 EMPTY_POLL = 408  # getUpdates: the long poll ended without an update
 QUOTA_EXCEEDED = 429
-BAD_TOKEN = 401
+BAD_TOKEN = 401  # the token expired or is invalid: the channel, not a chat, is broken
+# The other documented codes speak of no chat: 400 wrong method, 403 internal server error,
+# 404 invalid request. None of them is a reason to stop writing to a person.
+
+Body = dict[str, Any]
 
 TEXT_RECEIVED = "message.text.received"
 UNSUPPORTED_RECEIVED = "message.unsupported.received"
-
-
-CHAT_LOST = (403, 404)
 
 
 class ZaloApiError(TransportError):
@@ -38,6 +46,10 @@ class ZaloApiError(TransportError):
                  retry_after: float | None = None) -> None:
         super().__init__(message, permanent=permanent, retry_after=retry_after)
         self.error_code = error_code
+
+
+class ZaloTokenRejected(ZaloApiError, ChannelDown):
+    """Zalo answered 401: the token expired or is invalid; no call can succeed any more."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,8 @@ class ZaloClient:
         self._base = f"{api_url.rstrip('/')}/bot{token}/"
         self._http = http if http is not None else httpx.AsyncClient(timeout=15.0)
         self._owns_http = http is None
+        # Set by the first 401: every later call fails at once instead of asking Zalo again.
+        self.rejected: str | None = None
 
     def __repr__(self) -> str:
         return "ZaloClient(token=***)"
@@ -160,12 +174,18 @@ class ZaloClient:
 
     async def get_updates(self, timeout: int = POLL_TIMEOUT) -> ZaloUpdate | None:
         """Wait up to `timeout` seconds for one update; None if the poll ended empty or was junk."""
-        body = await self._post("getUpdates", {"timeout": timeout},
-                                read_timeout=timeout + 10)
+        response, body = await self._post("getUpdates", {"timeout": timeout},
+                                          read_timeout=timeout + 10)
+        # The docs give 408 for an empty poll without saying where: as the HTTP status, as
+        # `error_code`, or both.
+        if response.status_code == EMPTY_POLL and (body is None or body.get("ok") is not True):
+            return None
+        if body is None:
+            raise self._http_error("getUpdates", response)
         if body.get("ok") is False:
             if _error_code(body) == EMPTY_POLL:
                 return None
-            raise self._api_error("getUpdates", body)
+            raise self._api_error("getUpdates", body, response)
         update = parse_update(body)
         if update is None and body.get("result") is not None:
             log.warning("Zalo getUpdates: bỏ qua một cập nhật không đọc được")
@@ -200,13 +220,18 @@ class ZaloClient:
         await self._call("sendChatAction", {"chat_id": chat_id, "action": action})
 
     async def _call(self, method: str, payload: Mapping[str, Any] | None = None) -> Any:
-        body = await self._post(method, payload or {})
+        response, body = await self._post(method, payload or {})
+        if body is None:
+            raise self._http_error(method, response)
         if body.get("ok") is not True:
-            raise self._api_error(method, body)
+            raise self._api_error(method, body, response)
         return body.get("result")
 
     async def _post(self, method: str, payload: Mapping[str, Any], *,
-                    read_timeout: float | None = None) -> dict[str, Any]:
+                    read_timeout: float | None = None) -> tuple[httpx.Response, Body | None]:
+        """Return the HTTP answer and the JSON object in it (None if it holds none)."""
+        if self.rejected is not None:
+            raise ZaloTokenRejected(self.rejected, error_code=BAD_TOKEN)
         url = self._base + method
         try:
             if read_timeout is None:
@@ -224,36 +249,36 @@ class ZaloClient:
             body = response.json()
         except ValueError:
             body = None
-        if not isinstance(body, dict):
-            raise self._http_error(method, response)
-        return body
+        return response, body if isinstance(body, dict) else None
 
     def _http_error(self, method: str, response: httpx.Response) -> ZaloApiError:
-        # Zalo itself answers HTTP 200 with ok:false; a bare HTTP error comes from a proxy on
-        # the way, and is classified by its status like an error code.
+        # No JSON envelope: the status is all there is, read like an error code.
         status = response.status_code
-        return self._error(method, status, f"HTTP {status}", _retry_after_header(response),
-                           about_the_chat=False)
+        return self._error(method, status, f"HTTP {status}", _retry_after_header(response))
 
-    def _api_error(self, method: str, body: Mapping[str, Any]) -> ZaloApiError:
+    def _api_error(self, method: str, body: Mapping[str, Any],
+                   response: httpx.Response) -> ZaloApiError:
         description = body.get("description")
         text = description if isinstance(description, str) else "không rõ lỗi"
-        return self._error(method, _error_code(body), text)
+        # The HTTP status of an error is not documented: `error_code` first, else the status.
+        code = _error_code(body)
+        status = response.status_code
+        return self._error(method, code if code is not None or status == 200 else status, text,
+                           _retry_after_header(response))
 
     def _error(self, method: str, code: int | None, description: str,
-               retry_after: float | None = None, *, about_the_chat: bool = True) -> ZaloApiError:
+               retry_after: float | None = None) -> ZaloApiError:
         if code == BAD_TOKEN:
-            return ZaloApiError(f"Zalo {method}: token bot không hợp lệ (401)",
-                                error_code=code, permanent=True)
+            self.rejected = texts.ZALO_TOKEN_REJECTED
+            return ZaloTokenRejected(self.rejected, error_code=code)
         # The description is Zalo's text; scrubbed in case it ever echoes the request URL.
         message = f"Zalo {method} thất bại ({code}): {description}".replace(self._token, "***")
         if code == QUOTA_EXCEEDED:
             return ZaloApiError(message, error_code=code,
                                 retry_after=retry_after or self._quota_backoff)
-        # Only Zalo's own "forbidden" and "not found" speak of the chat; a 400 is about the
-        # request, and a proxy's status about the way there: retried, then given up on.
-        permanent = about_the_chat and code in CHAT_LOST
-        return ZaloApiError(message, error_code=code, permanent=permanent)
+        # Every other code is about the request or Zalo's side (400 wrong method, 403 internal
+        # server error, 404 invalid request, 5xx from a proxy): retried, then given up on.
+        return ZaloApiError(message, error_code=code)
 
 
 def _error_code(body: Mapping[str, Any]) -> int | None:

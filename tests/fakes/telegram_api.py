@@ -40,6 +40,11 @@ MAX_CALLBACK_ANSWER = 200
 MAX_CALLBACK_DATA_BYTES = 64
 # How long one getUpdates call may hold the connection: short, so a stopping bot is never stuck.
 MAX_LONG_POLL_SECONDS = 2.0
+# Telegram refuses to answer a callback query after a while (not documented; seconds, observed)
+# and refuses a second answer, both with this description.
+CALLBACK_QUERY_LIFETIME = 15.0
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
 
 # Form-encoded requests carry non-string values JSON-encoded (python-telegram-bot's
 # RequestData.json_parameters); strings arrive raw, so only these fields are decoded.
@@ -65,13 +70,14 @@ class ApiError(Exception):
     """An answer in the Bot API error envelope."""
 
     def __init__(self, status: int, description: str | None = None,
-                 retry_after: int | None = None) -> None:
+                 retry_after: int | None = None, migrate_to_chat_id: int | None = None) -> None:
         if description is None:
             description = _DEFAULT_DESCRIPTIONS.get(status, HTTPStatus(status).phrase)
         super().__init__(description.format(retry_after=retry_after))
         self.status = status
         self.description = description.format(retry_after=retry_after)
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def envelope(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -79,6 +85,8 @@ class ApiError(Exception):
         }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -148,6 +156,8 @@ class _State:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     failures: dict[str, list[_Failure]] = field(default_factory=dict)
     blocked_chats: dict[int, ApiError] = field(default_factory=dict)
+    migrated_chats: dict[int, int] = field(default_factory=dict)
+    open_queries: dict[str, float] = field(default_factory=dict)  # id -> monotonic time of tap
     my_commands: list[dict[str, Any]] = field(default_factory=list)
     webhook_url: str = ""
 
@@ -155,8 +165,10 @@ class _State:
 class FakeTelegramServer:
     """The Bot API on 127.0.0.1 (ephemeral port) in a background thread; a context manager."""
 
-    def __init__(self, token: str = TEST_TOKEN) -> None:
+    def __init__(self, token: str = TEST_TOKEN, *,
+                 callback_query_lifetime: float = CALLBACK_QUERY_LIFETIME) -> None:
         self.token = token
+        self.callback_query_lifetime = callback_query_lifetime
         self._lock = threading.Condition()
         self._state = _State()
         self._closing = False
@@ -257,6 +269,7 @@ class FakeTelegramServer:
             if stored and stored.reply_markup:
                 message["reply_markup"] = stored.reply_markup
             query_id = f"cbq-{next(self._ids)}"
+            self._state.open_queries[query_id] = time.monotonic()
             self._enqueue({"callback_query": {
                 "id": query_id,
                 "from": user,
@@ -346,6 +359,12 @@ class FakeTelegramServer:
         """From now on, every message to `chat_id` fails like this (blocked, chat not found)."""
         with self._lock:
             self._state.blocked_chats[chat_id] = ApiError(status, description)
+
+    def migrate_chat(self, chat_id: int, new_chat_id: int) -> None:
+        """The group `chat_id` became the supergroup `new_chat_id`: sending to the old id now
+        fails with `migrate_to_chat_id`, as Telegram answers."""
+        with self._lock:
+            self._state.migrated_chats[chat_id] = new_chat_id
 
     def unblock_chat(self, chat_id: int) -> None:
         with self._lock:
@@ -469,6 +488,9 @@ class FakeTelegramServer:
             blocked = self._state.blocked_chats.get(chat_id)
             if blocked is not None:
                 raise blocked
+            migrated = self._state.migrated_chats.get(chat_id)
+            if migrated is not None:
+                raise ApiError(400, MIGRATED, migrate_to_chat_id=migrated)
             message_id = next(self._ids)
             date = int(time.time())
             self._state.messages[(chat_id, message_id)] = _StoredMessage(
@@ -489,6 +511,10 @@ class FakeTelegramServer:
         if text is not None and len(str(text)) > MAX_CALLBACK_ANSWER:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         with self._lock:
+            # A query is answered once, within its lifetime; a late or second answer is refused.
+            tapped = self._state.open_queries.pop(str(params.get("callback_query_id", "")), None)
+            if tapped is None or time.monotonic() - tapped > self.callback_query_lifetime:
+                raise ApiError(400, QUERY_TOO_OLD)
             self._state.callback_answers.append(CallbackAnswer(
                 str(params.get("callback_query_id", "")),
                 None if text is None else str(text),

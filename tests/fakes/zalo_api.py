@@ -1,9 +1,14 @@
 """A fake Zalo Bot API server on 127.0.0.1, built from the documented payloads.
 
-Real HTTP, a stdlib server in a thread: `/bot<TOKEN>/<method>`, JSON in and out, errors as
-HTTP 200 with `{ok: false, error_code, description}` like the real API. Tests play the users
-(`user_says`, `user_sends_sticker`), inject failures (`fail_next`) and read what the bot sent
-(`sent`, `wait_for_sent`). When a webhook is set, updates are POSTed to it instead of queued.
+Real HTTP, a stdlib server in a thread: `/bot<TOKEN>/<method>`, JSON in and out, errors in
+`{ok: false, error_code, description}` with the documented codes: 400 wrong path or method name,
+401 token expired or invalid, 403 internal server error, 404 invalid request, 408 the long poll
+ended empty, 429 quota exceeded. Their HTTP status is not documented: 200 by default, the code
+itself with `http_errors=True`. getUpdates has no offset: with `replay=True` it hands the last
+update back again at once whenever nothing newer is waiting, as Zalo may. Tests play the users
+(`user_says`, `user_sends_sticker`), inject failures (`fail_next`, `revoke_token`) and read what
+the bot sent (`sent`, `wait_for_sent`). When a webhook is set, updates are POSTed to it instead
+of queued.
 """
 
 from __future__ import annotations
@@ -78,9 +83,13 @@ def wrap(update: dict[str, Any]) -> dict[str, Any]:
 class FakeZaloServer:
     """A Zalo Bot API stand-in. Use as a context manager; `url` is the API root."""
 
-    def __init__(self, token: str = TOKEN, *, shape: Shape = "wrapped") -> None:
+    def __init__(self, token: str = TOKEN, *, shape: Shape = "wrapped",
+                 http_errors: bool = False, replay: bool = False) -> None:
         self.token = token
         self.shape: Shape = shape
+        self.http_errors = http_errors
+        self.replay = replay
+        self._last_update: dict[str, Any] | None = None
         self.sent: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.webhook: dict[str, Any] | None = None
@@ -176,6 +185,11 @@ class FakeZaloServer:
 
     # --- failures ------------------------------------------------------------------------
 
+    def revoke_token(self) -> None:
+        """From now on the bot's token is refused (401), as when it expires or is reset."""
+        with self._changed:
+            self.token = f"{self.token}-revoked"
+
     def fail_next(self, method: str, error_code: int, description: str, count: int = 1, *,
                   after: int = 0) -> None:
         """Answer the next `count` calls of `method` with `{ok: false, error_code, ...}`, once
@@ -223,7 +237,7 @@ class FakeZaloServer:
             self.calls.append((method, payload))
             self._changed.notify_all()
             if token != self.token:
-                return _error(401, "Unauthorized")
+                return _error(401, "Token expired or invalid")
             failures = self._failures.get(method)
             if failures and self._passes.get(method, 0) > 0:
                 self._passes[method] -= 1
@@ -232,7 +246,7 @@ class FakeZaloServer:
                 return _error(code, description)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
-            return _error(404, f"Method {method} not found")
+            return _error(400, f"Wrong method name: {method}")
         result: dict[str, Any] = handler(payload)
         return result
 
@@ -247,6 +261,8 @@ class FakeZaloServer:
             return _error(400, "timeout must be a number of seconds")
         deadline = time.monotonic() + wait
         with self._changed:
+            if not self._queue and self.replay and self._last_update is not None:
+                return self._shaped(self._last_update)
             while not self._queue and not self._closing:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -255,6 +271,7 @@ class FakeZaloServer:
             if not self._queue:
                 return _error(408, "Request timeout")
             update = self._queue.popleft()
+            self._last_update = update
         return self._shaped(update)
 
     def _api_setWebhook(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -307,7 +324,9 @@ class FakeZaloServer:
             return _error(400, "chat_id is required")
         with self._changed:
             if chat_id in self.blocked_chats:
-                return _error(403, "User has blocked the bot or is not allowed")
+                # What Zalo answers for a chat it will not deliver to is not documented; its
+                # 403 is documented as an internal server error.
+                return _error(403, "Internal server error")
             message_id = f"bot{next(_ids):016x}"
             date_ms = START_MS + len(self.sent) * 1000
             self.sent.append({"method": method, "chat_id": chat_id, **content,
@@ -343,12 +362,15 @@ def _handler_for(server: FakeZaloServer) -> type[BaseHTTPRequestHandler]:
             _, _, rest = self.path.partition("/bot")
             token, _, method = rest.rpartition("/")
             if not self.path.startswith("/bot") or not token:
-                answer = _error(404, "Not found")
+                answer = _error(400, "Wrong path")
             else:
                 answer = server.answer(token, method, payload)
             data = json.dumps(answer, ensure_ascii=False).encode()
+            status = 200
+            if server.http_errors and answer.get("ok") is False:
+                status = int(answer["error_code"])
             try:
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
