@@ -154,7 +154,8 @@ def message(rng: random.Random, assignment_ids: list[int]) -> tuple[str, bool]:
     if kind < 0.6:  # well-formed reports and withdrawals, so the recording paths are reached
         verb = rng.choice(["/xong", "/vuongmac", "/tiendo", "/huy", "/huy"])
         agency = rng.choice(["", "", " LAGI", " SCT"])
-        return f"{verb} {rng.choice(['1', '2', '3', '4', '5', '9', 'III.1'])}{agency} Ghi chú", False
+        key = rng.choice(["1", "2", "3", "4", "5", "9", "III.1"])
+        return f"{verb} {key}{agency} Ghi chú", False
     words = [rng.choice(COMMAND_WORDS)]
     if rng.random() < 0.9:
         period = rng.choice(PERIODS)
