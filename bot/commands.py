@@ -252,6 +252,7 @@ class Commands:
 
     def status_report(self, argument: str = "") -> str:
         """Return /status as a coordinator sees it (for the terminal). Raise ValueError."""
+        argument = _storable(argument)  # a command line that is not UTF-8 carries surrogates
         now = self.clock()
         with self.sessions() as session:
             request = _Request(session, Incoming("cli", "", "", ""), now,
@@ -446,7 +447,7 @@ class Commands:
         _check_note(note)
         key, period = _parse_key(key_token)
         task = self._task(request, key)
-        agency = self._acting_agency(request, officer, task, explicit_agency)
+        agency = self._acting_agency(request, officer, task, explicit_agency, "huy")
         session = request.session
         assignments = (
             [self._assignment(request, task, agency, period)] if period is not None else
@@ -556,7 +557,7 @@ class Commands:
         return list(dict.fromkeys(a.agency_code for a in assignments))
 
     def _acting_agency(self, request: _Request, officer: Officer, task: TaskRow,
-                       explicit: str | None) -> str:
+                       explicit: str | None, command: str = "xong") -> str:
         """Return the agency whose status the officer changes, or refuse."""
         leads = self._leads(request, task)
         lead_names = ", ".join(_agency_short(request, code) for code in leads) or texts.NONE_YET
@@ -571,7 +572,8 @@ class Commands:
             if len(leads) == 1:
                 return leads[0]
             raise _Refusal(texts.COORDINATOR_NEEDS_AGENCY.format(
-                key=task.key, leads=lead_names, first=leads[0] if leads else "SCT"))
+                key=task.key, leads=lead_names, first=leads[0] if leads else "SCT",
+                command=command))
         if officer.agency_code not in leads:
             raise _Refusal(texts.NOT_LEAD.format(agency=_agency_name(request, officer.agency_code),
                                                  key=task.key, leads=lead_names))

@@ -61,7 +61,8 @@ NO_OPEN_OCCURRENCE = "Nhiệm vụ {key} hiện không có kỳ nào đang mở 
 NOT_LEAD = "{agency} không chủ trì nhiệm vụ {key} nên không cập nhật được. Chủ trì: {leads}."
 LEADER_READ_ONLY = "Tài khoản lãnh đạo chỉ xem, không cập nhật trạng thái."
 COORDINATOR_NEEDS_AGENCY = (
-    "Nhiệm vụ {key} có nhiều cơ quan chủ trì ({leads}). Ghi rõ cơ quan, ví dụ: /xong {key} {first}"
+    "Nhiệm vụ {key} có nhiều cơ quan chủ trì ({leads}). Ghi rõ cơ quan, ví dụ: "
+    "/{command} {key} {first}"
 )
 ONLY_COORDINATOR = "Lệnh này dành cho Sở Công Thương và lãnh đạo."
 FOCAL_OWN_AGENCY = "Bạn chỉ xem được tình hình của {agency}."

@@ -234,6 +234,14 @@ def test_a_coordinator_withdraws_anyones_report_at_any_time_with_a_reason(world:
     assert assignment(world, "9", "LAGI", "2024-Q2").status == "open"
 
 
+def test_a_coordinator_names_the_agency_of_a_task_with_several_leads(world: World) -> None:
+    world.say("lagi", "/xong 5")
+    assert "ví dụ: /huy 5 " in world.say("coord", "/huy 5 Báo nhầm")
+    assert assignment(world, "5", "LAGI", "2024-Q2").status == "done"
+    assert "Đã hủy báo cáo «hoàn thành»" in world.say("coord", "/huy 5 LAGI Báo nhầm")
+    assert assignment(world, "5", "LAGI", "2024-Q2").status == "open"
+
+
 @pytest.mark.parametrize(("chat", "text", "when", "expected"), [
     ("sct2", "/huy 1", "2024-06-21 09:00", "do Trần Thị Bình gửi lúc 08:00 21/06/2024"),
     ("sct", "/huy 1", "2024-06-22 08:01", "đã quá 24 giờ nên không tự hủy được"),
