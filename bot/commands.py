@@ -168,6 +168,9 @@ class Commands:
                 and request.now - prompt.created_at <= PROMPT_LIFETIME):
             assignment = queries.assignment_for_update(request.session, prompt.assignment_id)
             if assignment is not None:
+                # Too long: refused before the question is taken, so a shorter answer still
+                # answers it (the refusal rolls the taking back).
+                _check_note(text)
                 try:
                     with request.session.begin_nested():
                         # The same rules as /blocked: the answer is a report like any other.

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from bot import texts
 from bot.delivery import run_tick
+from bot.report import build_workbook
 from storage.invites import revoke_officer
 from storage.models import (
     Assignment,
@@ -172,6 +173,9 @@ def test_the_author_withdraws_a_done_within_24_hours_and_the_item_is_open_again(
     assert (row.completed_on, row.latest_note) == (None, None)
     assert [(e.status, e.withdrawn, e.withdraws) for e in report.events] == [
         ("done", True, None), ("withdrawn", False, "done")]
+    history = build_workbook(report, TZ)["Nhật ký"]
+    labels = [row[5] for row in history.iter_rows(values_only=True)]
+    assert labels[-2:] == ["Hoàn thành (đã hủy)", "Hủy báo cáo: Hoàn thành"]
     assert "hoàn thành đúng hạn" in world.say("sct", "/xong 1 Lần này đúng")
 
 
@@ -314,6 +318,12 @@ def test_a_question_without_an_officer_from_before_the_upgrade_is_void(world: Wo
                                   created_at=world.clock()))
     assert "Không hiểu" in world.say("sct", "Thiếu kinh phí")
     assert world.count(StatusEvent) == 0
+
+
+def test_a_too_long_answer_leaves_the_question_open_for_a_shorter_one(world: World) -> None:
+    world.tap("sct", f"b:{assignment(world, '3', 'SCT').id}")
+    assert "vượt quá 1000" in world.say("sct", "x" * 1001)
+    assert "Đã ghi nhận vướng mắc" in world.say("sct", "Thiếu kinh phí")
 
 
 def test_the_officer_who_was_asked_answers_it(world: World) -> None:
