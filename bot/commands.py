@@ -6,6 +6,7 @@ replies. Everything else (who may do what, what is stored, who is told) happens 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import texts
 from bot.transports.base import Button
 from scheduler.status import Category, Standing
+from scheduler.timeframe import TimeframeKind
 from scheduler.workdays import WorkingCalendar
 from storage import queries
 from storage.invites import InviteError, InviteErrorReason, redeem_invite
@@ -31,6 +33,7 @@ from storage.models import (
     Officer,
     OutboxKind,
     Role,
+    StatusEvent,
     TaskRow,
 )
 
@@ -80,7 +83,14 @@ _ALIASES: dict[str, str] = {
 _KEY = re.compile(r"^(?P<key>[0-9IVXivx]+(?:\.[0-9]+)*)(?:@(?P<period>\S+))?$")
 _BARE_CHOICE = re.compile(r"^[123]$")
 PROMPT_LIFETIME = timedelta(hours=24)
+UNDO_LIFETIME = timedelta(hours=24)  # an author may withdraw their own report this long
 _NUMBERED = re.compile(r"^(?P<choice>[123])(?:[\s.:,)-]+(?P<rest>.*))?$", re.DOTALL)
+# Button data the bot made: an action and an assignment id that fits a 64-bit integer column.
+# Anything else (forged, "d:²", thousands of digits) is no reminder to answer.
+_BUTTON = re.compile(r"^(?P<action>[dbs]):(?P<id>[0-9]{1,18})$")
+# Tasks whose periods follow one another: a period is reported on only once its window opens.
+_PERIODIC = frozenset((TimeframeKind.RECURRING.value, TimeframeKind.CONTINUOUS.value))
+_LONE_SURROGATE_OR_NUL = re.compile(r"[\ud800-\udfff\x00]")
 
 
 def reminder_buttons(assignment_id: int) -> tuple[Button, ...]:
@@ -122,6 +132,7 @@ class Commands:
         self.tz = tz
 
     def handle(self, incoming: Incoming, deliver: Deliver | None = None) -> list[Reply]:
+        incoming = _storable_incoming(incoming)
         now = incoming.received_at or self.clock()
         with self.sessions() as session, session.begin():
             if incoming.message_id is not None and not queries.record_inbound(
@@ -155,17 +166,29 @@ class Commands:
         slashed = first.startswith("/")
         # A pending question ("what is the blocker?") is answered by the next plain message;
         # a slash command or a bare choice number drops it; an old question is forgotten.
+        # The question belongs to the officer who was asked: a chat that changed hands, or an
+        # officer revoked since, leaves it void.
+        officer = request.officer
         prompt = (queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
-                  if request.officer is not None else None)
-        if (prompt is not None and not slashed and not _BARE_CHOICE.match(text)
+                  if officer is not None else None)
+        if (officer is not None and prompt is not None and prompt.officer_id == officer.id
+                and not slashed and not _BARE_CHOICE.match(text)
                 and request.now - prompt.created_at <= PROMPT_LIFETIME):
             assignment = queries.assignment_for_update(request.session, prompt.assignment_id)
             if assignment is not None:
-                return self._blocked(request, assignment, text)
+                # Too long: refused before the question is taken, so a shorter answer still
+                # answers it (the refusal rolls the taking back).
+                _check_note(text)
+                try:
+                    with request.session.begin_nested():
+                        # The same rules as /blocked: the answer is a report like any other.
+                        return self._answer(request, officer, assignment, "b", text)
+                except _Refusal as refusal:
+                    return [Reply(str(refusal))]  # the question is answered (refused): gone
         if command is not None:
             return self._command(request, command, rest)
         if slashed:
-            return [Reply(texts.UNKNOWN_COMMAND.format(text=first))]
+            return [Reply(texts.UNKNOWN_COMMAND.format(text=_clip(first)))]
         if request.officer is None:
             return [Reply(texts.NEED_INVITE)]
         numbered = _NUMBERED.match(text)
@@ -192,6 +215,8 @@ class Commands:
             return self._report(request, officer, EventStatus.DONE, rest, texts.USAGE_DONE)
         if command == "blocked":
             return self._report(request, officer, EventStatus.BLOCKED, rest, texts.USAGE_BLOCKED)
+        if command == "undo":
+            return self._undo(request, officer, rest)
         return self._report(request, officer, EventStatus.PROGRESS, rest, texts.USAGE_PROGRESS)
 
     # ---- registration ----------------------------------------------------------------------
@@ -238,6 +263,7 @@ class Commands:
 
     def status_report(self, argument: str = "") -> str:
         """Return /status as a coordinator sees it (for the terminal). Raise ValueError."""
+        argument = _storable(argument)  # a command line that is not UTF-8 carries surrogates
         now = self.clock()
         with self.sessions() as session:
             request = _Request(session, Incoming("cli", "", "", ""), now,
@@ -333,6 +359,7 @@ class Commands:
         occurrence = assignment.occurrence
         if assignment.status == AssignmentStatus.DONE.value:
             raise _Refusal(self._already_done(request, assignment))
+        self._check_opened(request, assignment)
         queries.record_event(request.session, assignment, EventStatus.DONE, note or None,
                              request.officer, request.incoming.channel, request.now,
                              request.today)
@@ -348,6 +375,7 @@ class Commands:
             raise _Refusal(texts.USAGE_BLOCKED)
         if assignment.status == AssignmentStatus.DONE.value:
             raise _Refusal(self._already_done(request, assignment))
+        self._check_opened(request, assignment)
         session = request.session
         queries.record_event(session, assignment, EventStatus.BLOCKED, reason, request.officer,
                              request.incoming.channel, request.now, request.today)
@@ -366,6 +394,7 @@ class Commands:
         _check_note(note)
         if assignment.status == AssignmentStatus.DONE.value:
             raise _Refusal(self._already_done(request, assignment))
+        self._check_opened(request, assignment)
         queries.record_event(request.session, assignment, EventStatus.PROGRESS, note,
                              request.officer, request.incoming.channel, request.now,
                              request.today)
@@ -377,6 +406,7 @@ class Commands:
     def _snooze(self, request: _Request, assignment: Assignment) -> list[Reply]:
         if request.officer is None:
             raise _Refusal(texts.NEED_INVITE)
+        self._check_opened(request, assignment)
         until = self.calendar.add_working_days(request.today, 1)
         queries.snooze(request.session, assignment, until, request.officer,
                        request.incoming.channel, request.now)
@@ -384,18 +414,108 @@ class Commands:
         return [Reply(texts.SNOOZED.format(key=_key(occurrence.task, occurrence.period),
                                            day=texts.day(until)))]
 
+    def _check_opened(self, request: _Request, assignment: Assignment) -> None:
+        """Refuse a report on a period of a recurring task whose window has not opened yet."""
+        occurrence = assignment.occurrence
+        task = occurrence.task
+        if task.kind not in _PERIODIC or occurrence.window_start <= request.today:
+            return
+        siblings = queries.assignments_of_task(request.session, task.id, assignment.agency_code,
+                                               AssignmentRole.LEAD)
+        opened = [a for a in siblings if a.occurrence.window_start <= request.today]
+        open_refs = [_key(task, a.occurrence.period) for a in opened
+                     if a.status != AssignmentStatus.DONE.value]
+        if open_refs:
+            open_text = texts.OPEN_PERIODS.format(refs=", ".join(open_refs))
+        else:
+            open_text = texts.NO_PERIOD_OPEN.format(
+                key=task.key, agency=_agency_name(request, assignment.agency_code))
+            done = [a for a in opened if a.completed_on is not None]
+            if done:
+                open_text += " " + texts.LATEST_PERIOD_DONE.format(
+                    ref=_key(task, done[-1].occurrence.period),
+                    day=texts.day(done[-1].completed_on or request.today))
+        raise _Refusal(texts.PERIOD_NOT_OPENED.format(
+            ref=_key(task, occurrence.period), period=occurrence.label,
+            start=texts.day(occurrence.window_start), open=open_text))
+
+    # ---- withdrawing a report ------------------------------------------------------------------
+
+    def _undo(self, request: _Request, officer: Officer, rest: str) -> list[Reply]:
+        """Withdraw the latest report on an item: its author within 24 hours, or a coordinator
+        with a reason. The report stays in the history, followed by its withdrawal."""
+        if officer.role == Role.LEADER.value:
+            raise _Refusal(texts.LEADER_READ_ONLY)
+        key_token, note = _split_first(rest)
+        if not key_token or not _KEY.match(key_token):
+            raise _Refusal(texts.USAGE_UNDO)
+        explicit_agency: str | None = None
+        if officer.role == Role.COORDINATOR.value and note:
+            candidate, remainder = _split_first(note)
+            explicit_agency = _find_agency(request, candidate)
+            if explicit_agency is not None:
+                note = remainder
+        _check_note(note)
+        key, period = _parse_key(key_token)
+        task = self._task(request, key)
+        agency = self._acting_agency(request, officer, task, explicit_agency, "huy")
+        session = request.session
+        assignments = (
+            [self._assignment(request, task, agency, period)] if period is not None else
+            queries.assignments_of_task(session, task.id, agency, AssignmentRole.LEAD,
+                                        for_update=True))
+        report = queries.latest_report(session, [a.id for a in assignments])
+        if report is None:
+            ref = _key(task, assignments[0].occurrence.period) if period else task.key
+            raise _Refusal(texts.NOTHING_TO_UNDO.format(agency=_agency_name(request, agency),
+                                                        ref=ref))
+        assignment = next(a for a in assignments if a.id == report.assignment_id)
+        occurrence = assignment.occurrence
+        ref = _key(task, occurrence.period)
+        what = texts.REPORT_NAMES.get(report.status, report.status)
+        at = texts.moment(report.at.astimezone(self.tz))
+        own = report.officer_id == officer.id
+        if own and request.now - report.at <= UNDO_LIFETIME:
+            pass
+        elif officer.role == Role.COORDINATOR.value:
+            if not note:
+                raise _Refusal(texts.UNDO_NEEDS_REASON.format(ref=ref))
+        elif own:
+            raise _Refusal(texts.UNDO_TOO_LATE.format(what=what, ref=ref, at=at))
+        else:
+            raise _Refusal(texts.UNDO_NOT_AUTHOR.format(
+                what=what, ref=ref, at=at, author=self._author(request, report)))
+        queries.withdraw_report(session, assignment, report, note or None, officer,
+                                request.incoming.channel, request.now, self.tz)
+        agency_name = _agency_name(request, assignment.agency_code)
+        if report.status == EventStatus.BLOCKED.value:
+            # The coordinators were told of the blocker at once; they are told it is withdrawn.
+            alert = texts.UNDO_BLOCKED_ALERT.format(agency=agency_name, ref=ref,
+                                                    period=occurrence.label, at=at,
+                                                    officer=officer.name)
+            for chat in queries.coordinator_chats(session):
+                queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
+        return [Reply(texts.UNDO_RECORDED.format(
+            what=what, at=at, agency=agency_name, ref=ref, period=occurrence.label,
+            standing=_standing_text(queries.standing_of(assignment, request.today))))]
+
+    def _author(self, request: _Request, report: StatusEvent) -> str:
+        author = (request.session.get(Officer, report.officer_id)
+                  if report.officer_id is not None else None)
+        return author.name if author is not None else texts.SOMEONE
+
     # ---- one-tap and numbered answers ----------------------------------------------------------
 
     def _button(self, request: _Request, data: str) -> list[Reply]:
         officer = request.officer
         if officer is None:
             return [Reply(texts.NEED_INVITE)]
-        action, _, raw_id = data.partition(":")
-        assignment = (queries.assignment_for_update(request.session, int(raw_id))
-                      if raw_id.isdigit() and action in "dbs" else None)
-        if assignment is None:
+        button = _BUTTON.match(data)
+        assignment = (queries.assignment_for_update(request.session, int(button.group("id")))
+                      if button else None)
+        if button is None or assignment is None:
             return [Reply(texts.NO_REMINDER_TO_ANSWER)]
-        return self._answer(request, officer, assignment, action, "")
+        return self._answer(request, officer, assignment, button.group("action"), "")
 
     def _numbered(self, request: _Request, choice: str, rest: str) -> list[Reply]:
         officer = request.officer
@@ -421,6 +541,7 @@ class Commands:
                 key=_key(occurrence.task, occurrence.period), period=occurrence.label,
                 agency=_agency_name(request, assignment.agency_code),
                 standing=_standing_text(queries.standing_of(assignment, request.today))))
+        self._check_opened(request, assignment)
         if action == "d":
             return self._done(request, assignment, rest)
         if action == "s":
@@ -428,7 +549,7 @@ class Commands:
         if rest:
             return self._blocked(request, assignment, rest)
         queries.set_prompt(request.session, request.incoming.channel, request.incoming.chat_id,
-                           assignment.id, request.now)
+                           assignment.id, officer, request.now)
         occurrence = assignment.occurrence
         return [Reply(texts.ASK_BLOCKED_REASON.format(
             key=_key(occurrence.task, occurrence.period), period=occurrence.label))]
@@ -438,7 +559,7 @@ class Commands:
     def _task(self, request: _Request, key: str) -> TaskRow:
         tasks = queries.tasks_by_key(request.session, key)
         if not tasks:
-            raise _Refusal(texts.UNKNOWN_TASK.format(key=key))
+            raise _Refusal(texts.UNKNOWN_TASK.format(key=_clip(key)))
         return tasks[0]
 
     def _leads(self, request: _Request, task: TaskRow) -> list[str]:
@@ -447,7 +568,7 @@ class Commands:
         return list(dict.fromkeys(a.agency_code for a in assignments))
 
     def _acting_agency(self, request: _Request, officer: Officer, task: TaskRow,
-                       explicit: str | None) -> str:
+                       explicit: str | None, command: str = "xong") -> str:
         """Return the agency whose status the officer changes, or refuse."""
         leads = self._leads(request, task)
         lead_names = ", ".join(_agency_short(request, code) for code in leads) or texts.NONE_YET
@@ -462,7 +583,8 @@ class Commands:
             if len(leads) == 1:
                 return leads[0]
             raise _Refusal(texts.COORDINATOR_NEEDS_AGENCY.format(
-                key=task.key, leads=lead_names, first=leads[0] if leads else "SCT"))
+                key=task.key, leads=lead_names, first=leads[0] if leads else "SCT",
+                command=command))
         if officer.agency_code not in leads:
             raise _Refusal(texts.NOT_LEAD.format(agency=_agency_name(request, officer.agency_code),
                                                  key=task.key, leads=lead_names))
@@ -489,7 +611,7 @@ class Commands:
                     return assignment
             periods = ", ".join(a.occurrence.period for a in assignments
                                 if a.occurrence.window_start <= request.today) or texts.NONE
-            raise _Refusal(texts.UNKNOWN_PERIOD.format(key=task.key, period=period,
+            raise _Refusal(texts.UNKNOWN_PERIOD.format(key=task.key, period=_clip(period),
                                                        periods=periods))
         today = request.today
         not_done = [a for a in assignments if a.status != AssignmentStatus.DONE.value]
@@ -572,7 +694,27 @@ def _check_note(note: str) -> None:
 
 
 def _clip(text: str, limit: int = 40) -> str:
+    """Return `text` cut to `limit` characters: what a person typed is echoed, never whole."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _storable(text: str) -> str:
+    """Return `text` with what no database or platform takes written as escapes (`\\udc80`).
+
+    A platform's JSON may carry a lone UTF-16 surrogate, which UTF-8 cannot encode, and
+    PostgreSQL refuses NUL; a surrogate pair split in two is joined first.
+    """
+    if not _LONE_SURROGATE_OR_NUL.search(text):
+        return text
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return _LONE_SURROGATE_OR_NUL.sub(lambda m: f"\\u{ord(m.group()):04x}", joined)
+
+
+def _storable_incoming(incoming: Incoming) -> Incoming:
+    return dataclasses.replace(
+        incoming, chat_id=_storable(incoming.chat_id),
+        display_name=_storable(incoming.display_name), text=_storable(incoming.text),
+        message_id=None if incoming.message_id is None else _storable(incoming.message_id))
 
 
 def _find_agency(request: _Request, token: str) -> str | None:

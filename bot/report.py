@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from bot import texts
 from scheduler.status import LONG_OVERDUE_DAYS, Category
-from storage.report import ReportData, Tally
+from storage.report import EventRow, ReportData, Tally
 
 SUMMARY_SHEET = "Tổng hợp"
 DETAIL_SHEET = "Chi tiết"
@@ -44,7 +44,9 @@ STATUS_LABELS = {
     "progress": "Tiến độ",
     "snooze": "Nhắc lại sau",
     "reopened": "Mở lại",
+    "withdrawn": "Hủy báo cáo",
 }
+WITHDRAWN_MARK = " (đã hủy)"
 CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo", "console": "Dòng lệnh"}
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -205,6 +207,16 @@ def _detail_sheet(ws: Any, data: ReportData) -> None:
     _table(ws, len(columns), len(data.details), (12, 50, 24, 28, 12, 24, 11, 10, 40, 14, 40, 24))
 
 
+def _status_label(event: EventRow) -> str:
+    """Return "Hoàn thành", "Hoàn thành (đã hủy)" or "Hủy báo cáo: Hoàn thành"."""
+    label = STATUS_LABELS.get(event.status, event.status)
+    if event.withdraws is not None:
+        label += ": " + STATUS_LABELS.get(event.withdraws, event.withdraws)
+    if event.withdrawn:
+        label += WITHDRAWN_MARK
+    return label
+
+
 def _history_sheet(ws: Any, data: ReportData, tz: ZoneInfo) -> None:
     _heading(ws, data, "Nhật ký cập nhật trạng thái (không sửa, không xóa)")
     columns = ("Thời gian", "Cơ quan chủ trì", "Cán bộ báo cáo", "Đơn vị của cán bộ", "Kênh",
@@ -215,12 +227,12 @@ def _history_sheet(ws: Any, data: ReportData, tz: ZoneInfo) -> None:
         local = event.at.astimezone(tz).replace(tzinfo=None)
         values = (local, event.agency_short, event.officer_name or "(hệ thống)",
                   event.reporter_agency_short, CHANNEL_LABELS.get(event.channel, event.channel),
-                  STATUS_LABELS.get(event.status, event.status), event.task_key,
+                  _status_label(event), event.task_key,
                   event.period_label, event.note)
         for column, value in enumerate(values, start=1):
             _put(ws, row, column, value)
         ws.cell(row, 1).number_format = TIME_FORMAT
-    _table(ws, len(columns), len(data.events), (17, 28, 24, 24, 11, 13, 12, 24, 60))
+    _table(ws, len(columns), len(data.events), (17, 28, 24, 24, 11, 22, 12, 24, 60))
 
 
 # ---- helpers ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 # Commands as (canonical name, aliases, menu description). Aliases are written without
 # diacritics: input is folded the same way before matching.
@@ -15,6 +15,7 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("progress", ("tiendo",), "Báo tiến độ: /progress MÃ nội dung"),
     ("status", ("tinhhinh",), "Tình hình thực hiện kế hoạch"),
     ("overdue", ("quahan",), "Các việc quá hạn"),
+    ("undo", ("huy", "rutlai"), "Hủy báo cáo vừa gửi: /huy MÃ [lý do]"),
 )
 
 HELP = (
@@ -25,10 +26,12 @@ HELP = (
     "/tiendo MÃ nội dung: báo tiến độ\n"
     "/tinhhinh [CƠ QUAN|MÃ]: tình hình thực hiện\n"
     "/quahan: các việc quá hạn (điều phối, lãnh đạo)\n"
+    "/huy MÃ [lý do]: hủy báo cáo gần nhất của nhiệm vụ (người gửi trong 24 giờ; "
+    "Sở Công Thương bất cứ lúc nào, ghi lý do)\n"
     "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ, ví dụ 7@2024.\n"
     "Điều phối báo thay một cơ quan: /xong MÃ CƠ_QUAN, ví dụ /xong 5 LAGI.\n"
     "Trả lời một lời nhắc: 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau.\n"
-    "Lệnh gõ không dấu cũng được: /xong, /vuongmac, /tiendo."
+    "Lệnh gõ không dấu cũng được: /xong, /vuongmac, /tiendo, /huy."
 )
 
 GENERIC_ERROR = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Vui lòng thử lại sau ít phút."
@@ -58,7 +61,8 @@ NO_OPEN_OCCURRENCE = "Nhiệm vụ {key} hiện không có kỳ nào đang mở 
 NOT_LEAD = "{agency} không chủ trì nhiệm vụ {key} nên không cập nhật được. Chủ trì: {leads}."
 LEADER_READ_ONLY = "Tài khoản lãnh đạo chỉ xem, không cập nhật trạng thái."
 COORDINATOR_NEEDS_AGENCY = (
-    "Nhiệm vụ {key} có nhiều cơ quan chủ trì ({leads}). Ghi rõ cơ quan, ví dụ: /xong {key} {first}"
+    "Nhiệm vụ {key} có nhiều cơ quan chủ trì ({leads}). Ghi rõ cơ quan, ví dụ: "
+    "/{command} {key} {first}"
 )
 ONLY_COORDINATOR = "Lệnh này dành cho Sở Công Thương và lãnh đạo."
 FOCAL_OWN_AGENCY = "Bạn chỉ xem được tình hình của {agency}."
@@ -389,3 +393,39 @@ def channel_down_alert(channel: str, reason: str) -> str:
 def chat_migrated(old: str, new: str) -> str:
     """The log line when a Telegram group became a supergroup under a new chat id."""
     return f"Telegram: nhóm {old} đã chuyển thành siêu nhóm {new}; đã cập nhật và gửi lại."
+# --- i8-records ---
+
+PERIOD_NOT_OPENED = (
+    "Kỳ {ref} ({period}) chưa bắt đầu (từ {start}) nên chưa báo cáo được. {open}"
+)
+OPEN_PERIODS = "Kỳ đang mở: {refs}."
+NO_PERIOD_OPEN = "Nhiệm vụ {key} hiện không có kỳ nào đang mở cho {agency}."
+LATEST_PERIOD_DONE = "Kỳ gần nhất {ref} đã hoàn thành ngày {day}."
+USAGE_UNDO = "Cách dùng: /huy MÃ [lý do], ví dụ: /huy 3 Báo nhầm nhiệm vụ"
+NOTHING_TO_UNDO = "Không có báo cáo nào của {agency} ở nhiệm vụ {ref} để hủy."
+UNDO_NOT_AUTHOR = (
+    "Báo cáo «{what}» ở nhiệm vụ {ref} do {author} gửi lúc {at}. Chỉ người gửi (trong 24 giờ) "
+    "hoặc Sở Công Thương mới hủy được."
+)
+UNDO_TOO_LATE = (
+    "Báo cáo «{what}» ở nhiệm vụ {ref} gửi lúc {at}, đã quá 24 giờ nên không tự hủy được. "
+    "Đề nghị Sở Công Thương hủy giúp: /huy {ref} lý do"
+)
+UNDO_NEEDS_REASON = (
+    "Sở Công Thương hủy báo cáo của người khác cần ghi lý do, ví dụ: /huy {ref} Báo nhầm kỳ"
+)
+UNDO_RECORDED = (
+    "↩️ Đã hủy báo cáo «{what}» gửi lúc {at} của {agency} ở nhiệm vụ {ref} ({period}). "
+    "Hiện trạng: {standing}."
+)
+UNDO_BLOCKED_ALERT = (
+    "↩️ {agency} đã hủy báo vướng mắc ở nhiệm vụ {ref} ({period}) gửi lúc {at}.\n"
+    "Người hủy: {officer}"
+)
+REPORT_NAMES = {"done": "hoàn thành", "blocked": "vướng mắc", "progress": "tiến độ"}
+SOMEONE = "người khác"
+
+
+def moment(value: datetime) -> str:
+    """Return an instant as people write it: HH:MM dd/mm/yyyy (in the instant's zone)."""
+    return value.strftime("%H:%M %d/%m/%Y")

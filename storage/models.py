@@ -64,6 +64,7 @@ class EventStatus(StrEnum):
     PROGRESS = "progress"
     SNOOZE = "snooze"
     REOPENED = "reopened"
+    WITHDRAWN = "withdrawn"  # withdraws the report `StatusEvent.withdraws_id` (/huy)
 
 
 class OutboxKind(StrEnum):
@@ -304,6 +305,8 @@ class StatusEvent(Base):
     status: Mapped[str] = mapped_column(String(16))  # EventStatus
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A withdrawal names the report it withdraws; the report itself is kept as it was.
+    withdraws_id: Mapped[int | None] = mapped_column(ForeignKey("status_events.id"))
 
     def __repr__(self) -> str:
         return (
@@ -377,7 +380,11 @@ class Tick(Base):
 
 
 class PendingPrompt(Base):
-    """A question the bot asked a chat and whose answer is the chat's next message."""
+    """A question the bot asked an officer in a chat; the officer's next message there answers.
+
+    It belongs to the officer who was asked: once the officer is revoked or the chat belongs
+    to someone else, it is void.
+    """
 
     __tablename__ = "pending_prompts"
     __table_args__ = (UniqueConstraint("channel", "chat_id"),)
@@ -386,6 +393,7 @@ class PendingPrompt(Base):
     channel: Mapped[str] = mapped_column(String(16))  # Channel
     chat_id: Mapped[str] = mapped_column(String(64))
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))  # None: void
     kind: Mapped[str] = mapped_column(String(32))  # PromptKind
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    delete,
     false,
     func,
     or_,
@@ -264,6 +265,64 @@ def snooze(
     assignment.snoozed_until = until
 
 
+# What a person reports about where the work stands; a withdrawal (/huy) takes one back.
+REPORTS = (EventStatus.DONE, EventStatus.BLOCKED, EventStatus.PROGRESS)
+
+
+def latest_report(session: Session, assignment_ids: Collection[int]) -> StatusEvent | None:
+    """Return the latest report on any of the assignments that was not withdrawn, or None."""
+    if not assignment_ids:
+        return None
+    withdrawn = select(StatusEvent.withdraws_id).where(StatusEvent.withdraws_id.is_not(None))
+    return session.scalars(
+        select(StatusEvent)
+        .where(StatusEvent.assignment_id.in_(list(assignment_ids)),
+               StatusEvent.status.in_([status.value for status in REPORTS]),
+               StatusEvent.id.not_in(withdrawn))
+        .order_by(StatusEvent.id.desc())
+        .limit(1)
+    ).first()
+
+
+def withdraw_report(
+    session: Session,
+    assignment: Assignment,
+    report: StatusEvent,
+    note: str | None,
+    officer: Officer,
+    channel: str,
+    now: datetime,
+    tz: tzinfo,
+) -> StatusEvent:
+    """Append the withdrawal of `report` and put the assignment in the state the reports left
+    standing give it (the report itself is kept). `tz` gives the day of a completion."""
+    withdrawal = StatusEvent(
+        assignment_id=assignment.id, officer_id=officer.id, agency_code=officer.agency_code,
+        channel=channel, status=EventStatus.WITHDRAWN.value, note=note, at=now,
+        withdraws_id=report.id)
+    session.add(withdrawal)
+    session.flush()
+    events = list(session.scalars(
+        select(StatusEvent).where(StatusEvent.assignment_id == assignment.id)
+        .order_by(StatusEvent.id)))
+    withdrawn = {e.withdraws_id for e in events if e.withdraws_id is not None}
+    status, completed_on = AssignmentStatus.OPEN, None
+    for event in events:
+        if event.id in withdrawn:
+            continue
+        if event.status == EventStatus.DONE.value:
+            status, completed_on = AssignmentStatus.DONE, event.at.astimezone(tz).date()
+        elif event.status == EventStatus.BLOCKED.value:
+            status = AssignmentStatus.BLOCKED
+        elif event.status == EventStatus.REOPENED.value:
+            status, completed_on = AssignmentStatus.OPEN, None
+    assignment.status = status.value
+    assignment.completed_on = completed_on
+    assignment.updated_at = now
+    session.flush()
+    return withdrawal
+
+
 def last_event(session: Session, assignment_id: int, status: EventStatus) -> StatusEvent | None:
     return session.scalars(
         select(StatusEvent)
@@ -289,15 +348,18 @@ def record_inbound(session: Session, channel: str, message_id: str, chat_id: str
 
 
 def set_prompt(
-    session: Session, channel: str, chat_id: str, assignment_id: int, now: datetime
+    session: Session, channel: str, chat_id: str, assignment_id: int, officer: Officer,
+    now: datetime
 ) -> None:
-    """Remember that this chat's next message answers a question about `assignment_id`."""
+    """Remember that the officer's next message in this chat answers a question about
+    `assignment_id`."""
     pop_prompt(session, channel, chat_id)
     session.add(
         PendingPrompt(
             channel=channel,
             chat_id=chat_id,
             assignment_id=assignment_id,
+            officer_id=officer.id,
             kind=PromptKind.BLOCKED_REASON.value,
             created_at=now,
         )
@@ -316,6 +378,20 @@ def pop_prompt(session: Session, channel: str, chat_id: str) -> PendingPrompt | 
         session.delete(prompt)
         session.flush()
     return prompt
+
+
+def drop_prompts(session: Session, *, officer_id: int | None = None,
+                 chat: tuple[str, str] | None = None) -> None:
+    """Forget the questions asked of an officer, or in a chat (at least one is given)."""
+    if officer_id is None and chat is None:
+        raise ValueError("drop_prompts needs an officer or a chat")
+    statement = delete(PendingPrompt)
+    if officer_id is not None:
+        statement = statement.where(PendingPrompt.officer_id == officer_id)
+    if chat is not None:
+        statement = statement.where(PendingPrompt.channel == chat[0],
+                                    PendingPrompt.chat_id == chat[1])
+    _rows_changed(session, statement)
 
 
 # ---- outbox -------------------------------------------------------------------------------

@@ -26,8 +26,10 @@ from storage.models import (
 )
 
 # A snooze note is written by the bot ("nhắc lại ngày ..."), not by the person: it is neither
-# the latest note nor a report of where the work stands.
-_REPORTS = frozenset(status.value for status in EventStatus if status is not EventStatus.SNOOZE)
+# the latest note nor a report of where the work stands. A withdrawn report (/huy) and its
+# withdrawal stay in the history, but no longer say where the work stands.
+_REPORTS = frozenset(status.value for status in EventStatus
+                     if status not in (EventStatus.SNOOZE, EventStatus.WITHDRAWN))
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class EventRow:
     channel: str
     status: str  # EventStatus
     note: str | None
+    withdrawn: bool = False  # this report was withdrawn later (/huy)
+    withdraws: str | None = None  # a withdrawal: the status of the report it withdraws
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,11 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
 
     events = _events(session, plan_id)
     officers = {o.id: o.name for o in session.scalars(select(Officer))}
+    statuses = {event.id: event.status for event, _ in events}
+    withdrawn = {event.withdraws_id for event, _ in events if event.withdraws_id is not None}
     reports_by_assignment: dict[int, list[StatusEvent]] = {}
     for event, _ in events:
-        if event.status in _REPORTS:
+        if event.status in _REPORTS and event.id not in withdrawn:
             reports_by_assignment.setdefault(event.assignment_id, []).append(event)
 
     details: list[DetailRow] = []
@@ -176,7 +182,10 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
     # The order of /status: the most overdue first, then the most blocked.
     by_agency.sort(key=lambda row: (-row.tally.overdue, -row.tally.blocked))
 
-    event_rows = [_event_row(event, assignment, short, officers) for event, assignment in events]
+    event_rows = [
+        _event_row(event, assignment, short, officers, event.id in withdrawn,
+                   statuses.get(event.withdraws_id) if event.withdraws_id is not None else None)
+        for event, assignment in events]
     return ReportData(plan.id, plan.title, today, tally(row.standing for row in details),
                       by_agency, details, event_rows)
 
@@ -196,7 +205,7 @@ def _events(session: Session, plan_id: str) -> list[tuple[StatusEvent, Assignmen
 
 
 def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str], str],
-               officers: dict[int, str]) -> EventRow:
+               officers: dict[int, str], withdrawn: bool, withdraws: str | None) -> EventRow:
     occurrence = assignment.occurrence
     return EventRow(
         at=event.at,
@@ -209,4 +218,6 @@ def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str]
         channel=event.channel,
         status=event.status,
         note=event.note,
+        withdrawn=withdrawn,
+        withdraws=withdraws,
     )

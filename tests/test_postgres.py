@@ -119,19 +119,19 @@ def test_two_officers_reporting_the_same_period_at_once_record_it_once(
         services: Services) -> None:
     register(services, "pg-a", "SCT")
     register(services, "pg-b", "SCT")
-    with services.sessions() as session:
-        periods = session.scalars(
-            select(OccurrenceRow.period).join(TaskRow).where(TaskRow.key == "2")
-            .order_by(OccurrenceRow.due)).all()[:8]
+    # Seven items of SCT whose windows have opened on 21/06/2024 (a period that has not begun
+    # cannot be reported on).
+    refs = {"1": ("1", ""), "2@2024-Q2": ("2", "2024-Q2"), "3": ("3", ""), "4": ("4", ""),
+            "6": ("6", ""), "III.1@2024-H1": ("III.1", "2024-H1"),
+            "III.1@2024-H2": ("III.1", "2024-H2")}
 
-    def report(chat_id: str, period: str, start: threading.Barrier) -> None:
+    def report(chat_id: str, ref: str, start: threading.Barrier) -> None:
         start.wait()
-        services.commands.handle(Incoming("telegram", chat_id, chat_id,
-                                          f"/xong 2@{period} cùng lúc"))
+        services.commands.handle(Incoming("telegram", chat_id, chat_id, f"/xong {ref} cùng lúc"))
 
-    for period in periods:
+    for ref in refs:
         start = threading.Barrier(2)
-        threads = [threading.Thread(target=report, args=(chat, period, start))
+        threads = [threading.Thread(target=report, args=(chat, ref, start))
                    for chat in ("pg-a", "pg-b")]
         for thread in threads:
             thread.start()
@@ -139,13 +139,14 @@ def test_two_officers_reporting_the_same_period_at_once_record_it_once(
             thread.join(timeout=30)
     with services.sessions() as session:
         done = session.execute(
-            select(OccurrenceRow.period, func.count(StatusEvent.id))
+            select(TaskRow.key, OccurrenceRow.period, func.count(StatusEvent.id))
             .join(Assignment, Assignment.id == StatusEvent.assignment_id)
             .join(OccurrenceRow, OccurrenceRow.id == Assignment.occurrence_id)
             .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
-            .where(TaskRow.key == "2", StatusEvent.status == "done")
-            .group_by(OccurrenceRow.period)).all()
-    assert dict(done) == dict.fromkeys(periods, 1)
+            .where(StatusEvent.status == "done")
+            .group_by(TaskRow.key, OccurrenceRow.period)).all()
+    assert {(key, period): count for key, period, count in done} == dict.fromkeys(
+        refs.values(), 1)
 
 
 def test_aware_instants_round_trip_as_utc_on_postgresql(services: Services) -> None:
