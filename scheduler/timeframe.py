@@ -276,7 +276,8 @@ _AD_HOC = _options(
 _DONE = _options("da hoan thanh", "da thuc hien", "da trien khai", "da xong", "da ban hanh")
 _EVENT = _options(
     "sau khi", "ngay sau khi", "truoc khi", "khi", "nhan dip", "nhan cac dip", "nhan dot",
-    "nhan cac dot", "nhan ky", "ky hop", "phien hop", "tai ky hop", "tai phien hop",
+    "nhan cac dot", "nhan ky", "ky hop", "phien hop", "tai ky hop", "tai phien hop", "tet",
+    "truoc tet", "sau tet", "dip tet",
 )
 _UNTIL_EVENT = _options("den khi", "cho den khi", "toi khi")
 _YEAR_AFTER_PLAN_YEAR = _options("nam sau nam ke hoach", "nam tiep theo nam ke hoach")
@@ -284,12 +285,20 @@ _YEAR_BEFORE_PLAN_YEAR = _options("nam lien ke truoc nam ke hoach", "nam truoc n
 _PLAN_YEAR = _options("nam ke hoach", "nam nay", "nam hien hanh")
 _NEXT_YEAR = _options("nam tiep theo", "nam sau", "nam toi", "nam ke tiep")
 _SINCE_DAY = _options("ke tu ngay", "tu ngay", "tinh tu ngay")
-_QUARTER_MONTH = _options("cuoi quy", "dau quy", "giua quy")
+_QUARTER_MONTH = _options(
+    "cuoi quy", "dau quy", "giua quy", "cuoi cua quy", "dau cua quy", "dau quy sau",
+    "dau cua quy sau", "dau quy tiep theo", "dau cua quy tiep theo",
+)
+_UNIT_GRAINS = {"nam": "year", "quy": "quarter", "thang": "month", "tuan": "week"}
+_A_YEAR = _options("/ nam", "mot nam", "moi nam", "trong nam", "1 nam", "trong 1 nam")
+_DATE_WORDS = {"/", "-", ".", "thang", "nam"}
+_AFTER_UNIT = {"", ",", ";", ".", "va", "hoac", ")"}
 _ONCE = _options("mot lan", "1 lan", "01 lan", "/ lan")
 _DURATION_START = _options("trong vong", "trong thoi han", "trong", "sau", "khoang")
 _TIME_HEADS = {
     "quy", "thang", "nam", "ngay", "truoc", "trong", "tu", "den", "cham", "muon", "hang", "moi",
-    "dinh", "theo", "sau", "khi", "dot", "vao", "giai", "ke", "bat",
+    "dinh", "theo", "sau", "khi", "dot", "vao", "giai", "ke", "bat", "thuong", "lien", "tai", "ky",
+    "phien", "da", "hoac", "de",
 }
 _DURATION_WORDS = {"trong", "vong", "han", "gian", "sau", "khoang", "da", "nhat", "hon", "qua"}
 _UNITS = {"ngay", "tuan", "thang", "nam"}
@@ -299,16 +308,19 @@ _LABELS = _options(
 )
 _FILLER = _options(
     "hoan thanh", "hoan tat", "thuc hien", "trien khai", "to chuc", "bao cao", "gui", "trinh",
-    "cong bo", "ap dung", "tong hop", "ket thuc", "bat dau", "ngay", "la", "cua", "ve", "cho",
+    "cong bo", "ap dung", "tai", "tong hop", "ket thuc", "bat dau", "ngay", "la", "cua", "ve",
+    "cho",
     "len", "voi", "de", "co the", "ket qua", "tinh hinh", "so", "duy tri", "tiep tuc", "dam bao",
     "xem xet", "thong qua", "cho y kien", "tung giai doan", "giai doan", "va", "hoac", "cac",
     "nhiem vu", "xong", "tat ca", "phai", "can", "duoc", "se", "dinh ky", "bao cao ket qua",
     "ban hanh", "phe duyet", "xay dung", "hoan thien", "tham muu", "du thao",
 )
 _ADDRESSEE = {"ve", "cho", "gui", "trinh", "len", "bao cao", "toi"}
-_NAME_LINKS = {
-    "va", "tinh", "thanh", "pho", "cap", "nhan", "dan", "ban", "trung", "uong", "xa", "huyen",
-    "quan", "cac", "co", "lien", "vu", "phuong", "tuong", "chinh", "phu", "uy",
+_NAME_LIMIT = 16  # words
+# Words that end an agency's name even when capitalised ("Sở Tư pháp" goes on, "Kỳ họp" does not).
+_CAPITAL_STOPS = {
+    "ky", "phien", "quy", "thang", "ngay", "truoc", "trong", "hang", "dinh", "theo", "sau", "khi",
+    "dot", "vao", "cham",
 }
 _SOFT_SEPARATORS = {",", "va", "hoac", "(", ")", ":", "/", "+", "&"}
 _HARD_SEPARATORS = {";", ".", "!", "?", "\n"}
@@ -395,7 +407,15 @@ class _Reader:
         ):
             letters = letters or not self.w[j + 1].isdigit()
             j += 2
-        return self.add("filler", None, i, j) if letters else -1
+        if not letters:
+            return -1
+        # "Quyết định số 1234/QĐ-UBND ngày 15/3/2013": the document's date is not a time frame
+        if self.word(j) == "ngay":
+            k = j + 1
+            while k < self.n and (self.w[k].isdigit() or self.w[k] in _DATE_WORDS):
+                k += 1
+            j = k
+        return self.add("filler", None, i, j)
 
     # periods
 
@@ -492,13 +512,14 @@ class _Reader:
         day = self.number(i + 1)
         if day is None:
             return -1
-        j = i + 2 + (self.word(i + 2) == ",")
+        j = i + 2 + (self.word(i + 2) in (",", "cua"))
         if self.word(j) == "thang":
             where = self.match(j + 1, _QUARTER_MONTH)
             if where > 0:
                 if not 1 <= day <= 31:
                     return self.invalid("invalid_date", i, where)
-                of_quarter = {"dau": 1, "giua": 2}.get(self.word(j + 1), 3)
+                # "tháng đầu quý sau": the first month of the next quarter is still a first month
+                of_quarter = {"dau": 1, "giua": 2, "cuoi": 3}[self.w[j + 1]]
                 return self.put(_Atom("qday", None, of_quarter, day), i, where)
             month = self.number(j + 1)
             if month is not None:
@@ -512,6 +533,8 @@ class _Reader:
         """Read "tháng 11/2013", "tháng 12 năm 2025", "tháng 6"."""
         if self.word(i) != "thang":
             return -1
+        if self.word(i + 1) == "nay":
+            return self.put(_Atom("month", self.plan_start.year, self.plan_start.month), i, i + 2)
         number = self.number(i + 1)
         if number is None:
             return -1
@@ -536,6 +559,9 @@ class _Reader:
         """Read "quý IV/2013", "quý 2 năm 2024", "quý III"."""
         if self.word(i) != "quy":
             return -1
+        if self.word(i + 1) in ("nay", "hien hanh"):  # "quý này": the plan start's quarter
+            quarter = (self.plan_start.month - 1) // 3 + 1
+            return self.put(_Atom("quarter", self.plan_start.year, quarter), i, i + 2)
         number = self.quarter_number(i + 1)
         if number is None:
             return -1
@@ -571,6 +597,10 @@ class _Reader:
     def whole_year(self, i: int) -> int:
         """Read "năm 2025", "2026", "năm kế hoạch", "năm tiếp theo", "(trong|cuối) năm"."""
         w = self.word
+        if w(i) == "nam" and w(i + 1) == "hoc" and self.year(i + 2) is not None:
+            # "năm học 2024-2025": September to May
+            end = i + 5 if w(i + 3) == "-" and self.year(i + 4) is not None else i + 3
+            return self.put(_Atom("school", self.year(i + 2)), i, end)
         if self.year(i) is not None:
             year = self.year(i)
             assert year is not None
@@ -618,15 +648,19 @@ class _Reader:
         return self.add("follow", None, i, j) if j > 0 else -1
 
     def rhythm(self, i: int) -> int:
-        """Read "hằng quý", "định kỳ 6 tháng", "mỗi 6 tháng", "3 tháng một lần", "theo quý"."""
+        """Read "hằng quý", "định kỳ 6 tháng", "mỗi 6 tháng", "3 tháng một lần", "theo quý",
+        "2 lần/năm", "báo cáo tháng, quý, năm"."""
         w = self.word
         j = i + 2 if w(i) == "dinh" and w(i + 1) == "ky" else i
         every = self.match(j, _EVERY)
         if every > 0:
             unit = w(every)
-            if unit in ("nam", "quy", "thang", "tuan"):
-                grain = {"nam": "year", "quy": "quarter", "thang": "month", "tuan": "week"}[unit]
-                return self.add("rhythm", grain, i, every + 1)
+            if unit == "nam":
+                times = self.times_a_year(every + 1)
+                if times is not None:
+                    return self.add("rhythm", times[0], i, times[1])
+            if unit in _UNIT_GRAINS:
+                return self.add("rhythm", _UNIT_GRAINS[unit], i, every + 1)
             if unit == "ngay":
                 return self.add("cont", None, i, every + 1)
             months = self.months(every)
@@ -636,10 +670,17 @@ class _Reader:
             months = self.months(j)
             if months is not None:
                 return self.add("rhythm", months[0], i, months[1])
-            return self.add("dinhky", None, i, j)
-        if w(i) == "theo" and w(i + 1) in ("nam", "quy", "thang", "tuan") and w(i + 2) != "dinh":
-            grain = {"nam": "year", "quy": "quarter", "thang": "month", "tuan": "week"}[w(i + 1)]
-            return self.add("rhythm", grain, i, i + 2)
+            units = self.units(j)
+            return units if units > j else self.add("dinhky", None, i, j)
+        if w(i) == "theo" and w(i + 1) in _UNIT_GRAINS and w(i + 2) != "dinh":
+            return self.add("rhythm", _UNIT_GRAINS[w(i + 1)], i, i + 2)
+        if w(i - 2) == "bao" and w(i - 1) == "cao":
+            units = self.units(i)
+            if units > i:
+                return units
+        times = self.times_a_year(i)
+        if times is not None:
+            return self.add("rhythm", times[0], i, times[1])
         months = self.months(i)
         if months is not None:
             once = self.match(months[1], _ONCE)
@@ -649,6 +690,37 @@ class _Reader:
             if w(i - 1) not in _DURATION_WORDS and w(months[1]) not in ("dau", "cuoi", "ke"):
                 return self.add("rhythm", months[0], i, months[1])
         return -1
+
+    def times_a_year(self, i: int) -> tuple[str, int] | None:
+        """Read "2 lần/năm", "02 lần một năm", or after "mỗi năm", "2 lần"."""
+        count = self.number(i)
+        if count is None or self.word(i + 1) != "lan":
+            return None
+        grain = _MONTHS_TO_GRAIN.get(12 // count) if count and 12 % count == 0 else None
+        if grain is None:
+            return None
+        end = self.match(i + 2, _A_YEAR)
+        if end > 0:
+            return grain, end
+        before = self.w[i - 1] if i > 0 else ""
+        return (grain, i + 2) if before == "nam" else None
+
+    def units(self, i: int) -> int:
+        """Read the bare periods a report is named by: "(báo cáo) tháng, quý, năm"."""
+        j, grains = i, []
+        while w := self.word(j):
+            nxt = self.word(j + 1)
+            if w not in _UNIT_GRAINS or nxt not in _AFTER_UNIT:
+                break
+            grains.append(_UNIT_GRAINS[w])
+            j += 1
+            if nxt in (",", "va", "hoac") and self.word(j + 1) in _UNIT_GRAINS:
+                j += 1
+        for k, grain in enumerate(grains):
+            self.items.append(("rhythm", grain, i + k))
+        for k in range(i, j):
+            self.placed[k] = True
+        return j
 
     def months(self, i: int) -> tuple[str, int] | None:
         """Read "6 tháng", "03 tháng", "1 năm" as a grain, if the count is one a rhythm has."""
@@ -718,6 +790,8 @@ class _Reader:
             return self.add("mod", "from", i, j)
         if w(i) == "dau" and w(i + 1) in ("nam", "quy", "thang"):
             return self.add("mod", "early", i, i + 1)
+        if w(i) == "sau" and (w(i + 1) in ("ngay", "thang", "quy", "nam") or self.year(i + 1)):
+            return self.add("mod", "after", i, i + 1)  # "sau năm 2025": from 2026 on
         j = self.match(i, _IN)
         if j > 0:
             return self.add("mod", "in", i, j)
@@ -764,19 +838,25 @@ class _Reader:
 
     def name(self, i: int) -> int:
         """Skip the agency a report goes to ("về Sở Tài chính", "UBND tỉnh, Bộ Công an")."""
-        toks = self.tokens
+        toks, w = self.tokens, self.w
+        if i >= self.n or not toks[i].capital:
+            return i
         j = i
-        while j < self.n and self.w[j] not in _TIME_HEADS and (
-            toks[j].capital
-            or (j > i and self.w[j] in _NAME_LINKS)
-            or (j > i and self.w[j] == "," and j + 1 < self.n and toks[j + 1].capital)
-        ):
+        while j < min(self.n, i + _NAME_LIMIT):
+            word = w[j]
+            if word == ",":
+                if j + 1 < self.n and toks[j + 1].capital:
+                    j += 1
+                    continue
+                break
+            if not word[0].isalpha() or word in _CAPITAL_STOPS:
+                break
+            if not toks[j].capital and word in _TIME_HEADS:
+                break
             j += 1
-        while j > i and not toks[j - 1].capital and self.w[j - 1] in (",", "va"):
+        while j > i and w[j - 1] in (",", "va"):
             j -= 1
-        if j > i:
-            self.add("filler", None, i, j)
-        return j
+        return self.add("filler", None, i, j)
 
 
 # --- Combining the parts into one schedule -------------------------------------------------------
@@ -866,6 +946,8 @@ def _window(atom: _Atom, year: int, plan_start: date) -> tuple[date | None, date
         return date(year, 6 * n - 5, 1), _month_end(year, 6 * n)
     if atom.grain == "year":
         return date(year, 1, 1), date(year, 12, 31)
+    if atom.grain == "school":
+        return date(year, 9, 1), date(year + 1, 5, 31)
     raise _Unreadable("incomplete")  # a day of every quarter needs a rhythm
 
 
@@ -897,7 +979,10 @@ def _resolve(when: _When, plan_start: date) -> None:
         start = start or first_end
         if start > end:
             raise _Unreadable("range_reversed")
-    if when.mod == "before" and when.last is None:
+    if when.mod == "after":
+        start = end = end + timedelta(days=1)
+        when.mod = "from"
+    elif when.mod == "before" and when.last is None:
         start, end = None, (end if start is None else start - timedelta(days=1))
     elif when.mod == "by":
         start = None
@@ -951,6 +1036,8 @@ def _combine(items: list[Item], plan_start: date) -> Timeframe:
     periodic = bool(rhythms) or "cont" in markers or "follow" in markers
     if "dinhky" in markers and any(_yearless(w) for w in whens):
         periodic, rhythms = True, rhythms or ["year"]  # "định kỳ trước ngày 15/12"
+    if any(w.first.grain == "qday" for w in whens):
+        periodic, rhythms = True, rhythms or ["quarter"]  # "ngày 20 tháng cuối quý"
     if not whens and not periodic:
         return _without_dates(markers)
     if periodic:
@@ -1039,6 +1126,10 @@ def _point(when: _When) -> tuple[int | None, int]:
     raise _Unreadable("incomplete")
 
 
+def _is_month_end(month: int | None, day: int) -> bool:
+    return day == -1 or (month is not None and day == calendar.monthrange(2001, month)[1])
+
+
 def _anchored_rule(grain: str, anchors: list[_When]) -> str | None:
     """Return the rule of `grain` on the days the yearless periods name, None for the default."""
     quarter_days = [w.first for w in anchors if w.first.grain == "qday"]
@@ -1057,6 +1148,8 @@ def _anchored_rule(grain: str, anchors: list[_When]) -> str | None:
         if any(month is None for month, _ in points):
             raise _Unreadable("incomplete")
         days = {day for _, day in points}
+        if len(days) != 1 and all(_is_month_end(m, d) for m, d in points):
+            days = {-1}  # "quý II và quý IV hằng năm": 30/6 and 31/12
         if len(days) != 1:
             raise _Unreadable("days_differ")
         day = days.pop()
