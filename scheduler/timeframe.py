@@ -289,6 +289,7 @@ _QUARTER_MONTH = _options(
     "cuoi quy", "dau quy", "giua quy", "cuoi cua quy", "dau cua quy", "dau quy sau",
     "dau cua quy sau", "dau quy tiep theo", "dau cua quy tiep theo",
 )
+_THIS_OR_NEXT = _options("nay", "toi", "sau", "tiep theo", "ke tiep")
 _UNIT_GRAINS = {"nam": "year", "quy": "quarter", "thang": "month", "tuan": "week"}
 _A_YEAR = _options("/ nam", "mot nam", "moi nam", "trong nam", "1 nam", "trong 1 nam")
 _DATE_WORDS = {"/", "-", ".", "thang", "nam"}
@@ -309,8 +310,8 @@ _LABELS = _options(
 _FILLER = _options(
     "hoan thanh", "hoan tat", "thuc hien", "trien khai", "to chuc", "bao cao", "gui", "trinh",
     "cong bo", "ap dung", "tai", "tong hop", "ket thuc", "bat dau", "ngay", "la", "cua", "ve",
-    "cho",
-    "len", "voi", "de", "co the", "ket qua", "tinh hinh", "so", "duy tri", "tiep tuc", "dam bao",
+    "cho", "len", "voi", "de", "co the", "ket qua", "tinh hinh", "so", "duy tri", "tiep tuc",
+    "dam bao",
     "xem xet", "thong qua", "cho y kien", "tung giai doan", "giai doan", "va", "hoac", "cac",
     "nhiem vu", "xong", "tat ca", "phai", "can", "duoc", "se", "dinh ky", "bao cao ket qua",
     "ban hanh", "phe duyet", "xay dung", "hoan thien", "tham muu", "du thao",
@@ -323,7 +324,7 @@ _CAPITAL_STOPS = {
     "dot", "vao", "cham",
 }
 _SOFT_SEPARATORS = {",", "va", "hoac", "(", ")", ":", "/", "+", "&"}
-_HARD_SEPARATORS = {";", ".", "!", "?", "\n"}
+_HARD_SEPARATORS = {";", ".", "!", "?"}
 
 
 class _Reader:
@@ -369,7 +370,7 @@ class _Reader:
 
     def swallow(self, i: int) -> int:
         """Return the end of the clause that starts at `i` (an event or a reference)."""
-        while i < self.n and self.w[i] not in _HARD_SEPARATORS and self.w[i] not in "()":
+        while i < self.n and self.w[i] not in _HARD_SEPARATORS and self.w[i] not in ("(", ")"):
             i += 1
         return i
 
@@ -533,8 +534,12 @@ class _Reader:
         """Read "tháng 11/2013", "tháng 12 năm 2025", "tháng 6"."""
         if self.word(i) != "thang":
             return -1
-        if self.word(i + 1) == "nay":
-            return self.put(_Atom("month", self.plan_start.year, self.plan_start.month), i, i + 2)
+        step = self.this_or_next(i + 1)
+        if step > 0:  # "tháng này", "tháng tới"
+            month = self.plan_start.month - 1 + (self.w[i + 1] != "nay")
+            return self.put(
+                _Atom("month", self.plan_start.year + month // 12, month % 12 + 1), i, step
+            )
         number = self.number(i + 1)
         if number is None:
             return -1
@@ -542,6 +547,11 @@ class _Reader:
         if not 1 <= number <= 12:
             return self.invalid("invalid_period", i, j)
         return self.put(_Atom("month", year, number), i, j)
+
+    def this_or_next(self, i: int) -> int:
+        """Read "này" (the plan start's) or "tới", "sau" (the next), not "sau khi"."""
+        j = self.match(i, _THIS_OR_NEXT)
+        return -1 if j > 0 and self.word(j) == "khi" else j
 
     def quarter_number(self, i: int) -> int | None:
         """Return the quarter number at `i` (roman or arabic), 0 for a number no quarter has."""
@@ -559,9 +569,12 @@ class _Reader:
         """Read "quý IV/2013", "quý 2 năm 2024", "quý III"."""
         if self.word(i) != "quy":
             return -1
-        if self.word(i + 1) in ("nay", "hien hanh"):  # "quý này": the plan start's quarter
-            quarter = (self.plan_start.month - 1) // 3 + 1
-            return self.put(_Atom("quarter", self.plan_start.year, quarter), i, i + 2)
+        step = self.this_or_next(i + 1)
+        if step > 0:  # "quý này", "quý tới": the plan start's quarter or the next
+            quarter = (self.plan_start.month - 1) // 3 + (self.w[i + 1] != "nay")
+            return self.put(
+                _Atom("quarter", self.plan_start.year + quarter // 4, quarter % 4 + 1), i, step
+            )
         number = self.quarter_number(i + 1)
         if number is None:
             return -1
