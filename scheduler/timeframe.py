@@ -999,6 +999,8 @@ def _resolve(when: _When, plan_start: date) -> None:
         start, end = None, (end if start is None else start - timedelta(days=1))
     elif when.mod == "by":
         start = None
+    elif when.mod == "from" and start is None:
+        start = end  # "từ ngày 15/10/2013": that day on
     elif when.mod == "early" and start is not None:
         # "đầu năm": the first quarter; "đầu quý": its first month; "đầu tháng": ten days
         if first.grain in ("year", "half"):
