@@ -643,7 +643,7 @@ def test_a_start_without_an_end_is_continuous_from_that_start(
             date(2013, 10, 10),
         ),
         ("Quý II và Quý IV hằng năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1", date(2013, 12, 31)),
-        ("Tháng 6, tháng 12 hằng năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1", date(2013, 12, 31)),
+        ("Tháng 6, 12 hằng năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1", date(2013, 12, 31)),
         ("Hằng năm, trong tháng 11", "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=-1", date(2013, 11, 30)),
         ("Từ tháng 4 - tháng 9 hằng năm", "FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=-1", date(2014, 9, 30)),
         (
