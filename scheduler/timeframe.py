@@ -314,8 +314,10 @@ _FILLER = _options(
     "dam bao",
     "xem xet", "thong qua", "cho y kien", "tung giai doan", "giai doan", "va", "hoac", "cac",
     "nhiem vu", "xong", "tat ca", "phai", "can", "duoc", "se", "dinh ky", "bao cao ket qua",
-    "ban hanh", "phe duyet", "xay dung", "hoan thien", "tham muu", "du thao",
+    "ban hanh", "phe duyet", "xay dung", "hoan thien", "tham muu", "du thao", "ca", "suot",
+    "phan dau", "co ban",
 )
+_ASIDE = _options("dinh huong", "tam nhin", "doi voi", "ap dung doi voi", "rieng doi voi")
 _ADDRESSEE = {"ve", "cho", "gui", "trinh", "len", "bao cao", "toi"}
 _NAME_LIMIT = 16  # words
 # Words that end an agency's name even when capitalised ("Sở Tư pháp" goes on, "Kỳ họp" does not).
@@ -632,7 +634,7 @@ class _Reader:
         if relative is not None:
             year, j = relative
             return self.put(_Atom("year", year), i, j) if year is not None else j
-        if w(i - 1) in ("trong", "cuoi", "dau", "het") and not w(i + 1).isdigit():
+        if w(i - 1) in ("trong", "cuoi", "dau", "het", "ca", "suot") and not w(i + 1).isdigit():
             return self.put(_Atom("year"), i, i + 1)  # this year
         return -1
 
@@ -841,6 +843,9 @@ class _Reader:
         return -1
 
     def filler(self, i: int) -> int:
+        aside = self.match(i, _ASIDE)
+        if aside > 0:  # "định hướng đến năm 2030", "(đối với cấp xã)": not a deadline
+            return self.add("filler", None, i, self.swallow(aside))
         j = self.match(i, _FILLER)
         if j < 0:
             return -1
@@ -1071,8 +1076,14 @@ def _dated(whens: list[_When], plan_start: date) -> Timeframe:
         assert start is not None
         due = first_instance(QUARTERLY_RULE, max(start, plan_start))
         return Timeframe("", TimeframeKind.CONTINUOUS, start, due, QUARTERLY_RULE)
-    due = max(w.end for w in whens if w.end is not None)
-    return Timeframe("", TimeframeKind.DEADLINE, whens[0].start, due, None)
+    latest = max(whens, key=lambda w: w.end or date.min)
+    due = latest.end
+    # "Năm 2024 (trước ngày 30/11/2024)": a last period inside an earlier one narrows it
+    if last.end is not None and latest.start is not None and latest.start <= last.end:
+        due = last.end
+    assert due is not None
+    start = whens[0].start
+    return Timeframe("", TimeframeKind.DEADLINE, start if start and start <= due else None, due, None)
 
 
 def _periodic(

@@ -591,6 +591,11 @@ def test_a_list_of_periods_is_due_at_the_end_of_its_last_from_its_first(
         ("Năm học 2013-2014", date(2013, 9, 1), date(2014, 5, 31)),
         ("Bắt đầu từ ngày 15/10/2013; kết thúc trước ngày 15/01/2014", date(2013, 10, 15),
          date(2014, 1, 15)),
+        ("Quý III - IV/2014", date(2014, 7, 1), date(2014, 12, 31)),
+        ("Tháng 10 - 12/2014", date(2014, 10, 1), date(2014, 12, 31)),
+        ("Giai đoạn 2014 - 2015, định hướng đến năm 2020", date(2014, 1, 1), date(2015, 12, 31)),
+        ("Năm 2014 (hoàn thành trước 30/11/2014)", date(2014, 1, 1), date(2014, 11, 30)),
+        ("Quý II/2014, Quý IV/2013", date(2014, 4, 1), date(2014, 6, 30)),
     ],
 )
 def test_a_range_is_due_at_its_end_and_a_year_it_omits_is_the_next_periods(
