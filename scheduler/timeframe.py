@@ -1083,7 +1083,9 @@ def _dated(whens: list[_When], plan_start: date) -> Timeframe:
         due = last.end
     assert due is not None
     start = whens[0].start
-    return Timeframe("", TimeframeKind.DEADLINE, start if start and start <= due else None, due, None)
+    if start is not None and start > due:  # a list in reverse order: no window start
+        start = None
+    return Timeframe("", TimeframeKind.DEADLINE, start, due, None)
 
 
 def _periodic(
