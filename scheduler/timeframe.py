@@ -1039,8 +1039,9 @@ def _combine(items: list[Item], plan_start: date) -> Timeframe:
     """Combine the parts into one schedule.
 
     - No period and no rhythm: ad hoc, after an event, or unscheduled with the reason.
-    - Periods only: a deadline at the end of the last (a list or a range), starting at the first;
-      a start with no end ("từ X", "từ X trở đi", "từ X đến khi ...") is continuous from X.
+    - Periods only: a deadline at the latest end of a list or range (or at the end of a last
+      period inside it: "Năm 2024 (trước ngày 30/11/2024)"), from the first period's start; a
+      start with no end ("từ X", "từ X trở đi", "từ X đến khi ...") is continuous from X.
     - A rhythm ("hằng quý"), continuity ("thường xuyên") or "các năm tiếp theo": periodic, on the
       finest rhythm named. Periods without a year fix the day of the rule ("trước ngày 15/12
       hằng năm"); a dated period named before the rhythm is its first due date ("Năm 2025 và
@@ -1096,8 +1097,9 @@ def _periodic(
     grain = min(grains, key=_GRAINS.index) if grains else "year"
     kind = TimeframeKind.CONTINUOUS if continuous else TimeframeKind.RECURRING
     marker_at = min(
-        pos for name in ("rhythm", "cont", "follow", "dinhky") for pos in markers.get(name, [])
-    ) if any(name in markers for name in ("rhythm", "cont", "follow", "dinhky")) else 0
+        (pos for name in ("rhythm", "cont", "follow", "dinhky") for pos in markers.get(name, [])),
+        default=0,
+    )
     anchors = [w for w in whens if _yearless(w)]
     dated = [w for w in whens if not _yearless(w)]
     for when in dated:
