@@ -315,8 +315,10 @@ _FILLER = _options(
     "xem xet", "thong qua", "cho y kien", "tung giai doan", "giai doan", "va", "hoac", "cac",
     "nhiem vu", "xong", "tat ca", "phai", "can", "duoc", "se", "dinh ky", "bao cao ket qua",
     "ban hanh", "phe duyet", "xay dung", "hoan thien", "tham muu", "du thao", "ca", "suot",
-    "phan dau", "co ban",
+    "phan dau", "co ban", "so ket", "tong ket",
 )
+_REPORTS = {("bao", "cao"), ("so", "ket"), ("tong", "ket")}  # "báo cáo quý", "tổng kết năm"
+_PERIOD_HEADS = {"ngay", "thang", "quy", "nam"}
 _ASIDE = _options("dinh huong", "tam nhin", "doi voi", "ap dung doi voi", "rieng doi voi")
 _ADDRESSEE = {"ve", "cho", "gui", "trinh", "len", "bao cao", "toi"}
 _NAME_LIMIT = 16  # words
@@ -370,9 +372,18 @@ class _Reader:
             self.placed[k] = True
         return j
 
-    def swallow(self, i: int) -> int:
-        """Return the end of the clause that starts at `i` (an event or a reference)."""
+    def swallow(self, i: int, before_deadline: bool = True) -> int:
+        """Return the end of the clause that starts at `i` (an event or a reference).
+
+        It ends at ";", "." or a parenthesis, or before a deadline that follows ("từ ngày ký
+        đến hết năm 2024", "sau khi ... ban hành, chậm nhất ngày 30/6/2025") unless
+        `before_deadline` is False.
+        """
         while i < self.n and self.w[i] not in _HARD_SEPARATORS and self.w[i] not in ("(", ")"):
+            for options in (_CONNECT, _BEFORE, _BY) if before_deadline else ():
+                j = self.match(i, options)
+                if j > 0 and (self.word(j) in _PERIOD_HEADS or self.number(j, (1, 2, 4))):
+                    return i
             i += 1
         return i
 
@@ -689,7 +700,7 @@ class _Reader:
             return units if units > j else self.add("dinhky", None, i, j)
         if w(i) == "theo" and w(i + 1) in _UNIT_GRAINS and w(i + 2) != "dinh":
             return self.add("rhythm", _UNIT_GRAINS[w(i + 1)], i, i + 2)
-        if w(i - 2) == "bao" and w(i - 1) == "cao":
+        if (w(i - 2), w(i - 1)) in _REPORTS:
             units = self.units(i)
             if units > i:
                 return units
@@ -845,7 +856,7 @@ class _Reader:
     def filler(self, i: int) -> int:
         aside = self.match(i, _ASIDE)
         if aside > 0:  # "định hướng đến năm 2030", "(đối với cấp xã)": not a deadline
-            return self.add("filler", None, i, self.swallow(aside))
+            return self.add("filler", None, i, self.swallow(aside, before_deadline=False))
         j = self.match(i, _FILLER)
         if j < 0:
             return -1
@@ -1189,13 +1200,18 @@ def _anchored_rule(grain: str, anchors: list[_When]) -> str | None:
         for month in in_months:
             yearly_rule(month, day)  # raises ValueError unless a real day
         return f"FREQ=YEARLY;BYMONTH={','.join(map(str, in_months))};BYMONTHDAY={day}"
-    if grain in ("quarter", "half") and len(points) == 1:
-        point_month, month_day = points[0]
-        if point_month is None:
+    if grain in ("quarter", "half") and points and all(m is not None for m, _ in points):
+        # "trước ngày 20/6 và trước ngày 20/12 (báo cáo 6 tháng)": the 20th of June and December
+        days = {day for _, day in points}
+        if len(days) != 1:
             return None
+        day = days.pop()
         step = 3 if grain == "quarter" else 6
-        months = ",".join(str(m) for m in range((point_month - 1) % step + 1, 13, step))
-        return f"FREQ=YEARLY;BYMONTH={months};BYMONTHDAY={month_day if month_day <= 28 else -1}"
+        spread = sorted(
+            {m for month, _ in points if month for m in range((month - 1) % step + 1, 13, step)}
+        )
+        by_day = day if day <= 28 else -1
+        return f"FREQ=YEARLY;BYMONTH={','.join(map(str, spread))};BYMONTHDAY={by_day}"
     return None
 
 

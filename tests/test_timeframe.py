@@ -657,6 +657,12 @@ def test_a_start_without_an_end_is_continuous_from_that_start(
             date(2013, 10, 20),
         ),
         ("Định kỳ trước ngày 05/12", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=5", date(2013, 12, 5)),
+        (
+            "Trước ngày 20/6 (báo cáo 6 tháng) và trước ngày 20/12 (báo cáo năm) hằng năm",
+            "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=20",
+            date(2013, 12, 20),
+        ),
+        ("Sơ kết 6 tháng, tổng kết năm", HALF_YEARLY, date(2013, 12, 31)),
     ],
 )
 def test_a_rhythm_recurs_on_the_days_its_yearless_periods_name(
@@ -758,6 +764,9 @@ def test_an_event_without_a_date_is_after_the_event(text: str) -> None:
         ("Quý I/2014 (sau khi Đề án được phê duyệt)", date(2014, 3, 31)),
         ("trong năm 2014 và khi tổng kết Đề án", date(2014, 12, 31)),
         ("Trình Hội đồng nhân dân tỉnh tại kỳ họp cuối năm (tháng 12/2013)", date(2013, 12, 31)),
+        ("Từ ngày ký đến hết năm 2014", date(2014, 12, 31)),
+        ("sau khi Đề án được ban hành, chậm nhất ngày 30/6/2014", date(2014, 6, 30)),
+        ("Theo kế hoạch, trước ngày 30/6/2014", date(2014, 6, 30)),
     ],
 )
 def test_a_date_beside_an_event_is_the_deadline(text: str, due: date) -> None:
