@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -200,9 +199,16 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _options(*phrases: str) -> tuple[list[str], ...]:
-    """Return the phrases as word lists, longest first (so "cham nhat la" wins over "cham nhat")."""
-    return tuple(sorted((p.split() for p in phrases), key=len, reverse=True))
+Options = dict[str, tuple[list[str], ...]]  # first word -> word lists, longest first
+
+
+def _options(*phrases: str) -> Options:
+    """Return the phrases as word lists by first word, longest first ("cham nhat la" wins over
+    "cham nhat"), so a match looks only at the phrases that can start at a word."""
+    found: dict[str, list[list[str]]] = {}
+    for words in sorted((p.split() for p in phrases), key=len, reverse=True):
+        found.setdefault(words[0], []).append(words)
+    return {first: tuple(options) for first, options in found.items()}
 
 
 # --- Parts ---------------------------------------------------------------------------------------
@@ -344,10 +350,10 @@ class _Reader:
 
     # -- helpers --
 
-    def match(self, i: int, options: Sequence[list[str]]) -> int:
+    def match(self, i: int, options: Options) -> int:
         """Return the end of the first option the words at `i` spell, or -1."""
         w = self.w
-        for words in options:
+        for words in options.get(w[i], ()) if i < self.n else ():
             j = i + len(words)
             if w[i:j] == words:
                 return j
