@@ -245,7 +245,7 @@ class _When:
     first: _Atom
     pos: int
     group: int
-    mod: str = ""  # "", "before", "by", "from", "early"
+    mod: str = ""  # "", "before", "by", "from", "after", "early", "middle"
     last: _Atom | None = None  # the end of a range
     open: bool = False  # "trở đi", "đến khi ...": a start without an end
     start: date | None = None  # resolved window
@@ -259,8 +259,11 @@ class _Unreadable(Exception):
 Item = tuple[str, Any, int]  # (kind, value, token position)
 
 _BEFORE = _options("truoc")
+_ENDING = _options("ket thuc nam", "ket thuc quy", "ket thuc thang", "het nam", "het quy",
+                   "het thang")
 _BY = _options(
-    "cham nhat la", "cham nhat vao", "cham nhat", "muon nhat la", "muon nhat", "han chot la",
+    "truoc khi ket thuc", "truoc khi het", "cham nhat la", "cham nhat vao", "cham nhat",
+    "muon nhat la", "muon nhat", "han chot la",
     "han chot", "thoi han la", "thoi han", "khong qua", "khong muon hon", "het", "cuoi",
 )
 _FROM = _options("bat dau tu", "ke tu", "tinh tu", "bat dau ke tu", "tu")
@@ -368,6 +371,13 @@ class _Reader:
         if w.isascii() and w.isdigit() and len(w) in widths:
             return int(w)
         return None
+
+    def glued(self, i: int, count: int) -> bool:
+        """Return whether the `count` tokens from `i` are written without spaces ("2025-12-15")."""
+        toks = self.tokens
+        return i + count <= self.n and all(
+            toks[k].start == toks[k - 1].end for k in range(i + 1, i + count)
+        )
 
     def year(self, i: int) -> int | None:
         return self.number(i, (4,))
@@ -491,7 +501,12 @@ class _Reader:
         return self.add("invalid", reason, i, j)
 
     def numeric_date(self, i: int) -> int:
-        """Read "15/12/2025", "ngày 15-12", "12/2013" (a month), "1.7.2025"."""
+        """Read "15/12/2025", "ngày 15-12", "12/2013" (a month), "1.7.2025", "2025-12-15"."""
+        iso = self.year(i)
+        if iso is not None and self.glued(i, 5) and self.w[i + 1] == self.w[i + 3] == "-":
+            day, month = self.number(i + 4), self.number(i + 2)
+            if day is not None and month is not None:
+                return self.day_atom(day, month, iso, i, i + 5)
         start = i + 1 if self.word(i) == "ngay" else i
         day = self.number(start)
         sep = self.word(start + 1)
@@ -551,7 +566,7 @@ class _Reader:
 
     def month(self, i: int) -> int:
         """Read "tháng 11/2013", "tháng 12 năm 2025", "tháng 6"."""
-        if self.word(i) != "thang":
+        if self.word(i) != "thang" and not (self.word(i) == "t" and self.glued(i, 2)):  # "T12"
             return -1
         step = self.this_or_next(i + 1)
         if step > 0:  # "tháng này", "tháng tới"
@@ -586,7 +601,7 @@ class _Reader:
 
     def quarter(self, i: int) -> int:
         """Read "quý IV/2013", "quý 2 năm 2024", "quý III"."""
-        if self.word(i) != "quy":
+        if self.word(i) != "quy" and not (self.word(i) == "q" and self.glued(i, 2)):  # "Q3"
             return -1
         step = self.this_or_next(i + 1)
         if step > 0:  # "quý này", "quý tới": the plan start's quarter or the next
@@ -786,6 +801,8 @@ class _Reader:
         if j > 0:
             return self.add("until", None, i, self.swallow(j))
         j = self.match(i, _EVENT)
+        if j > 0 and self.match(j, _ENDING) > 0:
+            return -1  # "trước khi kết thúc năm 2025": by the end of 2025 (see _BY)
         since = self.match(i, _SINCE_DAY)
         if j < 0 and since > 0 and self.number(since) is None:
             j = since  # "kể từ ngày nhận Kế hoạch": a start that is an event, not a date
@@ -811,17 +828,17 @@ class _Reader:
         j = self.match(i, _CONNECT)
         if j > 0:
             return self.add("conn", None, i, j)
-        j = self.match(i, _BEFORE)
-        if j > 0:
-            return self.add("mod", "before", i, j)
         j = self.match(i, _BY)
         if j > 0 and (w(i) != "cuoi" or w(j) in ("nam", "quy", "thang")):
             return self.add("mod", "by", i, j)
+        j = self.match(i, _BEFORE)
+        if j > 0:
+            return self.add("mod", "before", i, j)
         j = self.match(i, _FROM)
         if j > 0:
             return self.add("mod", "from", i, j)
-        if w(i) == "dau" and w(i + 1) in ("nam", "quy", "thang"):
-            return self.add("mod", "early", i, i + 1)
+        if w(i) in ("dau", "giua") and w(i + 1) in ("nam", "quy", "thang"):
+            return self.add("mod", "early" if w(i) == "dau" else "middle", i, i + 1)
         if w(i) == "sau" and (w(i + 1) in ("ngay", "thang", "quy", "nam") or self.year(i + 1)):
             return self.add("mod", "after", i, i + 1)  # "sau năm 2025": from 2026 on
         j = self.match(i, _IN)
@@ -1031,6 +1048,14 @@ def _resolve(when: _When, plan_start: date) -> None:
             end = _month_end(start.year, start.month)
         elif first.grain == "month":
             end = start + timedelta(days=9)
+    elif when.mod == "middle" and start is not None:
+        # "giữa năm": by 30/6; "giữa quý": its second month; "giữa tháng": the 15th
+        if first.grain == "year":
+            end = date(start.year, 6, 30)
+        elif first.grain == "quarter":
+            end = _month_end(start.year, start.month + 1)
+        elif first.grain == "month":
+            end = start + timedelta(days=14)
     when.start, when.end = start, end
 
 

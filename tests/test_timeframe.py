@@ -752,6 +752,7 @@ def test_ad_hoc_words_keep_the_schedule_they_come_with(
         "tại Kỳ họp thứ 10 Hội đồng nhân dân tỉnh",
         "khi có hướng dẫn của Bộ Tài chính",
         "sau khi Nghị định số 15/2013/NĐ-CP có hiệu lực",
+        "trước khi kết thúc Đề án",
     ],
 )
 def test_an_event_without_a_date_is_after_the_event(text: str) -> None:
@@ -818,6 +819,11 @@ def test_filler_is_skipped_and_leaves_nothing_unread(
         ("Cuối quý IV/2013", START_2013, None, date(2013, 12, 31)),
         ("Quý IV", START_2013, date(2013, 10, 1), date(2013, 12, 31)),
         ("Năm nay", START_2013, date(2013, 1, 1), date(2013, 12, 31)),
+        ("Giữa năm 2014", START_2013, date(2014, 1, 1), date(2014, 6, 30)),
+        ("Hoàn thành trước khi kết thúc năm 2014", START_2013, None, date(2014, 12, 31)),
+        ("2014-03-15", START_2013, None, date(2014, 3, 15)),
+        ("T12/2013", START_2013, date(2013, 12, 1), date(2013, 12, 31)),
+        ("Q2/2014", START_2013, date(2014, 4, 1), date(2014, 6, 30)),
     ],
 )
 def test_periods_named_relative_to_the_plan_start(
