@@ -826,7 +826,7 @@ def test_filler_is_skipped_and_leaves_nothing_unread(
         ("Q2/2014", START_2013, date(2014, 4, 1), date(2014, 6, 30)),
     ],
 )
-def test_periods_named_relative_to_the_plan_start(
+def test_periods_named_relative_to_the_plan_start_or_in_short_forms(
     text: str, plan_start: date, start: date | None, due: date
 ) -> None:
     assert schedule(text, plan_start) == (DEADLINE, start, due, None)
