@@ -7,8 +7,11 @@ from datetime import date, datetime
 
 import pytest
 from dateutil.rrule import rrulestr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main
+from scheduler.occurrences import occurrences
 from scheduler.timeframe import (
     Timeframe,
     TimeframeKind,
@@ -546,3 +549,440 @@ def test_the_timeframe_command_prints_the_parsed_json(capsys: pytest.CaptureFixt
         "rrule": QUARTERLY,
         "ad_hoc": False,
     }
+
+
+# --- The reader: parts found in the text and combined by rules ----------------------------------
+# Phrases of each family written for these tests (none is a corpus string), read from a plan
+# starting 1/10/2013 unless said otherwise.
+
+START_2013 = date(2013, 10, 1)
+AFTER_EVENT = TimeframeKind.AFTER_EVENT
+UNSCHEDULED = TimeframeKind.UNSCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "due"),
+    [
+        ("Tháng 11, 12/2013", date(2013, 11, 1), date(2013, 12, 31)),
+        ("Tháng 11 và tháng 12 năm 2013", date(2013, 11, 1), date(2013, 12, 31)),
+        ("Quý IV/2013, Quý I/2014", date(2013, 10, 1), date(2014, 3, 31)),
+        ("Quý I, II năm 2014", date(2014, 1, 1), date(2014, 6, 30)),
+        ("Năm 2014, 2015", date(2014, 1, 1), date(2015, 12, 31)),
+        ("hoàn thành trong tháng 12/2013, triển khai trong quý I/2014", date(2013, 12, 1),
+         date(2014, 3, 31)),
+        ("Quý 2 năm 2014 và Quý 2 năm 2015", date(2014, 4, 1), date(2015, 6, 30)),
+    ],
+)
+def test_a_list_of_periods_is_due_at_the_end_of_its_last_from_its_first(
+    text: str, start: date, due: date
+) -> None:
+    assert schedule(text, START_2013) == (DEADLINE, start, due, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "due"),
+    [
+        ("Từ nay đến hết năm 2025", START_2013, date(2025, 12, 31)),
+        ("từ nay đến ngày 20/12/2013", START_2013, date(2013, 12, 20)),
+        ("giai đoạn 2016-2020 vào năm 2020", date(2016, 1, 1), date(2020, 12, 31)),
+        ("Từ tháng 11 đến tháng 2/2014", date(2013, 11, 1), date(2014, 2, 28)),
+        ("từ ngày 5 đến ngày 20 tháng 3 năm 2014", date(2014, 3, 5), date(2014, 3, 20)),
+        ("Từ ngày 01/11 đến ngày 30/11", date(2013, 11, 1), date(2013, 11, 30)),
+        ("Năm học 2013-2014", date(2013, 9, 1), date(2014, 5, 31)),
+        ("Bắt đầu từ ngày 15/10/2013; kết thúc trước ngày 15/01/2014", date(2013, 10, 15),
+         date(2014, 1, 15)),
+        ("Quý III - IV/2014", date(2014, 7, 1), date(2014, 12, 31)),
+        ("Tháng 10 - 12/2014", date(2014, 10, 1), date(2014, 12, 31)),
+        ("Giai đoạn 2014 - 2015, định hướng đến năm 2020", date(2014, 1, 1), date(2015, 12, 31)),
+        ("Năm 2014 (hoàn thành trước 30/11/2014)", date(2014, 1, 1), date(2014, 11, 30)),
+        ("Quý II/2014, Quý IV/2013", date(2014, 4, 1), date(2014, 6, 30)),
+    ],
+)
+def test_a_range_is_due_at_its_end_and_a_year_it_omits_is_the_next_periods(
+    text: str, start: date, due: date
+) -> None:
+    assert schedule(text, START_2013) == (DEADLINE, start, due, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "due"),
+    [
+        ("Từ tháng 11/2013 trở đi", date(2013, 11, 1), date(2013, 12, 31)),
+        ("Kể từ ngày 01/01/2014 trở về sau", date(2014, 1, 1), date(2014, 3, 31)),
+        ("Từ Quý I/2014 đến khi hoàn thành dự án", date(2014, 1, 1), date(2014, 3, 31)),
+        ("Triển khai thực hiện từ Quý I/2014", date(2014, 1, 1), date(2014, 3, 31)),
+        ("Thường xuyên từ năm 2014", date(2014, 1, 1), date(2014, 3, 31)),
+        ("Từ tháng 12/2013, thường xuyên", date(2013, 12, 1), date(2013, 12, 31)),
+        ("sau năm 2014", date(2015, 1, 1), date(2015, 3, 31)),
+    ],
+)
+def test_a_start_without_an_end_is_continuous_from_that_start(
+    text: str, start: date, due: date
+) -> None:
+    assert schedule(text, START_2013) == (CONTINUOUS, start, due, QUARTERLY)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "due"),
+    [
+        ("hằng quý", QUARTERLY, date(2013, 12, 31)),
+        ("6 tháng, 1 năm", HALF_YEARLY, date(2013, 12, 31)),
+        ("định kỳ 6 tháng", HALF_YEARLY, date(2013, 12, 31)),
+        ("06 tháng/lần", HALF_YEARLY, date(2013, 12, 31)),
+        ("Mỗi năm 02 lần", HALF_YEARLY, date(2013, 12, 31)),
+        ("4 lần/năm", QUARTERLY, date(2013, 12, 31)),
+        ("12 tháng một lần", YEARLY_END, date(2013, 12, 31)),
+        ("Báo cáo tháng, quý, năm", MONTHLY, date(2013, 10, 31)),
+        ("báo cáo quý và năm", QUARTERLY, date(2013, 12, 31)),
+        ("Hằng tuần", "FREQ=WEEKLY;BYDAY=FR", date(2013, 10, 4)),
+        ("Theo tháng", MONTHLY, date(2013, 10, 31)),
+        ("Trước ngày 15 hằng tháng", "FREQ=MONTHLY;BYMONTHDAY=15", date(2013, 10, 15)),
+        (
+            "hàng quý, trước ngày 15 tháng cuối quý",
+            "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15",
+            date(2013, 12, 15),
+        ),
+        (
+            "Chậm nhất ngày 10 của tháng đầu quý sau",
+            "FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=10",
+            date(2013, 10, 10),
+        ),
+        ("Quý II và Quý IV hằng năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1", date(2013, 12, 31)),
+        ("Tháng 6, 12 hằng năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1", date(2013, 12, 31)),
+        ("Hằng năm, trong tháng 11", "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=-1", date(2013, 11, 30)),
+        ("Từ tháng 4 - tháng 9 hằng năm", "FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=-1", date(2014, 9, 30)),
+        (
+            "định kỳ hằng năm gửi Sở Tài chính trước ngày 20 tháng 10",
+            "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=20",
+            date(2013, 10, 20),
+        ),
+        ("Định kỳ trước ngày 05/12", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=5", date(2013, 12, 5)),
+        (
+            "Trước ngày 20/6 (báo cáo 6 tháng) và trước ngày 20/12 (báo cáo năm) hằng năm",
+            "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=20",
+            date(2013, 12, 20),
+        ),
+        ("Sơ kết 6 tháng, tổng kết năm", HALF_YEARLY, date(2013, 12, 31)),
+    ],
+)
+def test_a_rhythm_recurs_on_the_days_its_yearless_periods_name(
+    text: str, rule: str, due: date
+) -> None:
+    assert schedule(text, START_2013) == (RECURRING, None, due, rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Quý IV/2013 và hằng năm",
+            (RECURRING, date(2013, 10, 1), date(2013, 12, 31), YEARLY_END),
+        ),
+        (
+            "Năm 2014 và những năm tiếp theo",
+            (RECURRING, date(2014, 1, 1), date(2014, 12, 31), YEARLY_END),
+        ),
+        (
+            "Trước ngày 10/11/2013 và hằng tháng",
+            (RECURRING, None, date(2013, 11, 10), "FREQ=MONTHLY;BYMONTHDAY=10"),
+        ),
+        (
+            "Năm 2014 và duy trì thường xuyên",
+            (CONTINUOUS, date(2014, 1, 1), date(2014, 12, 31), QUARTERLY),
+        ),
+        (
+            "Hằng quý trong năm 2014",
+            (RECURRING, date(2014, 1, 1), date(2014, 3, 31), QUARTERLY + ";UNTIL=20141231"),
+        ),
+        (
+            "Hằng tháng, từ tháng 5/2014 đến tháng 12/2015",
+            (RECURRING, date(2014, 5, 1), date(2014, 5, 31), MONTHLY + ";UNTIL=20151231"),
+        ),
+        (
+            "Hằng năm từ năm 2014 - 2016",
+            (RECURRING, date(2014, 1, 1), date(2014, 12, 31), YEARLY_END + ";UNTIL=20161231"),
+        ),
+    ],
+)
+def test_a_dated_period_before_a_rhythm_is_its_first_due_and_one_after_it_its_window(
+    text: str, expected: Expected
+) -> None:
+    assert schedule(text, START_2013) == expected
+
+
+def test_a_rhythm_inside_a_window_stops_at_the_windows_end() -> None:
+    timeframe = parse_timeframe("Hằng quý trong năm 2014", START_2013)
+    dues = [o.due for o in occurrences("X", timeframe, START_2013, date(2016, 12, 31))]
+    assert dues == [date(2014, 3, 31), date(2014, 6, 30), date(2014, 9, 30), date(2014, 12, 31)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["thường xuyên, liên tục", "Liên tục", "Hằng ngày", "Thường xuyên, hằng năm"],
+)
+def test_continuity_checks_in_quarterly(text: str) -> None:
+    assert schedule(text, START_2013) == (CONTINUOUS, None, date(2013, 12, 31), QUARTERLY)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "due"),
+    [
+        ("Trong năm 2014 hoặc đột xuất", DEADLINE, date(2014, 12, 31)),
+        ("Hằng quý và khi có yêu cầu", RECURRING, date(2013, 12, 31)),
+        ("khi được yêu cầu", UNSCHEDULED, None),
+        ("Theo yêu cầu của Ủy ban nhân dân tỉnh", UNSCHEDULED, None),
+    ],
+)
+def test_ad_hoc_words_keep_the_schedule_they_come_with(
+    text: str, kind: TimeframeKind, due: date | None
+) -> None:
+    parsed = parse_timeframe(text, START_2013)
+    assert (parsed.kind, parsed.due, parsed.ad_hoc) == (kind, due, True)
+    assert parsed.reason == (None if due else "ad_hoc")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sau khi Đề án được ban hành",
+        "Ngay sau khi có quyết định phê duyệt",
+        "Trong vòng 15 ngày kể từ ngày ký",
+        "Đến khi có chỉ đạo mới",
+        "Trước Tết Nguyên đán",
+        "tại Kỳ họp thứ 10 Hội đồng nhân dân tỉnh",
+        "khi có hướng dẫn của Bộ Tài chính",
+        "sau khi Nghị định số 15/2013/NĐ-CP có hiệu lực",
+        "trước khi kết thúc Đề án",
+    ],
+)
+def test_an_event_without_a_date_is_after_the_event(text: str) -> None:
+    assert schedule(text, START_2013) == (AFTER_EVENT, None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Quý I/2014 (sau khi Đề án được phê duyệt)", date(2014, 3, 31)),
+        ("trong năm 2014 và khi tổng kết Đề án", date(2014, 12, 31)),
+        ("Trình Hội đồng nhân dân tỉnh tại kỳ họp cuối năm (tháng 12/2013)", date(2013, 12, 31)),
+        ("Từ ngày ký đến hết năm 2014", date(2014, 12, 31)),
+        ("sau khi Đề án được ban hành, chậm nhất ngày 30/6/2014", date(2014, 6, 30)),
+        ("Theo kế hoạch, trước ngày 30/6/2014", date(2014, 6, 30)),
+    ],
+)
+def test_a_date_beside_an_event_is_the_deadline(text: str, due: date) -> None:
+    assert schedule(text, START_2013)[::2] == (DEADLINE, due)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theo tiến độ của dự án",
+        "Theo Kế hoạch số 45/KH-UBND ngày 15/3/2013 của Ủy ban nhân dân tỉnh",
+        "Thực hiện theo hướng dẫn của Bộ Nội vụ",
+        "định kỳ báo cáo về Sở Tài chính theo quy định",
+    ],
+)
+def test_a_schedule_set_elsewhere_is_unscheduled_as_a_reference(text: str) -> None:
+    parsed = parse_timeframe(text, START_2013)
+    assert (parsed.kind, parsed.due, parsed.reason) == (UNSCHEDULED, None, "reference")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "due"),
+    [
+        ("Thực hiện trong Quý IV/2013, báo cáo về Sở Tài chính", date(2013, 10, 1),
+         date(2013, 12, 31)),
+        ("Hoàn thành trước ngày 31/12/2013, báo cáo kết quả về Sở Kế hoạch và Đầu tư", None,
+         date(2013, 12, 31)),
+        ("Triển khai, hoàn thành trong tháng 11/2013", date(2013, 11, 1), date(2013, 11, 30)),
+        ("c) Thời gian hoàn thành: Quý IV/2013", date(2013, 10, 1), date(2013, 12, 31)),
+    ],
+)
+def test_filler_is_skipped_and_leaves_nothing_unread(
+    text: str, start: date | None, due: date
+) -> None:
+    parsed = parse_timeframe(text, START_2013)
+    assert (parsed.kind, parsed.start, parsed.due, parsed.unread) == (DEADLINE, start, due, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "plan_start", "start", "due"),
+    [
+        ("trước ngày 31 tháng 3 năm kế hoạch", date(2014, 1, 1), None, date(2014, 3, 31)),
+        ("trong năm sau", START_2013, date(2014, 1, 1), date(2014, 12, 31)),
+        ("Quý I năm sau", START_2013, date(2014, 1, 1), date(2014, 3, 31)),
+        ("Trong quý này", date(2013, 11, 15), date(2013, 10, 1), date(2013, 12, 31)),
+        ("quý tới", date(2013, 11, 15), date(2014, 1, 1), date(2014, 3, 31)),
+        ("trong tháng tới", date(2013, 12, 15), date(2014, 1, 1), date(2014, 1, 31)),
+        ("Đầu năm 2014", START_2013, date(2014, 1, 1), date(2014, 3, 31)),
+        ("Cuối quý IV/2013", START_2013, None, date(2013, 12, 31)),
+        ("Quý IV", START_2013, date(2013, 10, 1), date(2013, 12, 31)),
+        ("Năm nay", START_2013, date(2013, 1, 1), date(2013, 12, 31)),
+        ("Giữa năm 2014", START_2013, date(2014, 1, 1), date(2014, 6, 30)),
+        ("Hoàn thành trước khi kết thúc năm 2014", START_2013, None, date(2014, 12, 31)),
+        ("2014-03-15", START_2013, None, date(2014, 3, 15)),
+        ("T12/2013", START_2013, date(2013, 12, 1), date(2013, 12, 31)),
+        ("Q2/2014", START_2013, date(2014, 4, 1), date(2014, 6, 30)),
+    ],
+)
+def test_periods_named_relative_to_the_plan_start_or_in_short_forms(
+    text: str, plan_start: date, start: date | None, due: date
+) -> None:
+    assert schedule(text, plan_start) == (DEADLINE, start, due, None)
+
+
+def test_a_date_in_the_year_before_each_plan_year_recurs_yearly() -> None:
+    assert schedule("trước ngày 31 tháng 10 của năm trước năm kế hoạch", START_2013) == (
+        RECURRING,
+        None,
+        date(2013, 10, 31),
+        "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=31",
+    )
+
+
+def test_a_documents_number_and_date_are_not_a_time_frame() -> None:
+    parsed = parse_timeframe("Quyết định số 1234/QĐ-UBND ngày 15/3/2013", START_2013)
+    assert (parsed.kind, parsed.reason) == (UNSCHEDULED, "no_time")
+
+
+# --- What it did not understand --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Quý 7 năm 2024", "invalid_period"),
+        ("Quý V/2024", "invalid_period"),
+        ("Tháng 13/2024", "invalid_period"),
+        ("13/2024", "invalid_period"),
+        ("31/02/2024", "invalid_date"),
+        ("ngày 31 tháng 4 năm 2024", "invalid_date"),
+        ("Trước ngày 29/2/2023", "invalid_date"),
+        ("Trước ngày 30/2 hằng năm", "invalid_date"),
+        ("ngày 0 hằng tháng", "invalid_date"),
+        ("Từ năm 2024 đến năm 2023", "range_reversed"),
+        ("Trước ngày 20/6 và 31/12 hằng năm", "days_differ"),
+        ("Quý 7 năm 2024 hoặc Quý 2 năm 2024", "invalid_period"),
+    ],
+)
+def test_an_impossible_date_or_period_is_unscheduled_with_the_reason(
+    text: str, reason: str
+) -> None:
+    parsed = parse_timeframe(text, PLAN_START)
+    assert (parsed.kind, parsed.due, parsed.rrule, parsed.reason) == (
+        UNSCHEDULED, None, None, reason
+    )
+
+
+def test_a_leap_day_that_exists_is_read() -> None:
+    assert schedule("Trước ngày 29/2/2024")[::2] == (DEADLINE, date(2024, 2, 29))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("  ;; ", "empty"),
+        ("Quý 2 năm 2024 " * 100, "too_long"),
+        ("Theo kế hoạch", "reference"),
+        ("Đã hoàn thành", "done"),
+        ("Định kỳ báo cáo kết quả về Sở Tài chính", "no_rhythm"),
+        ("30 ngày làm việc", "relative"),
+        ("Đột xuất", "ad_hoc"),
+        ("asdf qwerty", "no_time"),
+        ("ngày 25", "incomplete"),
+    ],
+)
+def test_every_unscheduled_reading_says_why(text: str, reason: str) -> None:
+    parsed = parse_timeframe(text, PLAN_START)
+    assert (parsed.kind, parsed.reason) == (UNSCHEDULED, reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "unread"),
+    [
+        ("asdf qwerty", ("asdf", "qwerty")),
+        ("Quý 4 năm 2024 tại hội trường", ("hội", "trường")),
+        ("Năm 2025, trừ Lễ hội", ("trừ", "Lễ", "hội")),
+        ("Quý III/2025", ()),
+    ],
+)
+def test_the_words_it_could_not_place_are_listed_verbatim(
+    text: str, unread: tuple[str, ...]
+) -> None:
+    assert parse_timeframe(text, PLAN_START).unread == unread
+
+
+def test_the_command_adds_the_unread_words_and_the_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["timeframe", "Quý 7 năm 2024 cho đủ", "--plan-start", "2024-04-01"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "text": "Quý 7 năm 2024 cho đủ",
+        "kind": "unscheduled",
+        "start": None,
+        "due": None,
+        "rrule": None,
+        "ad_hoc": False,
+        "unread": ["đủ"],
+        "reason": "invalid_period",
+    }
+
+
+# --- Never raises: properties over generated text --------------------------------------------
+
+# The reader's own words, mixed at random, reach every branch the corpus reaches and many it
+# does not; numbers cover impossible days, months, quarters and years.
+VOCABULARY = [
+    "quý", "Quý", "tháng", "năm", "ngày", "hằng", "hàng", "mỗi", "từng", "định kỳ", "thường xuyên",
+    "liên tục", "từ", "kể từ", "từ nay", "đến", "đến hết", "tới", "trước", "chậm nhất", "cuối",
+    "đầu", "sau", "sau khi", "khi", "đến khi", "đột xuất", "khi có yêu cầu", "theo", "kế hoạch",
+    "năm kế hoạch", "các năm tiếp theo", "trở đi", "và", "hoặc", ",", ";", "-", "/", ".", "(",
+    ")", ":", "I", "II", "III", "IV", "V", "6 tháng", "lần", "một lần", "báo cáo", "về",
+    "Sở Tài chính", "nay", "học", "số", "QĐ-UBND", "nhân dịp", "Kỳ họp", "trong", "vào",
+    "giai đoạn", "Đã hoàn thành", "tuần", "Tết", "tháng cuối quý", "thời gian thực hiện:",
+]
+WORDS = st.one_of(
+    st.sampled_from(VOCABULARY), st.integers(0, 10000).map(str), st.text(max_size=4)
+)
+PHRASES = st.lists(WORDS, max_size=25).map(" ".join)
+GLUED = st.lists(WORDS, max_size=25).map("".join)
+PLAN_STARTS = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+
+
+def check_reading(text: str, plan_start: date) -> None:
+    parsed = parse_timeframe(text, plan_start)
+    assert parsed.text == text
+    json.dumps(parsed.to_json())
+    assert all(word in text for word in parsed.unread)
+    if parsed.kind is DEADLINE:
+        assert parsed.due is not None and parsed.rrule is None
+        assert parsed.start is None or parsed.start <= parsed.due
+    elif parsed.kind in (RECURRING, CONTINUOUS):
+        assert parsed.rrule is not None
+        first_day = max(parsed.start or plan_start, plan_start)
+        rrulestr(parsed.rrule, dtstart=datetime(first_day.year, first_day.month, first_day.day))
+        assert parsed.due is None or parsed.due >= first_day
+    else:
+        assert (parsed.due, parsed.rrule) == (None, None)
+    if parsed.kind is UNSCHEDULED:
+        assert parsed.reason is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(PHRASES, PLAN_STARTS)
+def test_any_mix_of_its_own_words_gives_a_consistent_reading(text: str, plan_start: date) -> None:
+    check_reading(text, plan_start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(GLUED, PLAN_STARTS)
+def test_its_words_glued_together_give_a_consistent_reading(text: str, plan_start: date) -> None:
+    check_reading(text, plan_start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=500), PLAN_STARTS)
+def test_any_text_gives_a_consistent_reading(text: str, plan_start: date) -> None:
+    check_reading(text, plan_start)
