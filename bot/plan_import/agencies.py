@@ -211,3 +211,100 @@ def _span(text: str, tokens: list[_Token], start: int, end: int) -> str:
     while last > start and tokens[last].word in _SEPARATORS:
         last -= 1
     return text[tokens[start].start : tokens[last].end].strip()
+
+
+# --- agencies named in prose --------------------------------------------------------------------
+
+# Words that begin an agency's name in prose ("Sở ...", "Ủy ban nhân dân ...", "Công an tỉnh").
+_PROSE_HEADS = re.compile(
+    r"^(?:so|bo|ubnd|uy ban|hdnd|hoi dong|ban|cong an|cuc|chi cuc|tong cuc|hoi|dai|bao|"
+    r"van phong|kho bac|ngan hang|mat tran|tinh doan|thanh doan|thanh tra|vien|trung tam|"
+    r"lien minh|lien doan|quy|tong cong ty|cong ty|bao hiem|toa an|vien kiem sat|kiem toan|"
+    r"thue|hai quan|phong|giam doc|thu truong|chu tich|truong|bo chi huy|bo chqs|bch|"
+    r"cac (?:so|bo|co quan|don vi|dia phuong|nganh|ban|hoi|to chuc|doan the|phong|tinh|ubnd)|"
+    r"chinh phu|thu tuong|quoc hoi|tinh uy|thanh uy|dang uy|cong doan|doan thanh nien)\b"
+)
+# Where a name in prose ends: the verb of the sentence ("Sở Tài chính thẩm định ...").
+_PROSE_VERBS = re.compile(
+    r"\b(?:chu tri|phoi hop|tiep tuc|chi dao|to chuc|thanh lap|lap|tham dinh|ra soat|"
+    r"xay dung|huong dan|ban hanh|trien khai|thuc hien|tham muu|bao cao|kiem tra|nghien cuu|"
+    r"khan truong|co trach nhiem|chiu trach nhiem|truc tiep|bo tri|tong hop|de xuat|cung cap|"
+    r"trinh|quyet dinh|chu dong|dam bao|bao dam|theo doi|phe duyet|xuat cap|ho tro|dang tai|"
+    r"can cu|tang cuong|day manh|huy dong|phan cong|uu tien|nang cao|dieu chinh|sua doi|"
+    r"tuyen truyen|tiep nhan|niem yet|gui|phan bo|xu ly|thong ke|danh gia|cong bo|"
+    r"dieu tra|van dong|phat dong|xem xet|thuc day|dong vien|kip thoi|khuyen khich|lam|"
+    r"la co quan|giup|cap|duy tri|nghiem tuc|quan triet|hoan thanh|"
+    r"tap trung|chuan bi|van hanh|ket noi|tham gia|thuc thi|giam sat|don doc|trien khai)\b"
+)
+_OPENERS = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi|doi voi)\s+")
+
+
+@dataclass(frozen=True)
+class ProseAgencies:
+    """The agencies a sentence opens with (its subject) and those it says it works with."""
+
+    lead: str
+    coordinating: str
+
+
+def prose_agencies(text: str) -> ProseAgencies | None:
+    """Return the agency a sentence opens with ("Sở Tài chính chủ trì, phối hợp với Sở X ...").
+
+    "Giao X ...", "Đề nghị X ..." name X. Return None when the sentence opens otherwise.
+    """
+    folded = fold(text)
+    start = 0
+    opener = _OPENERS.match(folded)
+    if opener is not None:
+        start = opener.end()
+    head = _PROSE_HEADS.match(folded[start:])
+    if head is None:
+        return None
+    end = _name_end(folded, start + head.end())
+    end = min(end, _clause_end(folded, start))
+    lead = text[start:end].strip(" ,;:.")
+    if not lead or len(lead) > 400:
+        return None
+    coordinating = ""
+    with_ = re.search(r"\bphoi hop(?:\s+voi)?\s+", folded[end:])
+    if with_ is not None and with_.start() < 40:
+        begin = end + with_.end()
+        coordinating = text[begin : _name_end(folded, begin)].strip(" ,;:.")
+    return ProseAgencies(lead, coordinating)
+
+
+def _name_end(folded: str, after_head: int) -> int:
+    """Return where the names starting before `after_head` end: at the verb or the clause end.
+
+    A verb right after the head word is part of the name ("Sở Xây dựng", "Ban Chỉ đạo").
+    """
+    position = after_head
+    verb = _PROSE_VERBS.search(folded, position)
+    while verb is not None and verb.start() <= after_head + 1:
+        position = verb.end()
+        verb = _PROSE_VERBS.search(folded, position)
+    end = verb.start() if verb is not None else len(folded)
+    return min(end, _clause_end(folded, after_head))
+
+
+def _clause_end(folded: str, start: int) -> int:
+    found = re.search(r"[.:;(]\s|[.:;]$", folded[start:])
+    return start + found.start() if found is not None else len(folded)
+
+
+def split_roles(value: str) -> ProseAgencies:
+    """Return a lead field's value split at "chủ trì" and "phối hợp (với)".
+
+    "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính" gives lead "Sở Nội vụ" and coordinating
+    "Sở Tài chính"; a value without those words is all lead.
+    """
+    folded = fold(value)
+    lead_end = re.search(r"\s*\bchu tri\b", folded)
+    if lead_end is None:
+        return ProseAgencies(value, "")
+    coordinating = ""
+    with_ = re.search(r"\bphoi hop(?:\s+voi)?\s+", folded[lead_end.end() :])
+    if with_ is not None:
+        begin = lead_end.end() + with_.end()
+        coordinating = value[begin : _name_end(folded, begin)].strip(" ,;:.")
+    return ProseAgencies(value[: lead_end.start()].strip(" ,;:."), coordinating)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.plan_import.text import clean_line, html_breaks_to_newlines, starts_structure
+from bot.plan_import.text import Line, clean_line, html_breaks_to_newlines, starts_structure
 
 # A page break in a source (form feed from pdftotext, a hard page break in Word) is read as a
 # paragraph break; the extractor decides whether the two halves belong together.
@@ -45,6 +45,14 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
     index = 0
     while index < len(lines):
         line = lines[index]
+        if line.strip() == "|":
+            # a table copied from a legal database: one cell per line between "|" lines
+            end = index
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            yield from _pipe_per_line_tables(lines[index:end])
+            index = end
+            continue
         if (
             "|" in line
             and index + 1 < len(lines)
@@ -57,8 +65,86 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
                 index += 1
             yield Table(tuple(rows))
             continue
+        # "**III. NỘI" / "DUNG THỰC HIỆN**": a bold heading hard-wrapped over lines is one line
+        joined = 0
+        while (
+            line.count("**") % 2 == 1
+            and joined < 6
+            and index + 1 < len(lines)
+            and lines[index + 1].strip()
+            and lines[index + 1].strip() != "|"
+        ):
+            index += 1
+            joined += 1
+            line = line.rstrip() + " " + lines[index].strip()
         yield line
         index += 1
+
+
+_ROW_LABEL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVX]{1,5}\.?|[A-Z]\.?|[a-zđ]\))$")
+
+
+def _pipe_per_line_tables(lines: list[str]) -> Iterator[str | Table]:
+    """Read cells written one per line between "|" lines; a row ends on "|" then "|".
+
+    An empty cell looks like a row's end: it ends the row when the row is full, or when the
+    next cell is a row number ("1.1", "II", "A"). A text between two tables (a bold heading)
+    and a repeated header row are recognised by the header's width and words.
+    """
+    segments: list[str] = []
+    current: list[str] = []
+    for line in lines[1:] if lines and lines[0].strip() == "|" else lines:
+        if line.strip() == "|":
+            segments.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    if current:
+        segments.append("\n".join(current))
+    cells = [_unwrap(clean_cell(segment)) for segment in segments]
+    rows: list[list[str]] = []
+    row: list[str] = []
+    width = 0
+    header: list[str] = []
+    index = 0
+    while index < len(cells):
+        cell = cells[index]
+        following = cells[index + 1] if index + 1 < len(cells) else ""
+        if not header:
+            if cell:
+                row.append(cell)
+            elif row:
+                header, width = row, len(row)
+                rows.append(row)
+                row = []
+            index += 1
+            continue
+        if header and cell and cell == header[0] and cells[index : index + width] == header:
+            if row:
+                rows.append(row)
+            row = []
+            index += width  # the header again, after a page break or a sub-table's heading
+            if index < len(cells) and not cells[index]:
+                index += 1  # the row boundary after it
+            continue
+        if not cell and row and (len(row) >= width or _ROW_LABEL.match(following)):
+            rows.append(row)
+            row = []
+        elif cell and len(row) >= width:
+            rows.append(row)
+            row = [cell]
+        else:
+            row.append(cell)
+        index += 1
+    if row:
+        rows.append(row)
+    if rows:
+        yield Table(tuple(tuple(found) for found in rows))
+
+
+def _unwrap(cell: str) -> str:
+    """Return a cell's hard-wrapped lines joined; a line opening with a dash stays a line."""
+    return re.sub(r"\n(?![-+•])", " ", cell)
 
 
 def _pipe_cells(line: str) -> tuple[str, ...]:
@@ -95,6 +181,9 @@ def build_blocks(items: Iterable[str | Table]) -> list[Block]:
             if index > 0:
                 flush()
             line = clean_line(part)
+            if line.bullet and line.text:
+                # the list marker stays, normalised: the extractor reads dash and plus levels
+                line = Line(f"{line.bullet} {line.text}", line.marked, line.heading, line.bullet)
             if not line.text:
                 flush()
                 continue

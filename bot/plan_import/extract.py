@@ -7,9 +7,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from bot.plan_import.agencies import AgencyMatcher, AgencyReading
+from bot.plan_import.agencies import AgencyMatcher, AgencyReading, prose_agencies, split_roles
 from bot.plan_import.document import Block, Table
 from bot.plan_import.text import (
+    LETTERED,
     Field,
     find_label,
     fold,
@@ -96,17 +97,15 @@ class PlanImport:
         return not any(gap.blocking for gap in self.gaps)
 
 
-# --- the tasks section ---------------------------------------------------------------------
+# --- the document's outline --------------------------------------------------------------
 
-_TASK_SECTION_WORDS = ("noi dung", "nhiem vu", "giai phap", "cong viec")
-_NOT_TASK_SECTION_WORDS = ("muc dich", "to chuc thuc hien", "kinh phi")
+# Sections whose items are never tasks: the plan's aims, its legal grounds, its budget.
+_NOT_TASK_SECTION_WORDS = ("muc dich", "yeu cau", "can cu", "kinh phi", "quan diem", "muc tieu")
 
 
-def _is_tasks_heading(title: str) -> bool:
+def _is_task_section(title: str) -> bool:
     folded = fold(title)
-    return any(word in folded for word in _TASK_SECTION_WORDS) and not any(
-        word in folded for word in _NOT_TASK_SECTION_WORDS
-    )
+    return not any(word in folded for word in _NOT_TASK_SECTION_WORDS)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -147,78 +146,291 @@ class _Draft:
     last: Field | None = None
     unread: list[str] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
-
-    def add(self, paragraph: str) -> None:
-        label = find_label(paragraph)
-        if label is not None:
-            self.values.setdefault(label.field, []).append(label.value)
-            self.last = label.field
-            return
-        if self.last is None:
-            self.parts.append(paragraph)
-            return
-        values = self.values[self.last]
-        if not values[-1]:  # "Cơ quan chủ trì:" with its value on the next line
-            values[-1] = paragraph
-        elif joins_softly(values[-1], paragraph):
-            values[-1] += " " + paragraph
-        else:
-            self.unread.append(paragraph)
+    duty: bool = False  # an agency's duties under its heading: no time frame of its own
 
 
-def _paragraph_drafts(paragraphs: list[str]) -> list[_Draft]:
-    drafts: list[_Draft] = []
-    for paragraph in paragraphs:
-        numbered = split_number(paragraph)
-        if numbered is not None and find_label(numbered[1]) is None:
-            number, rest = numbered
-            drafts.append(_Draft(number, [rest] if rest else []))
-        elif drafts:
-            # "2. Cơ quan phối hợp: ..." under a task is a label numbered like a list
-            drafts[-1].add(numbered[1] if numbered is not None else paragraph)
-    # "1. Nhóm nhiệm vụ tuyên truyền" followed by "1.1. ...": a heading, not a task
-    return [
-        draft
-        for index, draft in enumerate(drafts)
-        if draft.values
-        or index + 1 == len(drafts)
-        or not drafts[index + 1].key.startswith(draft.key + ".")
-    ]
+_PAREN_NUMBER = re.compile(r"^\((?P<number>\d{1,2})\)\s*(?P<rest>.*)$")
+_NUMBERED_LETTER = re.compile(
+    r"^(?P<number>\d{1,2}(?:\.\d{1,2})+)\.(?P<letter>[a-zđ])[.)]?\s+(?P<rest>.*)$"
+)
+_CONTENT_LABEL = re.compile(r"^(?:nội dung|tên nhiệm vụ|nhiệm vụ)\s*:\s*", re.IGNORECASE)
+_OTHER_LABEL = re.compile(r"^[^\s:][^:]{0,40}:\s")
+_LETTER_KEYS = {"đ": "dd"}
+
+# Nesting: kind -> how the item is numbered. A Roman numeral opens a section.
+_Kind = tuple[str, int]
 
 
 @dataclass
-class _Layout:
-    """Where the tasks are: the paragraphs of each tasks section, and the tables to read."""
+class _Node:
+    kind: _Kind
+    number: str
+    head: str = ""
+    raw: str = ""  # the paragraph as printed, marker included
+    body: list[str] = field(default_factory=list)
+    values: dict[Field, list[str]] = field(default_factory=dict)
+    last: Field | None = None
+    continuing: bool = False  # the last field's value takes the list items that follow
+    unread: list[str] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+    section: str = ""  # the Roman numeral of the section it is in
+    section_title: str = ""
 
-    sections: list[list[str]] = field(default_factory=list)
-    heading: str | None = None  # the first tasks section's heading
-    tables: list[Table] = field(default_factory=list)  # in a tasks section or an appendix
+    def add_value(self, name: Field, value: str) -> None:
+        self.values.setdefault(name, []).append(value)
+        self.last = name
+        self.continuing = not value
 
 
-def _layout(blocks: list[Block]) -> _Layout:
-    layout = _Layout()
-    where = "front"  # "front" | "tasks" | "other" | "appendix"
-    for index, block in enumerate(blocks):
-        if isinstance(block, Table):
-            if where in ("tasks", "appendix"):
-                layout.tables.append(block)
+def _classify(paragraph: str) -> tuple[_Kind | None, str, str, str]:
+    """Return (kind, number, text, bullet) of a paragraph; kind None for plain text."""
+    bullet = ""
+    if paragraph[:2] in ("- ", "+ "):
+        bullet, paragraph = paragraph[0], paragraph[2:]
+    roman = split_roman(paragraph)
+    if roman is not None and not bullet:
+        return ("R", 0), roman[0], roman[1], ""
+    lettered_number = _NUMBERED_LETTER.match(paragraph)
+    if lettered_number is not None:
+        number = lettered_number.group("number") + "." + lettered_number.group("letter")
+        return ("L", 0), number, lettered_number.group("rest"), bullet
+    paren = _PAREN_NUMBER.match(paragraph)
+    if paren is not None:
+        return ("P", 0), paren.group("number"), paren.group("rest"), bullet
+    numbered = split_number(paragraph)
+    if numbered is not None:
+        return ("N", numbered[0].count(".") + 1), numbered[0], numbered[1], bullet
+    lettered = LETTERED.match(paragraph)
+    if lettered is not None:
+        return ("L", 0), lettered.group("letter"), lettered.group("rest"), bullet
+    if bullet:
+        return (bullet, 0), "", paragraph, bullet
+    return None, "", paragraph, ""
+
+
+def _outline(paragraphs: list[str]) -> _Node:
+    """Return the items of `paragraphs` as a tree: sections, numbered, lettered, dash items."""
+    root = _Node(("root", 0), "")
+    stack = [root]
+    section = section_title = ""
+    for paragraph in paragraphs:
+        kind, number, text, bullet = _classify(paragraph)
+        current = stack[-1]
+        label = find_label(text)
+        if label is not None and (kind is None or kind[0] in ("L", "-", "+", "N", "P")):
+            # "a) Cơ quan chủ trì: ...", "- Thời gian: ...", "2. Cơ quan phối hợp: ..."
+            target = current
+            unmarked = kind is None
+            if unmarked and current.kind[0] in ("L", "-", "+") and not current.values:
+                # "Thời gian hoàn tất: ..." after lettered steps is the numbered item's own
+                for node in reversed(stack[:-1]):
+                    if node.kind[0] in ("N", "P", "R"):
+                        target = node
+                        break
+            target.add_value(label.field, label.value)
             continue
-        if fold(block).startswith("phu luc"):
-            where = "appendix"  # "PHỤ LỤC: DANH MỤC NHIỆM VỤ" after the signature
+        if kind is None:
+            _add_text(current, text)
             continue
-        roman = split_roman(block)
-        if roman is None:
-            if where == "tasks":
-                layout.sections[-1].append(block)
+        if kind[0] in ("-", "+") and (_CONTENT_LABEL.match(text) or current.continuing):
+            # "- Nội dung: ..." is the item's text; "+ ..." under "Cơ quan thực hiện:" its value
+            _add_text(current, text if _CONTENT_LABEL.match(text) else paragraph)
             continue
-        numeral, title = roman
-        if not title and index + 1 < len(blocks) and isinstance(blocks[index + 1], str):
-            title = str(blocks[index + 1])  # "II." on its own line, the title below
-        where = "tasks" if _is_tasks_heading(title) else "other"
-        if where == "tasks":
-            layout.sections.append([])
-            layout.heading = layout.heading or f"{numeral}. {title}"
-    return layout
+        if current.values and kind[0] in ("L", "-", "+") and _OTHER_LABEL.match(text):
+            current.unread.append(text)  # "d) Sản phẩm: ..." under the fields: not read
+            continue
+        if kind[0] == "R":
+            del stack[1:]
+            section, section_title = number, text
+            node = _Node(kind, number, text, paragraph, section=section,
+                         section_title=section_title)
+            root.children.append(node)
+            stack.append(node)
+            continue
+        for index in range(len(stack) - 1, 0, -1):
+            other = stack[index].kind
+            if other == kind or (
+                kind[0] == "N" and other[0] in ("N", "P", "L", "-", "+") and (
+                    other[0] != "N" or other[1] >= kind[1]
+                ) and any(
+                    node.kind[0] == "N" and node.kind[1] >= kind[1] for node in stack[1 : index + 1]
+                )
+            ):
+                del stack[index:]
+                break
+        content = _CONTENT_LABEL.sub("", text)
+        node = _Node(kind, number, content, paragraph, section=section,
+                     section_title=section_title)
+        if content != text:
+            node.continuing = True
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root
+
+
+def _add_text(node: _Node, paragraph: str) -> None:
+    """Add a plain paragraph to `node`: the value of its open field, or its text."""
+    if node.last is not None and not _CONTENT_LABEL.match(paragraph):
+        values = node.values[node.last]
+        if node.continuing and paragraph[:2] in ("- ", "+ "):
+            values[-1] = (values[-1] + "\n" if values[-1] else "") + paragraph[2:]
+            return
+        if not values[-1]:  # "Cơ quan chủ trì:" with its value on the next line
+            values[-1] = paragraph
+            return
+        if joins_softly(values[-1], paragraph):
+            values[-1] += " " + paragraph
+            return
+        node.unread.append(paragraph)
+        return
+    content = _CONTENT_LABEL.sub("", paragraph)
+    if content != paragraph:
+        node.continuing = True
+        node.last = None
+    if not node.head:
+        node.head = content
+    elif content:
+        node.body.append(content)
+
+
+def _own(node: _Node) -> bool:
+    return Field.LEAD in node.values or Field.TIMEFRAME in node.values
+
+
+def _node_key(node: _Node, parent_key: str, ordinal: int) -> str:
+    if node.kind[0] in ("N", "P"):
+        return node.number
+    if node.kind[0] == "L":
+        letter = node.number.rsplit(".", 1)[-1]
+        letter = _LETTER_KEYS.get(letter, letter)
+        if "." in node.number:
+            return node.number.rsplit(".", 1)[0] + "." + letter
+        return f"{parent_key}.{letter}" if parent_key else letter
+    return f"{parent_key}.{ordinal}" if parent_key else str(ordinal)
+
+
+def _texts(node: _Node) -> list[str]:
+    """Return the paragraphs under `node`'s heading: its body, then each child as printed."""
+    parts = list(node.body)
+    for child in node.children:
+        parts.append(child.raw)
+        parts += _texts(child)
+    return parts
+
+
+def _agency_heading(text: str) -> tuple[str, str] | None:
+    """Return (agency, rest) when `text` is an agency's name ("Sở Xây dựng:", "1. Công an tỉnh")."""
+    name, colon, rest = text.partition(":")
+    name = name.strip()
+    if not name or len(name) > 160 or name.endswith((".", ";")):
+        return None
+    found = prose_agencies(name)
+    if found is None or fold(name).startswith(("giao ", "de nghi", "doi voi", "yeu cau")):
+        return None
+    leftover = name[len(found.lead) :].strip() if name.startswith(found.lead) else name
+    if leftover and not (leftover.startswith("(") and leftover.endswith(")")):
+        return None
+    return found.lead, rest.strip()
+
+
+def _node_drafts(node: _Node, parent_key: str, ordinal: int, in_tasks: bool) -> list[_Draft]:
+    key = _node_key(node, parent_key, ordinal) if node.kind[0] not in ("root", "R") else ""
+    if node.kind[0] == "R":
+        in_tasks = _is_task_section(node.head)
+    if node.kind[0] not in ("root", "R"):
+        if _own(node):
+            draft = _Draft(key, [node.head, *_texts(node)] if node.head else _texts(node))
+            draft.values = {name: list(values) for name, values in node.values.items()}
+            draft.unread = list(node.unread)
+            return [draft]
+        heading = _agency_heading(node.head) if in_tasks else None
+        if heading is not None and (node.children or node.body or heading[1]):
+            agency, rest = heading
+            body = [rest, *node.body] if rest else list(node.body)
+            draft = _Draft(key, [node.head.partition(":")[0].strip() + ":", *body], duty=True)
+            for child in node.children:
+                draft.parts.append(child.raw)
+                draft.parts += _texts(child)
+            draft.values[Field.LEAD] = [agency]
+            coordinating = [
+                found.coordinating
+                for text in body[:1] or [child.head for child in node.children[:1]]
+                if (found := split_roles("x chủ trì " + text if fold(text).startswith("chu tri")
+                                         else "")).coordinating
+            ]
+            if coordinating:
+                draft.values[Field.COORDINATING] = coordinating
+            time = inline_timeframe(" ".join(body))
+            if time:
+                draft.values[Field.TIMEFRAME] = [time]
+            return [draft]
+    drafts: list[_Draft] = []
+    counter = 0
+    for child in node.children:
+        counter += 1
+        child_key = key if node.kind[0] not in ("root", "R") else ""
+        drafts += _node_drafts(child, child_key, counter, in_tasks)
+    if drafts or node.kind[0] in ("root", "R") or not in_tasks:
+        return drafts
+    # a leaf item in prose: the agency it opens with leads, its own time clause is the time
+    text = [node.head, *_texts(node)]
+    found = None
+    for paragraph in text:
+        found = prose_agencies(paragraph)
+        if found is not None:
+            break
+    if found is None:
+        return []
+    draft = _Draft(key, [part for part in text if part])
+    draft.values[Field.LEAD] = [found.lead]
+    if found.coordinating:
+        draft.values[Field.COORDINATING] = [found.coordinating]
+    time = inline_timeframe(" ".join(text))
+    if time:
+        draft.values[Field.TIMEFRAME] = [time]
+    return [draft]
+
+
+def _outline_drafts(paragraphs: list[str]) -> list[_Draft]:
+    root = _outline(paragraphs)
+    drafts: list[_Draft] = []
+    first_section: str | None = None
+    for index, child in enumerate(root.children, start=1):
+        found = _node_drafts(child, "", index, True)
+        if child.kind[0] == "R" and found:
+            if first_section is None:
+                first_section = child.number
+            elif child.number != first_section:
+                for draft in found:
+                    draft.key = f"{child.number}.{draft.key}"
+        drafts += found
+    return drafts
+
+
+# Inline time clauses: "hoàn thành trong tháng 11 năm 2025", "trước ngày 30/6/2025",
+# "(từ ngày 15/11 đến ngày 15/12)", "định kỳ hằng quý ...", "khi có yêu cầu".
+_INLINE_TIME = re.compile(
+    r"\b(?:hoan thanh (?:truoc|trong|theo|cham nhat|xong)|hoan tat truoc|truoc ngay \d|"
+    r"vao ky|dinh ky|khi co yeu cau|trong (?:thang|quy) [\divx]|trong nam \d{4}|"
+    r"tu ngay \d[^()]*den ngay \d|chậm nhat|cham nhat (?:ngay|truoc))"
+)
+
+
+def inline_timeframe(text: str) -> str:
+    """Return the time clause written inside a sentence, from its first word to its end."""
+    folded = fold(text)
+    found = _INLINE_TIME.search(folded)
+    if found is None:
+        return ""
+    end = len(folded)
+    before = folded.rfind("(", 0, found.start())
+    if before != -1 and folded.find(")", before) > found.start():
+        end = folded.find(")", found.start())
+    else:
+        stop = re.search(r"[.;:](?:\s|$)|\n", folded[found.end() :])
+        if stop is not None:
+            end = found.end() + stop.start()
+    return text[found.start() : end].strip(" ,.;")
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -528,15 +740,8 @@ def extract_plan(
             "ngày ban hành ghi trong văn bản" if plan_start else "văn bản không ghi ngày ban hành"
         )
 
-    layout = _layout(blocks)
-    drafts: list[_Draft] = []
-    for paragraphs in layout.sections:
-        drafts += _paragraph_drafts(paragraphs)
-    tables = layout.tables
-    if not layout.sections:
-        # No "II. NỘI DUNG ..." heading: numbered items count only with a label under them.
-        drafts = [draft for draft in _paragraph_drafts(_strings(blocks)) if draft.values]
-        tables = [block for block in blocks if isinstance(block, Table)]
+    section, tables = _tables_and_section(blocks)
+    drafts = _outline_drafts(_strings(blocks))
     for table in tables:
         drafts += _table_drafts(table)
 
@@ -583,10 +788,48 @@ def extract_plan(
         issuer_source=issuer_source,
         start=plan_start,
         start_source=start_source,
-        section=layout.heading,
+        section=section,
         tasks=tuple(tasks),
         gaps=tuple(gaps),
     )
+
+
+_TASK_SECTION_WORDS = ("noi dung", "nhiem vu", "giai phap", "cong viec", "phan cong")
+
+
+def _tables_and_section(blocks: list[Block]) -> tuple[str | None, list[Table]]:
+    """Return the first tasks section's heading and the tables to read for tasks.
+
+    Those are the tables of a tasks section ("II. NỘI DUNG", "NHIỆM VỤ, GIẢI PHÁP") or of an
+    appendix, or every table when the document has no sections.
+    """
+    heading: str | None = None
+    tables: list[Table] = []
+    everywhere: list[Table] = []
+    where = "front"
+    sections = False
+    for index, block in enumerate(blocks):
+        if isinstance(block, Table):
+            everywhere.append(block)
+            if where in ("tasks", "appendix", "front"):
+                tables.append(block)
+            continue
+        if fold(block).startswith("phu luc"):
+            where = "appendix"  # "PHỤ LỤC: DANH MỤC NHIỆM VỤ" after the signature
+            continue
+        roman = split_roman(block)
+        if roman is None or where == "appendix":
+            continue
+        sections = True
+        numeral, title = roman
+        if not title and index + 1 < len(blocks) and isinstance(blocks[index + 1], str):
+            title = str(blocks[index + 1])  # "II." on its own line, the title below
+        folded = fold(title)
+        tasks = any(word in folded for word in _TASK_SECTION_WORDS) and _is_task_section(title)
+        where = "tasks" if tasks else "other"
+        if tasks and heading is None:
+            heading = f"{numeral}. {title}"
+    return heading, tables if sections else everywhere
 
 
 def _strings(blocks: list[Block]) -> list[str]:

@@ -42,6 +42,7 @@ class Line:
     text: str
     marked: bool = False
     heading: bool = False
+    bullet: str = ""  # "-" for a dash or dot bullet, "+" for a plus: the list's level
 
 
 def clean_line(raw: str) -> Line:
@@ -51,11 +52,14 @@ def clean_line(raw: str) -> Line:
     if _RULE.match(text):
         return Line("")
     heading = marked = False
+    bullet = ""
     while True:
         for pattern in (_QUOTE, _HEADING, _BULLET):
             stripped = pattern.sub("", text, count=1)
             if stripped != text:
                 heading = heading or pattern is _HEADING
+                if pattern is _BULLET and not bullet:
+                    bullet = "+" if text.lstrip().startswith("+") else "-"
                 marked = True
                 text = stripped
                 break
@@ -67,7 +71,7 @@ def clean_line(raw: str) -> Line:
             if done:
                 break
     text = _ESCAPE.sub(r"\1", text)
-    return Line(_SPACES.sub(" ", text).strip(), marked=marked, heading=heading)
+    return Line(_SPACES.sub(" ", text).strip(), marked=marked, heading=heading, bullet=bullet)
 
 
 def html_breaks_to_newlines(text: str) -> str:
