@@ -45,6 +45,12 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
     index = 0
     while index < len(lines):
         line = lines[index]
+        if line.lstrip().startswith("<!--"):
+            # an HTML comment is not shown: skip it (it may span lines)
+            while index < len(lines) and "-->" not in lines[index]:
+                index += 1
+            index += 1
+            continue
         if line.strip() == "|":
             # a table copied from a legal database: one cell per line between "|" lines
             end = index

@@ -247,15 +247,11 @@ def _outline(paragraphs: list[str]) -> _Node:
             root.children.append(node)
             stack.append(node)
             continue
-        for index in range(len(stack) - 1, 0, -1):
+        # a new item is the sibling of the outermost open item numbered the same way ("1.1"
+        # closes every item down from the first "1.1"-style item), else the current's child
+        for index in range(1, len(stack)):
             other = stack[index].kind
-            if other == kind or (
-                kind[0] == "N" and other[0] in ("N", "P", "L", "-", "+") and (
-                    other[0] != "N" or other[1] >= kind[1]
-                ) and any(
-                    node.kind[0] == "N" and node.kind[1] >= kind[1] for node in stack[1 : index + 1]
-                )
-            ):
+            if other == kind or (kind[0] == "N" and other[0] == "N" and other[1] >= kind[1]):
                 del stack[index:]
                 break
         content = _CONTENT_LABEL.sub("", text)
@@ -436,7 +432,7 @@ def inline_timeframe(text: str) -> str:
 # --- tables ----------------------------------------------------------------------------------
 
 _NUMBER_HEADERS = ("stt", "tt", "so tt", "so thu tu")
-_TEXT_HEADERS = ("noi dung", "nhiem vu", "cong viec", "ten")
+_TEXT_HEADERS = ("noi dung", "nhiem vu", "cong viec", "ten", "chi tieu", "hoat dong", "van ban")
 
 
 @dataclass(frozen=True)

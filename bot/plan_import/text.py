@@ -86,6 +86,7 @@ _NUMBERED = re.compile(
     r"^(?P<multi>\d{1,2}(?:\.\d{1,2})+)\.?(?:\s+|$)(?P<multi_rest>.*)$"  # 1.1 / 1.1.
     r"|^(?P<single>\d{1,2})\s*[.)](?!\d)\s*(?P<single_rest>.*)$"  # 1. / 1)
 )
+_PAREN_NUMBER = re.compile(r"^\(\d{1,2}\)\s")
 LETTERED = re.compile(r"^(?P<letter>[a-zđ])\s*[).]\s+(?P<rest>.*)$")
 _ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10}
 _ROMAN_UNITS = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
@@ -203,6 +204,7 @@ def starts_structure(text: str) -> bool:
     return (
         split_roman(text) is not None
         or split_number(text) is not None
+        or _PAREN_NUMBER.match(text) is not None
         or LETTERED.match(text) is not None
         or find_label(text) is not None
     )
