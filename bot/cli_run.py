@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 from datetime import datetime
@@ -26,10 +27,15 @@ def iso_datetime(text: str) -> datetime:
             f"thời điểm không hợp lệ (cần dạng 2024-06-20T08:00): {text}") from exc
 
 
-def _services(start: datetime | None) -> Services | None:
-    """Build the services on a clock from `start` (moving in real time), or the real clock."""
+def _services(start: datetime | None, agencies: Path | None = None) -> Services | None:
+    """Build the services on a clock from `start` (moving in real time), or the real clock.
+
+    `agencies` (the --agencies flag) replaces NHACVIEC_AGENCIES.
+    """
     try:
         settings = load_settings()
+        if agencies is not None:
+            settings = dataclasses.replace(settings, agencies_path=agencies)
         if start is not None and start.tzinfo is None:
             start = start.replace(tzinfo=settings.tz)
         clock: Clock = shifted_clock(start) if start is not None else system_clock
@@ -42,7 +48,7 @@ def _services(start: datetime | None) -> Services | None:
 def cmd_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    services = _services(args.clock)
+    services = _services(args.clock, args.agencies)
     if services is None:
         return 2
     return asyncio.run(run_bot(services))
@@ -128,6 +134,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p = sub.add_parser("run", help="chạy bot (Telegram, Zalo), bộ hẹn giờ và bộ gửi tin")
     p.add_argument("--clock", type=iso_datetime, metavar="ISO",
                    help="bắt đầu đồng hồ tại thời điểm này rồi chạy theo thời gian thực")
+    p.add_argument("--agencies", type=Path,
+                   help="tệp cơ quan (mặc định: NHACVIEC_AGENCIES hoặc agencies.yaml có sẵn)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("tick", help="chạy một lượt nhắc việc ngay và in những gì được xếp hàng")

@@ -248,3 +248,11 @@ def greeting(name: str, role: str, agency_name: str) -> str:
         f"Xin chào {name}! Bạn đã được đăng ký là {ROLE_NAMES.get(role, role)} "
         f"của {agency_name}. Gõ /help để xem các lệnh."
     )
+
+
+# --- i10-import ---
+
+IMPORT_AGENCIES_WRITTEN = (
+    "Đã ghi tệp cơ quan (có cơ quan đề xuất mới): {agencies} (dùng: nhacviec plan check {plan} "
+    "--agencies {agencies}, hoặc đặt NHACVIEC_AGENCIES={agencies} cho init và run)"
+)

@@ -55,14 +55,19 @@ def from_markdown(text: str, directory: Directory, plan_start: date | None = Non
 # --- the seed --------------------------------------------------------------------------------
 
 
+SECTION_III = [f"III.{n}" for n in range(1, 9)]
+
+
 def test_the_seed_imports_into_the_bundled_plan_with_no_gap(directory: Directory) -> None:
     bundled = load_plan(bundled_plan_path(), directory)
     result = import_document(SEED, directory, plan_start=bundled.start)
 
-    assert result.gaps == ()
+    # the only gaps are section III's duties that name no time (or no agency): not written
+    assert {gap.kind for gap in result.gaps} == {GapKind.DUTY_NOT_WRITTEN}
+    assert {gap.task for gap in result.gaps} == set(SECTION_III) - {"III.3"}
     assert result.ok
-    assert [task.key for task in result.tasks] == [str(n) for n in range(1, 10)]
-    for task in result.tasks:
+    assert [task.key for task in result.tasks] == [str(n) for n in range(1, 10)] + SECTION_III
+    for task in result.tasks[:9]:
         expected = bundled.task(task.key)
         assert task.text == expected.text, task.key
         assert task.lead == expected.lead, task.key
@@ -81,11 +86,28 @@ def test_the_seed_joins_the_paragraphs_cut_by_page_breaks(directory: Directory) 
     assert "*" not in tasks["5"].text
 
 
-def test_the_seed_does_not_import_section_three(directory: Directory) -> None:
+def test_the_seed_reads_section_three_as_the_duties_of_each_agency(directory: Directory) -> None:
     result = import_document(SEED, directory, plan_start=date(2024, 4, 1))
+    tasks = by_key(result)
 
     assert result.section == "II. NỘI DUNG THỰC HIỆN"
-    assert all("Sở Tài chính tổng hợp" not in task.text for task in result.tasks)
+    # "1. Sở Công Thương" and its dashes: one task, the heading leads; the report to UBND tỉnh
+    # and Bộ Công Thương is among its duties
+    first = tasks["III.1"]
+    assert first.duty and first.lead == ("SCT",)
+    assert "Tổng hợp, báo cáo UBND tỉnh, Bộ Công Thương" in first.text
+    assert first.coordinating_text == "các cơ quan, đơn vị, địa phương"
+    assert (first.timeframe_text, first.timeframe, first.written) == ("", None, False)
+    # "**3. Sở Tài chính:** Hàng năm, ..." states its rhythm: written to the plan
+    assert (tasks["III.3"].lead, tasks["III.3"].timeframe_text) == (("STC",), "Hàng năm")
+    assert tasks["III.3"].written
+    # a name cut by a page break ("Phối hợp với Sở" / "Công Thương") is read whole
+    assert tasks["III.6"].lead == ("SNV",)
+    assert tasks["III.6"].coordinating == ("SCT",)
+    # an open group leads III.7: listed, not written
+    assert tasks["III.7"].lead == () and not tasks["III.7"].written
+    assert tasks["III.8"].lead == ("HUYEN",)
+    assert all(task.key.startswith("III.") or not task.duty for task in result.tasks)
 
 
 def test_the_seed_written_with_out_passes_plan_check(
@@ -102,8 +124,9 @@ def test_the_seed_written_with_out_passes_plan_check(
     assert written.id == "nd32-binh-thuan"
     assert written.start == date(2024, 4, 1)
     assert written.issuer == bundled.issuer
-    assert [task.key for task in written.tasks] == [str(n) for n in range(1, 10)]
-    for task in written.tasks:
+    assert [task.key for task in written.tasks] == [str(n) for n in range(1, 10)] + ["III.3"]
+    assert not (tmp_path / "nd32.agencies.yaml").exists()  # every agency is known
+    for task in written.tasks[:9]:
         expected = bundled.task(task.key)
         assert (task.text, task.lead, task.coordinating) == (
             expected.text,
@@ -121,9 +144,12 @@ def test_without_a_plan_start_the_seed_has_one_gap_and_no_due_dates(
 ) -> None:
     result = import_document(SEED, directory)
 
-    assert [gap.kind for gap in result.gaps] == [GapKind.NO_PLAN_START]
+    assert [gap.kind for gap in result.gaps if gap.kind is not GapKind.DUTY_NOT_WRITTEN] == [
+        GapKind.NO_PLAN_START
+    ]
     assert not result.ok
-    assert all(task.timeframe is not None and task.timeframe.due is None for task in result.tasks)
+    assert all(task.timeframe is None or task.timeframe.due is None for task in result.tasks)
+    assert all(task.timeframe is not None for task in result.tasks[:9])
     assert by_key(result)["7"].timeframe.kind is TimeframeKind.RECURRING  # type: ignore[union-attr]
 
 
@@ -404,9 +430,15 @@ def test_every_gap_is_reported_and_nothing_is_invented(directory: Directory) -> 
         (GapKind.UNKNOWN_AGENCY, "coordinating"),
         (GapKind.UNREADABLE_TIMEFRAME, "timeframe"),
     ]
-    assert tasks["1"].lead == ()
-    assert tasks["1"].coordinating == ("SCT",)
+    # unknown agencies are proposed as new ones, with a code the review shows
+    assert tasks["1"].lead == ("CAT",)
+    assert tasks["1"].coordinating == ("SCT", "BQLKCN")
+    assert [(agency.code, agency.name, agency.kind) for agency in result.proposed] == [
+        ("CAT", "Công an tỉnh", "so"),
+        ("BQLKCN", "Ban Quản lý các khu công nghiệp", "so"),
+    ]
     assert "«Công an tỉnh»" in tasks["1"].gaps[0].message
+    assert "mã CAT" in tasks["1"].gaps[0].message
     assert "«Ban Quản lý các khu công nghiệp»" in tasks["1"].gaps[1].message
     assert tasks["1"].timeframe is not None
     assert tasks["1"].timeframe.kind is TimeframeKind.UNSCHEDULED
@@ -432,7 +464,8 @@ def test_a_plan_with_blocking_gaps_is_not_written(
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
     assert "✗ Không tìm thấy cơ quan chủ trì." in printed
-    assert "5 thiếu sót phải sửa (✗), 2 điểm cần kiểm tra (!)" in printed
+    assert "3 thiếu sót phải sửa (✗), 4 điểm cần kiểm tra (!)" in printed
+    assert "CAT: Công an tỉnh (tên ngắn: Công an tỉnh; loại: so)" in printed
     assert "Chưa ghi tệp kế hoạch" in printed
 
 

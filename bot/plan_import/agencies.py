@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.plan_import.text import fold
-from scheduler.plan import Directory
+from scheduler.plan import Agency, AgencyKind, Directory
 
 # Spellings that mean the same words, as folded token sequences: "Ủy ban nhân dân" is "UBND".
 _EQUIVALENT_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -233,8 +233,14 @@ _PROSE_VERBS = re.compile(
     r"can cu|tang cuong|day manh|huy dong|phan cong|uu tien|nang cao|dieu chinh|sua doi|"
     r"tuyen truyen|tiep nhan|niem yet|gui|phan bo|xu ly|thong ke|danh gia|cong bo|"
     r"dieu tra|van dong|phat dong|xem xet|thuc day|dong vien|kip thoi|khuyen khich|lam|"
-    r"la co quan|giup|cap|duy tri|nghiem tuc|quan triet|hoan thanh|"
-    r"tap trung|chuan bi|van hanh|ket noi|tham gia|thuc thi|giam sat|don doc|trien khai)\b"
+    r"la co quan|giup|duy tri|nghiem tuc|quan triet|hoan thanh|"
+    r"tap trung|chuan bi|van hanh|ket noi|tham gia|thuc thi|giam sat|don doc|trien khai|"
+    r"sau khi|dong thoi)\b"
+)
+# Short words that end a name only with their diacritics: "để" (not "đề án"), "tại" (not "Tài
+# chính", "vận tải"), "về" (not "bảo vệ").
+_PROSE_STOPS = re.compile(
+    r"(?<!\w)(?:để|tại|về|bằng|nhằm|theo|trong)(?!\w)"
 )
 _OPENERS = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi|doi voi)\s+")
 
@@ -260,7 +266,7 @@ def prose_agencies(text: str) -> ProseAgencies | None:
     head = _PROSE_HEADS.match(folded[start:])
     if head is None:
         return None
-    end = _name_end(folded, start + head.end())
+    end = _name_end(folded, start + head.end(), text.lower())
     end = min(end, _clause_end(folded, start))
     lead = text[start:end].strip(" ,;:.")
     if not lead or len(lead) > 400:
@@ -269,11 +275,11 @@ def prose_agencies(text: str) -> ProseAgencies | None:
     with_ = re.search(r"\bphoi hop(?:\s+voi)?\s+", folded[end:])
     if with_ is not None and with_.start() < 40:
         begin = end + with_.end()
-        coordinating = text[begin : _name_end(folded, begin)].strip(" ,;:.")
+        coordinating = text[begin : _name_end(folded, begin, text.lower())].strip(" ,;:.")
     return ProseAgencies(lead, coordinating)
 
 
-def _name_end(folded: str, after_head: int) -> int:
+def _name_end(folded: str, after_head: int, text_lower: str = "") -> int:
     """Return where the names starting before `after_head` end: at the verb or the clause end.
 
     A verb right after the head word is part of the name ("Sở Xây dựng", "Ban Chỉ đạo").
@@ -284,7 +290,19 @@ def _name_end(folded: str, after_head: int) -> int:
         position = verb.end()
         verb = _PROSE_VERBS.search(folded, position)
     end = verb.start() if verb is not None else len(folded)
+    stop = _PROSE_STOPS.search(text_lower, after_head) if text_lower else None
+    if stop is not None:
+        end = min(end, stop.start())
     return min(end, _clause_end(folded, after_head))
+
+
+def partners(text: str) -> str:
+    """Return the agencies after "phối hợp (với)" near the start of a duty ("Phối hợp với X ...")."""
+    folded = fold(text)
+    found = re.search(r"\bphoi hop(?:\s+voi)?\s+", folded)
+    if found is None or found.start() > 40:
+        return ""
+    return text[found.end() : _name_end(folded, found.end(), text.lower())].strip(" ,;:.")
 
 
 def _clause_end(folded: str, start: int) -> int:
@@ -306,5 +324,73 @@ def split_roles(value: str) -> ProseAgencies:
     with_ = re.search(r"\bphoi hop(?:\s+voi)?\s+", folded[lead_end.end() :])
     if with_ is not None:
         begin = lead_end.end() + with_.end()
-        coordinating = value[begin : _name_end(folded, begin)].strip(" ,;:.")
+        coordinating = value[begin : _name_end(folded, begin, value.lower())].strip(" ,;:.")
     return ProseAgencies(value[: lead_end.start()].strip(" ,;:."), coordinating)
+
+
+# --- agencies the directory lacks ---------------------------------------------------------------
+
+_CODE_SKIPPED_WORDS = frozenset({"cac", "va", "cua", "voi", "cho", "tai", "ve", "&", "-"})
+SHORT_NAME_MAX = 32
+
+
+def agency_kind(name: str) -> AgencyKind:
+    """Return the kind an agency's name says: a ministry, a People's Committee, else a sở."""
+    folded = " ".join(token.word for token in _tokenize(name))
+    if re.match(r"^(?:bo|van phong chinh phu|thu tuong|chinh phu|quoc hoi)\b", folded):
+        return "bo"
+    if re.match(r"^ubnd (?:cac )?(?:huyen|xa|phuong|quan|thi|tp|cap|dac khu)\b", folded):
+        return "ubnd_huyen"
+    if re.match(r"^ubnd (?:tinh|thanh pho|tp)\b", folded):
+        return "ubnd_tinh"
+    return "so"
+
+
+def _short_name(name: str) -> str:
+    if len(name) <= SHORT_NAME_MAX:
+        return name
+    words = name.split()
+    while len(words) > 1 and len(" ".join(words)) > SHORT_NAME_MAX - 1:
+        words.pop()
+    return " ".join(words).rstrip(",;") + "…"
+
+
+class Proposals:
+    """New agencies proposed for the names a document gives that the directory does not know.
+
+    Each gets a code made of its words' initials ("Sở Y tế" is SYT, "Công an tỉnh" CAT), kept
+    apart from the directory's codes and from each other by a number when they clash.
+    """
+
+    def __init__(self, directory: Directory) -> None:
+        self._taken = {agency.code for agency in directory.agencies}
+        self._taken |= {group.code for group in directory.groups}
+        self._by_name: dict[str, Agency] = {}
+
+    def code(self, name: str) -> str:
+        """Return the code proposed for `name`, proposing the agency on first sight."""
+        key = " ".join(token.word for token in _tokenize(name) if token.word not in ",;()")
+        if key in self._by_name:
+            return self._by_name[key].code
+        initials = "".join(
+            token.word[0]
+            for token in _tokenize(name)
+            if token.word[:1].isalnum() and token.word not in _CODE_SKIPPED_WORDS
+        ).upper()
+        base = re.sub(r"[^A-Z0-9]", "", initials)[:12] or "CQ"
+        if not base[0].isalpha():
+            base = "CQ" + base
+        code, number = base, 2
+        while code in self._taken:
+            code, number = f"{base}{number}", number + 1
+        self._taken.add(code)
+        self._by_name[key] = Agency(
+            code=code, name=name, short_name=_short_name(name), kind=agency_kind(name)
+        )
+        return code
+
+    def codes(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self.code(name) for name in names)
+
+    def agencies(self) -> tuple[Agency, ...]:
+        return tuple(self._by_name.values())

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from bot.plan_import.agencies import AgencyMatcher, AgencyReading, prose_agencies, split_roles
+from bot.plan_import.agencies import (
+    AgencyMatcher,
+    AgencyReading,
+    Proposals,
+    partners,
+    prose_agencies,
+    split_roles,
+)
 from bot.plan_import.document import Block, Table
 from bot.plan_import.text import (
     LETTERED,
@@ -19,7 +26,7 @@ from bot.plan_import.text import (
     split_number,
     split_roman,
 )
-from scheduler.plan import Directory
+from scheduler.plan import Agency, Directory
 from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
 
 TITLE_MAX = 60  # scheduler.plan.Task.title
@@ -37,11 +44,17 @@ class GapKind(StrEnum):
     NO_TIMEFRAME = "no_timeframe"
     UNREADABLE_TIMEFRAME = "unreadable_timeframe"
     UNREAD_TEXT = "unread_text"
+    DUTY_NOT_WRITTEN = "duty_not_written"
 
 
 # Gaps that leave the plan file invalid or wrong; the others the operator checks, the file
 # stays valid (an unreadable time frame is a valid "unscheduled" task).
-BLOCKING = frozenset(GapKind) - {GapKind.UNREADABLE_TIMEFRAME, GapKind.UNREAD_TEXT}
+BLOCKING = frozenset(GapKind) - {
+    GapKind.UNKNOWN_AGENCY,  # proposed as a new agency, in the agencies file beside the plan
+    GapKind.UNREADABLE_TIMEFRAME,
+    GapKind.UNREAD_TEXT,
+    GapKind.DUTY_NOT_WRITTEN,
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,12 @@ class ImportedTask:
     timeframe_text: str
     timeframe: Timeframe | None
     gaps: tuple[Gap, ...] = ()
+    duty: bool = False  # an agency's duties under its heading ("1. Sở Xây dựng" + dashes)
+
+    @property
+    def written(self) -> bool:
+        """Return True when the task goes into the plan file (a duty needs a lead and a time)."""
+        return not any(gap.kind is GapKind.DUTY_NOT_WRITTEN for gap in self.gaps)
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,7 @@ class PlanImport:
     section: str | None  # the heading of the tasks section, when there is one
     tasks: tuple[ImportedTask, ...]
     gaps: tuple[Gap, ...]  # plan-wide gaps, then each task's, in document order
+    proposed: tuple[Agency, ...] = ()  # agencies the document names that the list lacks
 
     @property
     def ok(self) -> bool:
@@ -112,7 +132,10 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith((".", ";", ":", "!", "?", "…"))
 
 
-_CONNECTORS = frozenset({"va", "cac", "cua", "voi", "hoac", "cho", "tai", "trong", "ve", "den"})
+# words a sentence does not stop on; "Sở", "Bộ" and "UBND" begin a name cut by a page break
+_CONNECTORS = frozenset(
+    {"va", "cac", "cua", "voi", "hoac", "cho", "tai", "trong", "ve", "den", "so", "bo", "ubnd"}
+)
 
 
 def joins_softly(previous: str, following: str) -> bool:
@@ -249,11 +272,13 @@ def _outline(paragraphs: list[str]) -> _Node:
             continue
         # a new item is the sibling of the outermost open item numbered the same way ("1.1"
         # closes every item down from the first "1.1"-style item), else the current's child
-        for index in range(1, len(stack)):
-            other = stack[index].kind
-            if other == kind or (kind[0] == "N" and other[0] == "N" and other[1] >= kind[1]):
-                del stack[index:]
-                break
+        if kind[0] == "N":
+            _close_numbered(stack, number)
+        else:
+            for index in range(1, len(stack)):
+                if stack[index].kind == kind:
+                    del stack[index:]
+                    break
         content = _CONTENT_LABEL.sub("", text)
         node = _Node(kind, number, content, paragraph, section=section,
                      section_title=section_title)
@@ -262,6 +287,19 @@ def _outline(paragraphs: list[str]) -> _Node:
         stack[-1].children.append(node)
         stack.append(node)
     return root
+
+
+def _close_numbered(stack: list[_Node], number: str) -> None:
+    """Close the open items a numbered item ends: "2.3" goes under "2", "3" under its section."""
+    parent = number.rsplit(".", 1)[0] if "." in number else None
+    for index, node in enumerate(stack):
+        if parent is not None and node.kind[0] == "N" and node.number == parent:
+            del stack[index + 1 :]
+            return
+    for index, node in enumerate(stack):
+        if node.kind[0] == "N":
+            del stack[index:]
+            return
 
 
 def _add_text(node: _Node, paragraph: str) -> None:
@@ -290,7 +328,7 @@ def _add_text(node: _Node, paragraph: str) -> None:
 
 
 def _own(node: _Node) -> bool:
-    return Field.LEAD in node.values or Field.TIMEFRAME in node.values
+    return bool(node.values)
 
 
 def _node_key(node: _Node, parent_key: str, ordinal: int) -> str:
@@ -329,11 +367,22 @@ def _agency_heading(text: str) -> tuple[str, str] | None:
     return found.lead, rest.strip()
 
 
-def _node_drafts(node: _Node, parent_key: str, ordinal: int, in_tasks: bool) -> list[_Draft]:
+def _node_drafts(
+    node: _Node, parent_key: str, ordinal: int, in_tasks: bool, labelled: bool
+) -> list[_Draft]:
+    """Return the tasks under `node`.
+
+    `labelled` False (a section beside the document's tasks section, such as "TỔ CHỨC THỰC
+    HIỆN") reads only the duties under agency headings and the items that open with an agency.
+    """
     key = _node_key(node, parent_key, ordinal) if node.kind[0] not in ("root", "R") else ""
     if node.kind[0] == "R":
         in_tasks = _is_task_section(node.head)
+        if not in_tasks:
+            return []
     if node.kind[0] not in ("root", "R"):
+        if _own(node) and not labelled:
+            return []  # a labelled item of the organisation section: not the plan's task list
         if _own(node):
             draft = _Draft(key, [node.head, *_texts(node)] if node.head else _texts(node))
             draft.values = {name: list(values) for name, values in node.values.items()}
@@ -342,20 +391,17 @@ def _node_drafts(node: _Node, parent_key: str, ordinal: int, in_tasks: bool) -> 
         heading = _agency_heading(node.head) if in_tasks else None
         if heading is not None and (node.children or node.body or heading[1]):
             agency, rest = heading
-            body = [rest, *node.body] if rest else list(node.body)
+            joined = _join([rest, *node.body] if rest else list(node.body))
+            body = [joined] if joined else []
             draft = _Draft(key, [node.head.partition(":")[0].strip() + ":", *body], duty=True)
             for child in node.children:
                 draft.parts.append(child.raw)
                 draft.parts += _texts(child)
             draft.values[Field.LEAD] = [agency]
-            coordinating = [
-                found.coordinating
-                for text in body[:1] or [child.head for child in node.children[:1]]
-                if (found := split_roles("x chủ trì " + text if fold(text).startswith("chu tri")
-                                         else "")).coordinating
-            ]
+            first = body[:1] or [child.head for child in node.children[:1]]
+            coordinating = partners(first[0]) if first else ""
             if coordinating:
-                draft.values[Field.COORDINATING] = coordinating
+                draft.values[Field.COORDINATING] = [coordinating]
             time = inline_timeframe(" ".join(body))
             if time:
                 draft.values[Field.TIMEFRAME] = [time]
@@ -365,7 +411,7 @@ def _node_drafts(node: _Node, parent_key: str, ordinal: int, in_tasks: bool) -> 
     for child in node.children:
         counter += 1
         child_key = key if node.kind[0] not in ("root", "R") else ""
-        drafts += _node_drafts(child, child_key, counter, in_tasks)
+        drafts += _node_drafts(child, child_key, counter, in_tasks, labelled)
     if drafts or node.kind[0] in ("root", "R") or not in_tasks:
         return drafts
     # a leaf item in prose: the agency it opens with leads, its own time clause is the time
@@ -391,8 +437,15 @@ def _outline_drafts(paragraphs: list[str]) -> list[_Draft]:
     root = _outline(paragraphs)
     drafts: list[_Draft] = []
     first_section: str | None = None
+    tasks_sections = [
+        child.number
+        for child in root.children
+        if child.kind[0] == "R" and _is_task_section(child.head)
+        and any(word in fold(child.head) for word in _TASK_SECTION_WORDS)
+    ]
     for index, child in enumerate(root.children, start=1):
-        found = _node_drafts(child, "", index, True)
+        labelled = not tasks_sections or child.number in tasks_sections or child.kind[0] != "R"
+        found = _node_drafts(child, "", index, True, labelled)
         if child.kind[0] == "R" and found:
             if first_section is None:
                 first_section = child.number
@@ -412,9 +465,18 @@ _INLINE_TIME = re.compile(
 )
 
 
+_OPENING_RHYTHM = re.compile(r"^(?:hang|hang nam|dinh ky) ?(?:nam|quy|thang|6 thang)\b")
+
+
 def inline_timeframe(text: str) -> str:
-    """Return the time clause written inside a sentence, from its first word to its end."""
+    """Return the time clause written inside a sentence, from its first word to its end.
+
+    A sentence that opens with its rhythm ("Hàng năm, trên cơ sở ...") gives the rhythm.
+    """
     folded = fold(text)
+    opening = _OPENING_RHYTHM.match(folded)
+    if opening is not None:
+        return text[: opening.end()]
     found = _INLINE_TIME.search(folded)
     if found is None:
         return ""
@@ -563,13 +625,15 @@ def _value(draft: _Draft, name: Field) -> str:
     return ", ".join(value for value in draft.values.get(name, []) if value).strip(" .;,")
 
 
-def _agency_gaps(reading: AgencyReading, key: str, name: Field) -> list[Gap]:
+def _agency_gaps(
+    reading: AgencyReading, key: str, name: Field, proposals: Proposals
+) -> list[Gap]:
     role = "chủ trì" if name is Field.LEAD else "phối hợp"
     return [
         Gap(
             GapKind.UNKNOWN_AGENCY,
-            f"Cơ quan {role} «{unknown}» không có trong danh mục cơ quan (agencies.yaml): "
-            "thêm cơ quan vào danh mục hoặc sửa tên trong văn bản.",
+            f"Cơ quan {role} «{unknown}» không có trong danh mục cơ quan: đề xuất thêm mới với "
+            f"mã {proposals.code(unknown)} (kiểm tra trong tệp cơ quan đề xuất).",
             key,
             name.value,
         )
@@ -578,7 +642,7 @@ def _agency_gaps(reading: AgencyReading, key: str, name: Field) -> list[Gap]:
 
 
 def _task(
-    draft: _Draft, matcher: AgencyMatcher, plan_start: date | None
+    draft: _Draft, matcher: AgencyMatcher, proposals: Proposals, plan_start: date | None
 ) -> ImportedTask:
     key = draft.key
     gaps = list(draft.gaps)
@@ -587,11 +651,23 @@ def _task(
         gaps.append(Gap(GapKind.NO_TEXT, "Không có nội dung nhiệm vụ.", key, "text"))
 
     lead_source = _value(draft, Field.LEAD)
-    lead = matcher.read(lead_source)
+    lead_names, more_coordinating = _lead_names(lead_source)
+    lead = matcher.read(lead_names)
+    lead_codes = (*lead.codes, *proposals.codes(lead.unknown))
     if not lead_source:
         gaps.append(Gap(GapKind.NO_LEAD, "Không tìm thấy cơ quan chủ trì.", key, "lead"))
-    gaps += _agency_gaps(lead, key, Field.LEAD)
-    if lead.open_text:
+    gaps += _agency_gaps(lead, key, Field.LEAD, proposals)
+    if lead.open_text and draft.duty and not lead_codes:
+        gaps.append(
+            Gap(
+                GapKind.DUTY_NOT_WRITTEN,
+                f"Nhiệm vụ của «{lead.open_text}» không chỉ rõ cơ quan nào: chưa đưa vào tệp "
+                "kế hoạch (ghi tên cơ quan để được nhắc).",
+                key,
+                "lead",
+            )
+        )
+    elif lead.open_text and not lead_codes:
         gaps.append(
             Gap(
                 GapKind.OPEN_LEAD,
@@ -602,13 +678,28 @@ def _task(
             )
         )
 
-    coordinating_source = _value(draft, Field.COORDINATING)
-    coordinating = matcher.read(coordinating_source)
-    gaps += _agency_gaps(coordinating, key, Field.COORDINATING)
+    coordinating_source = _value(draft, Field.COORDINATING) or more_coordinating
+    coordinating = matcher.read(_coordinating_names(coordinating_source))
+    coordinating_codes = tuple(
+        code
+        for code in dict.fromkeys((*coordinating.codes, *proposals.codes(coordinating.unknown)))
+        if code not in lead_codes
+    )
+    gaps += _agency_gaps(coordinating, key, Field.COORDINATING, proposals)
 
     timeframe_text = _value(draft, Field.TIMEFRAME)
     timeframe = _parse(timeframe_text, plan_start) if timeframe_text else None
-    if timeframe is None:
+    if timeframe is None and draft.duty:
+        gaps.append(
+            Gap(
+                GapKind.DUTY_NOT_WRITTEN,
+                "Nhiệm vụ theo chức năng, văn bản không ghi thời gian: chưa đưa vào tệp kế "
+                "hoạch (thêm thời gian để được nhắc).",
+                key,
+                "timeframe",
+            )
+        )
+    elif timeframe is None:
         gaps.append(
             Gap(GapKind.NO_TIMEFRAME, "Không tìm thấy thời gian thực hiện.", key, "timeframe")
         )
@@ -635,14 +726,48 @@ def _task(
         title=derive_title(text),
         text=text,
         lead_source=lead_source,
-        lead=lead.codes,
+        lead=lead_codes,
         coordinating_source=coordinating_source,
-        coordinating=coordinating.codes,
+        coordinating=coordinating_codes,
         coordinating_text=coordinating.open_text,
         timeframe_text=timeframe_text,
         timeframe=timeframe,
         gaps=tuple(gaps),
+        duty=draft.duty,
     )
+
+
+def _lead_names(value: str) -> tuple[str, str]:
+    """Return the agencies a lead value names, and those it says the lead works with.
+
+    "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính" leads with Sở Nội vụ; "Sở KH&CN chủ trì
+    hướng dẫn; Các sở thực hiện ..." names two; "Bộ Tư pháp (đối với ...)" keeps the agency.
+    """
+    names: list[str] = []
+    coordinating: list[str] = []
+    for part in re.split(r"\n|;", value):
+        part = part.strip(" .,")
+        if not part:
+            continue
+        roles = split_roles(part)
+        if roles.coordinating or roles.lead != part:
+            names.append(roles.lead)
+            if roles.coordinating:
+                coordinating.append(roles.coordinating)
+            continue
+        found = prose_agencies(part)
+        names.append(found.lead if found is not None else part)
+    return "; ".join(name for name in names if name), "; ".join(coordinating)
+
+
+def _coordinating_names(value: str) -> str:
+    """Return the agencies a coordinating value names, without what they are to do."""
+    names: list[str] = []
+    for part in re.split(r"\n|;", value):
+        part = part.strip(" .,")
+        found = prose_agencies(part) if part else None
+        names.append(found.lead if found is not None else part)
+    return "; ".join(name for name in names if name)
 
 
 def _parse(text: str, plan_start: date | None) -> Timeframe:
@@ -742,7 +867,8 @@ def extract_plan(
         drafts += _table_drafts(table)
 
     matcher = AgencyMatcher(directory)
-    tasks = [_task(draft, matcher, plan_start) for draft in drafts]
+    proposals = Proposals(directory)
+    tasks = [_task(draft, matcher, proposals, plan_start) for draft in drafts]
 
     gaps: list[Gap] = []
     if not tasks:
@@ -787,6 +913,7 @@ def extract_plan(
         section=section,
         tasks=tuple(tasks),
         gaps=tuple(gaps),
+        proposed=proposals.agencies(),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import yaml
 
 from bot.plan_import.extract import Gap, ImportedTask, PlanImport
-from scheduler.plan import Directory, PlanError, load_plan
+from scheduler.plan import Directory, PlanError, load_directory, load_plan
 from scheduler.timeframe import Timeframe, TimeframeKind
 
 _KIND_NAMES = {
@@ -80,6 +81,65 @@ def _task_lines(task: ImportedTask, directory: Directory) -> list[str]:
     return lines
 
 
+def agencies_path(plan_path: Path) -> Path:
+    """Return where the agencies a plan file needs are written: plan.yaml -> plan.agencies.yaml."""
+    return plan_path.with_name(f"{plan_path.stem}.agencies.yaml")
+
+
+def with_proposals(result: PlanImport, directory: Directory) -> Directory:
+    """Return `directory` with the agencies the import proposes added at its end."""
+    if not result.proposed:
+        return directory
+    return Directory(agencies=(*directory.agencies, *result.proposed), groups=directory.groups)
+
+
+def agencies_yaml(result: PlanImport, directory: Directory) -> str:
+    """Return the agencies file the imported plan needs: the directory, then the proposals."""
+    header = (
+        f"# Danh mục cơ quan cho kế hoạch nhập từ {result.source} bằng `nhacviec plan import`.\n"
+        f"# {len(result.proposed)} cơ quan cuối danh sách là đề xuất mới (mã, tên rút gọn, loại "
+        "do máy đặt): hãy kiểm tra.\n"
+        "# Dùng: nhacviec plan check KẾ_HOẠCH --agencies TỆP_NÀY, hoặc đặt NHACVIEC_AGENCIES.\n\n"
+    )
+    data = with_proposals(result, directory).model_dump(exclude_defaults=True)
+    body = yaml.dump(
+        data, Dumper=_PlanDumper, allow_unicode=True, sort_keys=False, width=100
+    )
+    return header + body
+
+
+def write_import(result: PlanImport, path: Path, directory: Directory) -> Path | None:
+    """Write the plan file and, when agencies are proposed, the agencies file beside it.
+
+    Return the agencies file written, or None. Raise PlanError if either would be invalid.
+    """
+    if not result.proposed:
+        write_plan(result, path, directory)
+        return None
+    extended = with_proposals(result, directory)
+    target = agencies_path(path)
+    _write_checked(target, agencies_yaml(result, directory), load_directory)
+    write_plan(result, path, extended)
+    return target
+
+
+def _write_checked(path: Path, text: str, check: Callable[[Path], object]) -> None:
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=".nhacviec-", suffix=".yaml", dir=path.resolve().parent
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            check(Path(temporary))
+        except PlanError as exc:
+            raise PlanError(str(exc).replace(temporary, str(path))) from None
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
 def render_review(result: PlanImport, directory: Directory, written: Path | None = None) -> str:
     """Return the Vietnamese review: the plan, each task as found, each gap, and the outcome."""
     lines = [
@@ -91,6 +151,12 @@ def render_review(result: PlanImport, directory: Directory, written: Path | None
         f"Mục nhiệm vụ:     {result.section or 'không có tiêu đề mục; tìm trong toàn văn bản'}",
         f"Số nhiệm vụ:      {len(result.tasks)}",
     ]
+    if result.proposed:
+        lines += ["", "Cơ quan chưa có trong danh mục, đề xuất thêm mới (cần kiểm tra):"]
+        lines += [
+            f"    {agency.code}: {agency.name} (tên ngắn: {agency.short_name}; loại: {agency.kind})"
+            for agency in result.proposed
+        ]
     plan_gaps = [gap for gap in result.gaps if gap.task is None]
     if plan_gaps:
         lines += ["", *(_gap_line(gap).strip() for gap in plan_gaps)]
@@ -136,6 +202,7 @@ def review_json(result: PlanImport, written: Path | None = None) -> dict[str, An
             "start_source": result.start_source,
             "section": result.section,
         },
+        "proposed_agencies": [agency.model_dump() for agency in result.proposed],
         "tasks": [
             {
                 "key": task.key,
@@ -180,6 +247,8 @@ def plan_data(result: PlanImport) -> dict[str, Any]:
         raise ValueError("the import has blocking gaps")
     tasks: list[dict[str, Any]] = []
     for task in result.tasks:
+        if not task.written:
+            continue
         entry: dict[str, Any] = {
             "key": task.key,
             "title": task.title,
@@ -234,7 +303,9 @@ def write_plan(result: PlanImport, path: Path, directory: Directory) -> None:
             raise PlanError(str(exc).replace(temporary, str(path))) from None
         written = [(t.key, t.text, t.lead, t.coordinating, t.timeframe) for t in plan.tasks]
         expected = [
-            (t.key, t.text, t.lead, t.coordinating, t.timeframe_text) for t in result.tasks
+            (t.key, t.text, t.lead, t.coordinating, t.timeframe_text)
+            for t in result.tasks
+            if t.written
         ]
         if written != expected:  # a YAML round trip must never change a verbatim text
             raise PlanError(f"{path}: nội dung đọc lại khác nội dung nhập; không ghi tệp")
