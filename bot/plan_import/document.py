@@ -51,6 +51,11 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
                 index += 1
             index += 1
             continue
+        flat = _flat_table_end(lines, index)
+        if flat is not None:
+            yield from _flat_table(lines[index:flat])
+            index = flat
+            continue
         if line.strip() == "|":
             # a table copied from a legal database: one cell per line between "|" lines
             end = index
@@ -146,6 +151,140 @@ def _pipe_per_line_tables(lines: list[str]) -> Iterator[str | Table]:
         rows.append(row)
     if rows:
         yield Table(tuple(tuple(found) for found in rows))
+
+
+# --- tables flattened by PDF text extraction: one cell fragment per line -------------------------
+
+_FLAT_NUMBER_HEADER = re.compile(r"^(?:STT|TT|Số TT)$", re.IGNORECASE)
+_FLAT_ROW = re.compile(r"^(?P<number>\d{1,3})\.?$")
+_FLAT_SECTION = re.compile(r"^(?P<numeral>[IVX]{1,5}|[A-Z])\.?(?:\s+(?P<title>.+))?$")
+_PAGE_HEADER = re.compile(r"^(?:CÔNG BÁO|CONG BAO)\b.*\d", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+\S.{30,}$")
+_FLAT_END = re.compile(r"^(?:Điều \d+\.|Nơi nhận|KT\.|TM\.|Phụ lục\b|PHỤ LỤC\b)")
+_CONTINUES = re.compile(
+    r"(?:[,;\-–(/]|\b(?:và|của|các|ở|với|cho|tại|trong|về|đến|hoặc|thuộc|cấp|trình|số|theo|"
+    r"từ|trên|được|những|là|để|có|đối|khóa|ngày|tháng|năm|tỉnh|bộ|cơ|Ủy|ban|nhân|dân))$"
+)
+
+
+def _flat_table_end(lines: list[str], index: int) -> int | None:
+    """Return where a PDF-flattened table starting at `index` ends, or None if none starts.
+
+    It starts with its header one cell per line ("STT" / "Tên nhiệm vụ" / "Cơ quan" /
+    "chủ trì" ...) and runs to a line that closes the annex ("Điều 2.", "Nơi nhận") or the end.
+    """
+    if not _FLAT_NUMBER_HEADER.match(lines[index].strip()):
+        return None
+    window = [line.strip() for line in lines[index + 1 : index + 14]]
+    if not any("chủ trì" in line.lower() or "chu tri" in line.lower() for line in window):
+        return None
+    if any(len(line) > 40 for line in window[:4]):
+        return None
+    end = index + 1
+    while end < len(lines) and not _FLAT_END.match(lines[end].strip()):
+        end += 1
+    return end
+
+
+def _flat_table(lines: list[str]) -> Iterator[str | Table]:
+    stripped = [line.strip() for line in lines]
+    header_lines: list[str] = []
+    position = 0
+    while position < len(stripped):
+        line = stripped[position]
+        if header_lines and (_FLAT_ROW.match(line) or _FLAT_SECTION.match(line)):
+            break
+        if line:
+            header_lines.append(line)
+        position += 1
+    header: list[str] = []
+    for line in header_lines:
+        if header and (line[:1].islower() or _CONTINUES.search(header[-1])):
+            header[-1] += " " + line
+        else:
+            header.append(line)
+    rows: list[tuple[str, ...]] = [tuple(header)]
+    fragments: list[str] = []
+    number = ""
+    previous_number = 0
+    skipping = False
+
+    def close() -> None:
+        if number:
+            rows.append((number, *_flat_cells(fragments, len(header) - 1)))
+        fragments.clear()
+
+    while position < len(stripped):
+        line = stripped[position]
+        position += 1
+        if _PAGE_HEADER.match(line):
+            skipping = False
+            # the page number below it, then maybe the header again
+            if position < len(stripped) and stripped[position].isdigit():
+                position += 1
+            look = position
+            while look < len(stripped) and not stripped[look]:
+                look += 1
+            if stripped[look : look + len(header_lines)] == header_lines:
+                position = look + len(header_lines)
+            continue
+        if skipping or not line:
+            continue
+        if _FOOTNOTE.match(line) and not fragments[-1:] == [""]:
+            if position >= 2 and not stripped[position - 2]:
+                skipping = True  # footnotes at the foot of the page, up to the next header
+                continue
+        row = _FLAT_ROW.match(line)
+        if row is not None and int(row.group("number")) in (previous_number + 1, 1):
+            close()
+            number = row.group("number")
+            previous_number = int(number)
+            continue
+        section = _FLAT_SECTION.match(line)
+        if section is not None and (section.group("title") or "").strip()[:1].isupper() or (
+            section is not None and not section.group("title") and len(line) <= 5
+        ):
+            close()
+            number = ""
+            title = section.group("title") or ""
+            if not title and position < len(stripped):
+                title = stripped[position]
+                position += 1
+            rows.append((section.group("numeral"), title))
+            previous_number = 0
+            continue
+        fragments.extend(part for part in re.split(r"\s{2,}", line) if part)
+    close()
+    yield Table(tuple(rows))
+
+
+_AGENCY_AT_END = re.compile(
+    r"^(?P<text>.*\S)\s+(?P<agency>(?:Bộ|Sở|Ủy ban|UBND|Các bộ|Các sở|Ban|Văn phòng)\s.*)$"
+)
+
+
+def _flat_cells(fragments: list[str], width: int) -> list[str]:
+    """Return a row's cells from its fragments: a new cell where a fragment opens in capitals
+    after one that does not continue ("..., " / "của" / "và" continue)."""
+    cells: list[list[str]] = []
+    for fragment in fragments:
+        if cells and (
+            not (fragment[:1].isupper() or fragment[:1].isdigit())
+            or _CONTINUES.search(cells[-1][-1])
+        ):
+            cells[-1].append(fragment)
+        else:
+            cells.append([fragment])
+    texts = [" ".join(cell) for cell in cells]
+    if len(texts) < width and texts:
+        # "... theo lộ trình phù hợp Bộ Y tế": the task's last line holds the lead too
+        found = _AGENCY_AT_END.match(cells[0][-1]) if len(cells[0]) > 1 else None
+        if found is not None:
+            head = " ".join([*cells[0][:-1], found.group("text")])
+            texts = [head, found.group("agency"), *texts[1:]]
+    while len(texts) > width:
+        texts[0:2] = [texts[0] + " " + texts[1]]
+    return texts + [""] * (width - len(texts))
 
 
 def _unwrap(cell: str) -> str:
