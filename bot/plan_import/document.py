@@ -162,8 +162,8 @@ _PAGE_HEADER = re.compile(r"^(?:CÔNG BÁO|CONG BAO)\b.*\d", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"^\d{1,2}\s+\S.{30,}$")
 _FLAT_END = re.compile(r"^(?:Điều \d+\.|Nơi nhận|KT\.|TM\.|Phụ lục\b|PHỤ LỤC\b)")
 _CONTINUES = re.compile(
-    r"(?:[,;\-–(/]|\b(?:và|của|các|ở|với|cho|tại|trong|về|đến|hoặc|thuộc|cấp|trình|số|theo|"
-    r"từ|trên|được|những|là|để|có|đối|khóa|ngày|tháng|năm|tỉnh|bộ|cơ|Ủy|ban|nhân|dân))$"
+    r"(?:[,;\-–(/]|\b(?:và|của|các|ở|với|cho|tại|trong|về|đến|hoặc|thuộc|số|theo|"
+    r"từ|trên|được|những|là|để|có|đối|khóa|ngày|tháng|tháng \d{1,2} năm))$"
 )
 
 
@@ -199,7 +199,7 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
         position += 1
     header: list[str] = []
     for line in header_lines:
-        if header and (line[:1].islower() or _CONTINUES.search(header[-1])):
+        if header and line[:1].islower():
             header[-1] += " " + line
         else:
             header.append(line)
@@ -219,6 +219,8 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
         position += 1
         if _PAGE_HEADER.match(line):
             skipping = False
+            if fragments:
+                fragments.append(PAGE_BREAK)
             # the page number below it, then maybe the header again
             if position < len(stripped) and stripped[position].isdigit():
                 position += 1
@@ -230,17 +232,25 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
             continue
         if skipping or not line:
             continue
+        parts = [part for part in re.split(r"\s{2,}", line) if part]
+        if len(parts) > 1 and _FLAT_ROW.match(parts[0]):
+            # "10.  Xây dựng Luật ...": the number and the first words on one line
+            stripped[position - 1 : position] = parts
+            line = parts[0]
+        continuing = bool(fragments) and _CONTINUES.search(fragments[-1]) is not None
         if _FOOTNOTE.match(line) and not fragments[-1:] == [""]:
             if position >= 2 and not stripped[position - 2]:
                 skipping = True  # footnotes at the foot of the page, up to the next header
                 continue
         row = _FLAT_ROW.match(line)
-        if row is not None and int(row.group("number")) in (previous_number + 1, 1):
+        if row is not None and int(row.group("number")) in (previous_number + 1, 1) and (
+            not continuing
+        ):
             close()
             number = row.group("number")
             previous_number = int(number)
             continue
-        section = _FLAT_SECTION.match(line)
+        section = None if continuing else _FLAT_SECTION.match(line)
         if section is not None and (section.group("title") or "").strip()[:1].isupper() or (
             section is not None and not section.group("title") and len(line) <= 5
         ):
@@ -250,8 +260,10 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
             if not title and position < len(stripped):
                 title = stripped[position]
                 position += 1
+            while position < len(stripped) and stripped[position][:1].islower():
+                title += " " + stripped[position]  # the heading's second line
+                position += 1
             rows.append((section.group("numeral"), title))
-            previous_number = 0
             continue
         fragments.extend(part for part in re.split(r"\s{2,}", line) if part)
     close()
@@ -267,6 +279,24 @@ def _flat_cells(fragments: list[str], width: int) -> list[str]:
     """Return a row's cells from its fragments: a new cell where a fragment opens in capitals
     after one that does not continue ("..., " / "của" / "và" continue)."""
     cells: list[list[str]] = []
+    after_break: list[str] = []
+    if PAGE_BREAK in fragments:
+        # a row cut by a page: what continues on the next page in lower case is the task text's
+        cut = fragments.index(PAGE_BREAK)
+        after_break = [part for part in fragments[cut + 1 :] if part != PAGE_BREAK]
+        fragments = fragments[:cut]
+        while after_break and after_break[0][:1].islower():
+            moved = after_break.pop(0)
+            fragments = [*fragments]
+            if fragments:
+                first_end = 1
+                while first_end < len(fragments) and (
+                    not (fragments[first_end][:1].isupper() or fragments[first_end][:1].isdigit())
+                    or _CONTINUES.search(fragments[first_end - 1])
+                ):
+                    first_end += 1
+                fragments.insert(first_end, moved)
+        fragments = [*fragments, *after_break]
     for fragment in fragments:
         if cells and (
             not (fragment[:1].isupper() or fragment[:1].isdigit())

@@ -177,7 +177,12 @@ _NUMBERED_LETTER = re.compile(
     r"^(?P<number>\d{1,2}(?:\.\d{1,2})+)\.(?P<letter>[a-zđ])[.)]?\s+(?P<rest>.*)$"
 )
 _CONTENT_LABEL = re.compile(r"^(?:nội dung|tên nhiệm vụ|nhiệm vụ)\s*:\s*", re.IGNORECASE)
-_OTHER_LABEL = re.compile(r"^[^\s:][^:]{0,40}:\s")
+# Fields a plan prints that are not read: the product, the budget, the legal basis, a note.
+_OTHER_LABEL = re.compile(
+    r"^(?:kết quả|sản phẩm|kinh phí|căn cứ|ghi chú|hình thức|dự kiến|nguồn vốn|cấp trình)"
+    r"[^:]{0,30}:\s",
+    re.IGNORECASE,
+)
 _LETTER_KEYS = {"đ": "dd"}
 
 # Nesting: kind -> how the item is numbered. A Roman numeral opens a section.
@@ -259,7 +264,7 @@ def _outline(paragraphs: list[str]) -> _Node:
             # "- Nội dung: ..." is the item's text; "+ ..." under "Cơ quan thực hiện:" its value
             _add_text(current, text if _CONTENT_LABEL.match(text) else paragraph)
             continue
-        if current.values and kind[0] in ("L", "-", "+") and _OTHER_LABEL.match(text):
+        if current.values and kind[0] != "R" and _OTHER_LABEL.match(text):
             current.unread.append(text)  # "d) Sản phẩm: ..." under the fields: not read
             continue
         if kind[0] == "R":
