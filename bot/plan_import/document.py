@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.plan_import.text import Line, clean_line, html_breaks_to_newlines, starts_structure
+from bot.plan_import.text import (
+    Field,
+    Line,
+    clean_line,
+    header_field,
+    html_breaks_to_newlines,
+    starts_structure,
+)
 
 # A page break in a source (form feed from pdftotext, a hard page break in Word) is read as a
 # paragraph break; the extractor decides whether the two halves belong together.
@@ -211,7 +218,7 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
 
     def close() -> None:
         if number:
-            rows.append((number, *_flat_cells(fragments, len(header) - 1)))
+            rows.append((number, *_flat_cells(fragments, header[1:])))
         fragments.clear()
 
     while position < len(stripped):
@@ -275,9 +282,55 @@ _AGENCY_AT_END = re.compile(
 )
 
 
-def _flat_cells(fragments: list[str], width: int) -> list[str]:
-    """Return a row's cells from its fragments: a new cell where a fragment opens in capitals
-    after one that does not continue ("..., " / "của" / "và" continue)."""
+_AGENCY_OPENS = re.compile(
+    r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Ban|Văn phòng|Công an|Bảo hiểm xã hội|Hội đồng|Thanh tra|"
+    r"Kho bạc|Ngân hàng|Tòa án|Viện|Kiểm toán|Mặt trận|Tổng|Cục|"
+    r"Các (?:bộ|Bộ|sở|Sở|cơ quan|đơn vị|ngành|địa phương|tỉnh|tổ chức))\b"
+)
+_TIME_OPENS = re.compile(
+    r"^(?:Thường|Hằng|Hàng|Quý|Năm|Tháng|Trước|Từ|Đến|Giai đoạn|Đã hoàn thành|Kỳ họp|Theo|"
+    r"Định kỳ|Trong|Sau khi|Khi|Ngay|Hoàn thành|\d{1,2}/\d{4}|\d{4})"
+)
+
+
+def _flat_cells(fragments: list[str], columns: tuple[str, ...] | list[str]) -> list[str]:
+    """Return a row's cells, in the columns' order, from its fragments.
+
+    A cell begins where a fragment opens in capitals after one that does not continue
+    ("..., " / "của" / "và" continue). The lead is the first cell that opens with an agency
+    after the task's text, the coordinating cell the next one that does, the time the last
+    cell that opens with a time word; the other columns take the rest in order.
+    """
+    segments = _flat_segments(fragments, len(columns))
+    roles = [header_field(column) for column in columns]
+    if Field.LEAD not in roles or len(segments) < 2:
+        return segments + [""] * (len(columns) - len(segments))
+    lead = next(
+        (i for i in range(1, len(segments)) if _AGENCY_OPENS.match(segments[i])), None
+    )
+    if lead is None:
+        return segments + [""] * (len(columns) - len(segments))
+    cells = [""] * len(columns)
+    cells[0] = " ".join(segments[:lead])
+    cells[roles.index(Field.LEAD)] = segments[lead]
+    rest = segments[lead + 1 :]
+    if Field.COORDINATING in roles and rest and _AGENCY_OPENS.match(rest[0]):
+        cells[roles.index(Field.COORDINATING)] = rest.pop(0)
+    if Field.TIMEFRAME in roles:
+        timed = [i for i, segment in enumerate(rest) if _TIME_OPENS.match(segment)]
+        if timed:
+            cells[roles.index(Field.TIMEFRAME)] = rest.pop(timed[-1])
+    others = [i for i, role in enumerate(roles) if i > 0 and role is None]
+    for index, segment in zip(others, rest, strict=False):
+        cells[index] = segment
+    if len(rest) > len(others) and others:
+        cells[others[-1]] = " ".join([cells[others[-1]], *rest[len(others) :]]).strip()
+    return cells
+
+
+def _flat_segments(fragments: list[str], width: int) -> list[str]:
+    """Return a row's cell texts: a new cell where a fragment opens in capitals after one that
+    does not continue ("..., " / "của" / "và" continue)."""
     cells: list[list[str]] = []
     after_break: list[str] = []
     if PAGE_BREAK in fragments:
@@ -312,9 +365,7 @@ def _flat_cells(fragments: list[str], width: int) -> list[str]:
         if found is not None:
             head = " ".join([*cells[0][:-1], found.group("text")])
             texts = [head, found.group("agency"), *texts[1:]]
-    while len(texts) > width:
-        texts[0:2] = [texts[0] + " " + texts[1]]
-    return texts + [""] * (width - len(texts))
+    return texts
 
 
 def _unwrap(cell: str) -> str:
