@@ -52,6 +52,11 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
     index = 0
     while index < len(lines):
         line = lines[index]
+        if _PAGE_HEADER.match(line.strip()) or _SIGNATURE.match(line.strip()):
+            # a page's running header or an e-signature stamp cuts a paragraph, nothing more
+            yield PAGE_BREAK
+            index += 1
+            continue
         if line.lstrip().startswith("<!--"):
             # an HTML comment is not shown: skip it (it may span lines)
             while index < len(lines) and "-->" not in lines[index]:
@@ -166,11 +171,12 @@ _FLAT_NUMBER_HEADER = re.compile(r"^(?:STT|TT|Số TT)$", re.IGNORECASE)
 _FLAT_ROW = re.compile(r"^(?P<number>\d{1,3})\.?$")
 _FLAT_SECTION = re.compile(r"^(?P<numeral>[IVX]{1,5}|[A-Z])\.?(?:\s+(?P<title>.+))?$")
 _PAGE_HEADER = re.compile(r"^(?:CÔNG BÁO|CONG BAO)\b.*\d", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(?:Ký bởi|Ngày ký|Cơ quan: [A-ZĐ ]+$|Thời gian ký)\b")
 _FOOTNOTE = re.compile(r"^\d{1,2}\s+\S.{30,}$")
 _FLAT_END = re.compile(r"^(?:Điều \d+\.|Nơi nhận|KT\.|TM\.|Phụ lục\b|PHỤ LỤC\b)")
 _CONTINUES = re.compile(
     r"(?:[,;\-–(/]|\b(?:và|của|các|ở|với|cho|tại|trong|về|đến|hoặc|thuộc|số|theo|"
-    r"từ|trên|được|những|là|để|có|đối|khóa|ngày|tháng|tháng \d{1,2} năm))$"
+    r"từ|trên|được|những|là|để|có|khóa|ngày|tháng|tháng \d{1,2} năm|Ủy ban|Uỷ ban))$"
 )
 
 
@@ -267,7 +273,12 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
             if not title and position < len(stripped):
                 title = stripped[position]
                 position += 1
-            while position < len(stripped) and stripped[position][:1].islower():
+            while (
+                position < len(stripped)
+                and stripped[position]
+                and not _FLAT_ROW.match(stripped[position].split("  ")[0])
+                and (stripped[position][:1].islower() or _CONTINUES.search(title))
+            ):
                 title += " " + stripped[position]  # the heading's second line
                 position += 1
             rows.append((section.group("numeral"), title))
