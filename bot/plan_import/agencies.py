@@ -242,7 +242,11 @@ _PROSE_VERBS = re.compile(
 _PROSE_STOPS = re.compile(
     r"(?<!\w)(?:để|tại|về|bằng|nhằm|theo|trong)(?!\w)"
 )
-_OPENERS = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi|doi voi)\s+")
+_OPENERS = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi|khuyen khich)\s+")
+# A sentence that opens with its circumstances names its subject after the comma: "Trên cơ
+# sở đề nghị của ..., Sở Tài chính thẩm định ...", "Căn cứ Kế hoạch này, Giám đốc các sở ...".
+_CIRCUMSTANCE = re.compile(r"^(?:tren co so|sau khi|can cu|de |khi |dong thoi|theo )")
+_HEAD_BEFORE = re.compile(r"(?:^|[\s,])(?:so|bo|ban|cac ban|cuc|vien|hoi|uy ban|phong)\s$")
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,15 @@ def prose_agencies(text: str) -> ProseAgencies | None:
     if opener is not None:
         start = opener.end()
     head = _PROSE_HEADS.match(folded[start:])
+    if head is None and _CIRCUMSTANCE.match(folded):
+        sentence_end = _clause_end(folded, 0)
+        for comma in re.finditer(r",\s+", folded[:sentence_end]):
+            head = _PROSE_HEADS.match(folded[comma.end() :])
+            if head is not None and not folded[comma.end() :].startswith("cac "):
+                start = comma.end()
+                break
+        else:
+            head = None
     if head is None:
         return None
     end = _name_end(folded, start + head.end(), text.lower())
@@ -286,7 +299,9 @@ def _name_end(folded: str, after_head: int, text_lower: str = "") -> int:
     """
     position = after_head
     verb = _PROSE_VERBS.search(folded, position)
-    while verb is not None and verb.start() <= after_head + 1:
+    while verb is not None and (
+        verb.start() <= after_head + 1 or _HEAD_BEFORE.search(folded[: verb.start()])
+    ):
         position = verb.end()
         verb = _PROSE_VERBS.search(folded, position)
     end = verb.start() if verb is not None else len(folded)

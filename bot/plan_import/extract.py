@@ -392,8 +392,21 @@ def _node_drafts(
             draft = _Draft(key, [node.head, *_texts(node)] if node.head else _texts(node))
             draft.values = {name: list(values) for name, values in node.values.items()}
             draft.unread = list(node.unread)
+            if Field.LEAD not in draft.values:
+                # "Bước 2: ..." then "Ban Chỉ đạo ... tổ chức kiểm tra ...": the prose says who
+                for paragraph in draft.parts:
+                    found = prose_agencies(paragraph)
+                    if found is not None:
+                        draft.values[Field.LEAD] = [found.lead]
+                        if found.coordinating and Field.COORDINATING not in draft.values:
+                            draft.values[Field.COORDINATING] = [found.coordinating]
+                        break
             return [draft]
         heading = _agency_heading(node.head) if in_tasks else None
+        if heading is not None and any(
+            child.kind[0] in ("N", "P") and _agency_heading(child.head) for child in node.children
+        ):
+            heading = None  # "2. Các sở, ngành" above "2.1. Sở Xây dựng:": a group of duties
         if heading is not None and (node.children or node.body or heading[1]):
             agency, rest = heading
             joined = _join([rest, *node.body] if rest else list(node.body))
@@ -490,9 +503,12 @@ def inline_timeframe(text: str) -> str:
     if before != -1 and folded.find(")", before) > found.start():
         end = folded.find(")", found.start())
     else:
-        stop = re.search(r"[.;:](?:\s|$)|\n", folded[found.end() :])
+        stop = re.search(r"[.;:,](?:\s|$)|\n|\s(?:de|nham)\s", folded[found.end() :])
         if stop is not None:
             end = found.end() + stop.start()
+        closing = folded.find(")", found.end(), end)
+        if closing != -1 and folded.find("(", found.end(), closing) != -1:
+            end = closing + 1  # "(trước ngày 20 tháng cuối quý)" belongs to the clause
     return text[found.start() : end].strip(" ,.;")
 
 

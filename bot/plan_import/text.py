@@ -146,6 +146,7 @@ _LABEL_WORDS: dict[Field, tuple[str, ...]] = {  # folded spelling
     ),
     Field.TIMEFRAME: (
         "thoi gian thuc hien", "thoi gian hoan thanh", "thoi han hoan thanh",
+        "thoi gian hoan tat", "thoi han hoan tat",
         "thoi han thuc hien", "thoi gian trinh", "thoi han trinh", "tien do thuc hien",
         "tien do hoan thanh", "thoi gian", "thoi han", "tien do",
     ),
