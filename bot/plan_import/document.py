@@ -76,6 +76,11 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
             yield from _pipe_per_line_tables(lines[index:end])
             index = end
             continue
+        loose = _loose_table_end(lines, index)
+        if loose is not None:
+            yield _loose_table(lines[index:loose])
+            index = loose
+            continue
         if (
             "|" in line
             and index + 1 < len(lines)
@@ -163,6 +168,73 @@ def _pipe_per_line_tables(lines: list[str]) -> Iterator[str | Table]:
         rows.append(row)
     if rows:
         yield Table(tuple(tuple(found) for found in rows))
+
+
+# --- pipe tables without a separator line, rows broken over lines ------------------------------
+
+
+def _loose_table_end(lines: list[str], index: int) -> int | None:
+    """Return where a pipe table without a "|---|" line ends, or None if none starts here.
+
+    Its header is a line of cells naming a lead column; its rows run over several lines, a
+    line opening with "|" starting a cell, up to a blank line.
+    """
+    line = lines[index].strip()
+    if not line.startswith("|") or line.count("|") < 4:
+        return None
+    if index + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[index + 1].strip()):
+        return None
+    header = [cell.strip(" *") for cell in line.strip("|").split("|")]
+    if not any(header_field(cell) is Field.LEAD or "soạn thảo" in cell.lower() for cell in header):
+        return None
+    end = index + 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return end
+
+
+def _loose_table(lines: list[str]) -> Table:
+    header = tuple(clean_cell(cell) for cell in lines[0].strip().strip("|").split("|"))
+    while header and not header[-1]:
+        header = header[:-1]
+    width = len(header)
+    stream = " ".join(line.strip() for line in lines[1:])
+    rows: list[tuple[str, ...]] = [header]
+    row: list[str] = []
+
+    def close() -> None:
+        while row and not row[-1]:
+            row.pop()
+        if row:
+            rows.append(_loose_row(row, width))
+        row.clear()
+
+    for raw in stream.split("|"):
+        cell = clean_cell(raw)
+        if not cell:
+            # an empty cell ends a row that is nearly full; inside a row it is an empty column
+            if len([found for found in row if found]) >= width - 2:
+                close()
+            elif row:
+                row.append("")
+            continue
+        if not row and split_roman_heading(cell):
+            rows.append((cell,))
+            continue
+        row.append(cell)
+    close()
+    return Table(tuple(rows))
+
+
+def split_roman_heading(cell: str) -> bool:
+    return re.match(r"^[IVX]{1,5}\.\s+\S", cell) is not None
+
+
+def _loose_row(cells: list[str], width: int) -> tuple[str, ...]:
+    """Return a row's cells in the header's columns: a row without its number gets an empty one."""
+    if len(cells) < width and not re.fullmatch(r"\d{1,3}\.?", cells[0]):
+        cells = ["", *cells]
+    return tuple(cells[:width]) + ("",) * (width - len(cells))
 
 
 # --- tables flattened by PDF text extraction: one cell fragment per line -------------------------

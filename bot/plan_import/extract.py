@@ -538,6 +538,11 @@ def _columns(header: tuple[str, ...]) -> _Columns | None:
             number = index
         elif text is None and any(word in folded for word in _TEXT_HEADERS):
             text = index
+    if Field.LEAD not in fields:
+        # a table of laws to draft names no "chủ trì": the drafting body leads
+        drafting = [i for i, cell in enumerate(header) if "soan thao" in fold(cell)]
+        if drafting:
+            fields[Field.LEAD] = drafting[0]
     if text is None or Field.LEAD not in fields:
         return None
     return _Columns(text, number, fields)
