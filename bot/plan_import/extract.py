@@ -10,6 +10,7 @@ from enum import StrEnum
 from bot.plan_import.agencies import (
     AgencyMatcher,
     AgencyReading,
+    ProseAgencies,
     Proposals,
     partners,
     prose_agencies,
@@ -373,7 +374,12 @@ def _agency_heading(text: str) -> tuple[str, str] | None:
 
 
 def _node_drafts(
-    node: _Node, parent_key: str, ordinal: int, in_tasks: bool, labelled: bool
+    node: _Node,
+    parent_key: str,
+    ordinal: int,
+    in_tasks: bool,
+    labelled: bool,
+    inherited: ProseAgencies | None = None,
 ) -> list[_Draft]:
     """Return the tasks under `node`.
 
@@ -425,11 +431,14 @@ def _node_drafts(
                 draft.values[Field.TIMEFRAME] = [time]
             return [draft]
     drafts: list[_Draft] = []
-    counter = 0
-    for child in node.children:
-        counter += 1
+    # "Ủy ban nhân dân các tỉnh, thành phố:" above a), b): the items it introduces are theirs
+    intro = [part for part in [node.head, *node.body] if part.rstrip().endswith(":")]
+    shared = prose_agencies(intro[-1]) if intro and node.children else None
+    for counter, child in enumerate(node.children, start=1):
         child_key = key if node.kind[0] not in ("root", "R") else ""
-        drafts += _node_drafts(child, child_key, counter, in_tasks, labelled)
+        drafts += _node_drafts(
+            child, child_key, counter, in_tasks, labelled, shared or inherited
+        )
     if drafts or node.kind[0] in ("root", "R") or not in_tasks:
         return drafts
     # a leaf item in prose: the agency it opens with leads, its own time clause is the time
@@ -439,6 +448,7 @@ def _node_drafts(
         found = prose_agencies(paragraph)
         if found is not None:
             break
+    found = found or inherited
     if found is None:
         return []
     draft = _Draft(key, [part for part in text if part])
