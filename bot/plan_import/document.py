@@ -248,7 +248,7 @@ _FOOTNOTE = re.compile(r"^\d{1,2}\s+\S.{30,}$")
 _FLAT_END = re.compile(r"^(?:Điều \d+\.|Nơi nhận|KT\.|TM\.|Phụ lục\b|PHỤ LỤC\b)")
 _CONTINUES = re.compile(
     r"(?:[,;\-–(/]|\b(?:và|của|các|ở|với|cho|tại|trong|về|đến|hoặc|thuộc|số|theo|"
-    r"từ|trên|được|những|là|để|có|khóa|ngày|tháng|tháng \d{1,2} năm|Ủy ban|Uỷ ban))$"
+    r"từ|trên|được|những|là|để|có|khóa|ngày|tháng|tháng \d{1,2} năm|Ủy ban|Uỷ ban|quý|Quý|Từ))$"
 )
 
 
@@ -376,6 +376,12 @@ _TIME_OPENS = re.compile(
 )
 
 
+_TIME_AT_END = re.compile(
+    r"\s(?:Thường xuyên|Hằng (?:năm|quý|tháng)|Hàng (?:năm|quý|tháng)|Quý [IV]+/\d{4}|"
+    r"Tháng \d{1,2}/\d{4}|Năm \d{4})$"
+)
+
+
 def _flat_cells(fragments: list[str], columns: tuple[str, ...] | list[str]) -> list[str]:
     """Return a row's cells, in the columns' order, from its fragments.
 
@@ -401,6 +407,12 @@ def _flat_cells(fragments: list[str], columns: tuple[str, ...] | list[str]) -> l
         cells[roles.index(Field.COORDINATING)] = rest.pop(0)
     if Field.TIMEFRAME in roles:
         timed = [i for i, segment in enumerate(rest) if _TIME_OPENS.match(segment)]
+        if not timed and rest:
+            # "văn bản phối hợp Thường xuyên": the result and the time on one line
+            glued = _TIME_AT_END.search(rest[-1])
+            if glued is not None and glued.start() > 0:
+                rest[-1:] = [rest[-1][: glued.start()].strip(), glued.group().strip()]
+                timed = [len(rest) - 1]
         if timed:
             cells[roles.index(Field.TIMEFRAME)] = rest.pop(timed[-1])
     others = [i for i, role in enumerate(roles) if i > 0 and role is None]
