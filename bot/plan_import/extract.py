@@ -105,6 +105,7 @@ class PlanImport:
     title_source: str  # where the title comes from, in Vietnamese
     issuer: str
     issuer_source: str
+    number: str  # the document's number ("45/KH-UBND"), "" when it prints none
     start: date | None
     start_source: str
     section: str | None  # the heading of the tasks section, when there is one
@@ -824,7 +825,14 @@ def _clip(text: str, limit: int = 120) -> str:
 _ISSUE_DATE = re.compile(
     r"(?:^|\s)[a-z][a-z .]{1,40},\s*ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})"
 )
-_ISSUER = re.compile(r"^(?:uy ban nhan dan|ubnd)\s+tinh\s+(?P<province>.+)$")
+_ISSUER = re.compile(r"^(?:uy ban nhan dan|ubnd)\s+(?P<level>tinh|thanh pho)\s+(?P<province>.+)$")
+# "(Kèm theo Kế hoạch số 179/KH-UBND ngày 18 tháng 11 năm 2025 ...)": an annex's own heading
+_ANNEXED_TO = re.compile(
+    r"kem theo .{0,80}?\bso\s+(?P<number>[0-9][\w/.-]*)\s+ngay\s+(?P<day>\d{1,2})"
+    r"(?:\s+thang\s+|/)(?P<month>\d{1,2})(?:\s+nam\s+|/)(?P<year>\d{4})"
+)
+_NUMBER_LINE = re.compile(r"^so\s*:?\s*(?P<number>[0-9][\w/.-]*/[\w.-]+)", re.IGNORECASE)
+_DOCUMENT_KINDS = ("ke hoach", "chuong trinh", "de an", "chuong trinh hanh dong")
 
 
 def _front_matter(blocks: list[Block]) -> list[str]:
@@ -839,22 +847,60 @@ def _front_matter(blocks: list[Block]) -> list[str]:
 
 
 def _issue_date(front: list[str]) -> date | None:
+    """Return the date the document was issued: its "Place, ngày ..." line, else the date of
+    the plan an annex is attached to ("Kèm theo Kế hoạch số ... ngày ...")."""
+    found: tuple[int, int, int] | None = None
     for paragraph in front:
         match = _ISSUE_DATE.search(fold(paragraph))
         if match:
-            day, month, year = (int(group) for group in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                return None
-    return None
+            found = (int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            break
+    if found is None:
+        for paragraph in front:
+            annexed = _ANNEXED_TO.search(fold(paragraph))
+            if annexed:
+                found = (
+                    int(annexed.group("year")),
+                    int(annexed.group("month")),
+                    int(annexed.group("day")),
+                )
+                break
+    if found is None:
+        return None
+    try:
+        return date(*found)
+    except ValueError:
+        return None
+
+
+def _plan_number(front: list[str]) -> str:
+    """Return the document's number ("Số: 45/KH-UBND"), or the annexed plan's; else ""."""
+    for paragraph in front[:12]:
+        match = _NUMBER_LINE.match(paragraph.strip())
+        if match:
+            return match.group("number").rstrip(".,")
+    for paragraph in front:
+        annexed = _ANNEXED_TO.search(fold(paragraph))
+        if annexed:
+            start = annexed.start("number")
+            return paragraph[start : start + len(annexed.group("number"))]
+    return ""
 
 
 def _plan_title(front: list[str]) -> str | None:
+    """Return "Kế hoạch ..." from the line under the heading "KẾ HOẠCH", skipping the number
+    and date lines a copy may put between them."""
     for index, paragraph in enumerate(front):
-        if fold(paragraph) == "ke hoach" and index + 1 < len(front):
-            subtitle = front[index + 1]
-            return "Kế hoạch " + subtitle[:1].lower() + subtitle[1:]
+        kind = fold(paragraph).strip(" .:")
+        if kind not in _DOCUMENT_KINDS:
+            continue
+        for subtitle in front[index + 1 : index + 4]:
+            folded = fold(subtitle)
+            if _ISSUE_DATE.search(folded) or _NUMBER_LINE.match(subtitle) or not subtitle:
+                continue
+            if subtitle.isupper():
+                subtitle = subtitle.lower()
+            return paragraph.strip(" .:").capitalize() + " " + subtitle[:1].lower() + subtitle[1:]
     return None
 
 
@@ -864,7 +910,8 @@ def _issuer(front: list[str], directory: Directory) -> tuple[str, str]:
         match = _ISSUER.match(fold(paragraph)) if paragraph.isupper() else None
         if match:
             province = paragraph[match.start("province") :].strip()
-            return f"UBND tỉnh {province.title()}", "từ văn bản"
+            level = "tỉnh" if match.group("level") == "tinh" else "thành phố"
+            return f"UBND {level} {province.title()}", "từ văn bản"
     for agency in directory.agencies:
         if agency.kind == "ubnd_tinh":
             name = re.sub(r"^(?:Ủy|Uỷ) ban nhân dân", "UBND", agency.name)
@@ -937,6 +984,7 @@ def extract_plan(
 
     title = _plan_title(front)
     issuer, issuer_source = _issuer(front, directory)
+    number = _plan_number(front)
     return PlanImport(
         source=source,
         id=plan_id,
@@ -944,6 +992,7 @@ def extract_plan(
         title_source="từ văn bản" if title else "tên tệp: cần sửa",
         issuer=issuer,
         issuer_source=issuer_source,
+        number=number,
         start=plan_start,
         start_source=start_source,
         section=section,
