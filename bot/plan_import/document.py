@@ -446,9 +446,16 @@ def _flat_segments(fragments: list[str], width: int) -> list[str]:
                 fragments.insert(first_end, moved)
         fragments = [*fragments, *after_break]
     for fragment in fragments:
+        # a name printed a word per line ("Sở" / "Công" / "Thương") is one cell
+        single_word = (
+            bool(cells)
+            and all(part.isalpha() for part in cells[-1])
+            and fragment.rstrip(",.;").isalpha()
+        )
         if cells and (
             not (fragment[:1].isupper() or fragment[:1].isdigit())
             or _CONTINUES.search(cells[-1][-1])
+            or single_word
         ):
             cells[-1].append(fragment)
         else:
