@@ -315,7 +315,7 @@ def partners(text: str) -> str:
     """Return the agencies after "phối hợp (với)" near the start of a duty ("Phối hợp với X ...")."""
     folded = fold(text)
     found = re.search(r"\bphoi hop(?:\s+voi)?\s+", folded)
-    if found is None or found.start() > 40:
+    if found is None or found.start() > 40 or not _PROSE_HEADS.match(folded[found.end() :]):
         return ""
     return text[found.end() : _name_end(folded, found.end(), text.lower())].strip(" ,;:.")
 
@@ -352,7 +352,8 @@ SHORT_NAME_MAX = 32
 def agency_kind(name: str) -> AgencyKind:
     """Return the kind an agency's name says: a ministry, a People's Committee, else a sở."""
     folded = " ".join(token.word for token in _tokenize(name))
-    if re.match(r"^(?:bo|van phong chinh phu|thu tuong|chinh phu|quoc hoi)\b", folded):
+    if re.match(r"^(?:bo (?!chi huy|chqs)|van phong chinh phu|thu tuong|chinh phu|quoc hoi)",
+                folded):
         return "bo"
     if re.match(r"^ubnd (?:cac )?(?:huyen|xa|phuong|quan|thi|tp|cap|dac khu)\b", folded):
         return "ubnd_huyen"
@@ -387,8 +388,10 @@ class Proposals:
         key = " ".join(token.word for token in _tokenize(name) if token.word not in ",;()")
         if key in self._by_name:
             return self._by_name[key].code
+        # an abbreviation keeps its letters: "Bộ CHQS tỉnh" is BCHQST
         initials = "".join(
-            token.word[0]
+            name[token.start : token.end] if name[token.start : token.end].isupper()
+            and token.end - token.start > 1 else token.word[0]
             for token in _tokenize(name)
             if token.word[:1].isalnum() and token.word not in _CODE_SKIPPED_WORDS
         ).upper()

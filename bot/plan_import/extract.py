@@ -876,9 +876,10 @@ def _issue_date(front: list[str]) -> date | None:
 def _plan_number(front: list[str]) -> str:
     """Return the document's number ("Số: 45/KH-UBND"), or the annexed plan's; else ""."""
     for paragraph in front[:12]:
-        match = _NUMBER_LINE.match(paragraph.strip())
+        match = _NUMBER_LINE.match(fold(paragraph.strip()))
         if match:
-            return match.group("number").rstrip(".,")
+            start = match.start("number")
+            return paragraph.strip()[start : match.end("number")].rstrip(".,")
     for paragraph in front:
         annexed = _ANNEXED_TO.search(fold(paragraph))
         if annexed:
@@ -896,7 +897,7 @@ def _plan_title(front: list[str]) -> str | None:
             continue
         for subtitle in front[index + 1 : index + 4]:
             folded = fold(subtitle)
-            if _ISSUE_DATE.search(folded) or _NUMBER_LINE.match(subtitle) or not subtitle:
+            if _ISSUE_DATE.search(folded) or _NUMBER_LINE.match(folded) or not subtitle:
                 continue
             if subtitle.isupper():
                 subtitle = subtitle.lower()
