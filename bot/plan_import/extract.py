@@ -159,7 +159,8 @@ def _join(parts: list[str]) -> str:
         if not text:
             text = part
         else:
-            text += (" " if joins_softly(text, part) else "\n") + part
+            soft = joins_softly(text, part) and part[:2] not in ("- ", "+ ")
+            text += (" " if soft else "\n") + part
     return text
 
 
@@ -399,6 +400,11 @@ def _node_drafts(
             draft = _Draft(key, [node.head, *_texts(node)] if node.head else _texts(node))
             draft.values = {name: list(values) for name, values in node.values.items()}
             draft.unread = list(node.unread)
+            if Field.TIMEFRAME not in draft.values:
+                # "Tổ chức Tuần lễ (từ ngày 10/4 đến ngày 17/4)": a period in brackets
+                bracket = _BRACKETED_PERIOD.search(" ".join(draft.parts))
+                if bracket is not None:
+                    draft.values[Field.TIMEFRAME] = [bracket.group(1)]
             if Field.LEAD not in draft.values:
                 # "Bước 2: ..." then "Ban Chỉ đạo ... tổ chức kiểm tra ...": the prose says who
                 for paragraph in draft.parts:
@@ -494,6 +500,10 @@ _INLINE_TIME = re.compile(
 )
 
 
+_BRACKETED_PERIOD = re.compile(
+    r"\(((?:từ|Từ) (?:ngày|tháng) [\d/]+(?: năm \d{4})? đến (?:hết )?(?:ngày|tháng) [\d/]+"
+    r"(?: năm \d{4})?)\)"
+)
 _OPENING_RHYTHM = re.compile(r"^(?:hang|hang nam|dinh ky) ?(?:nam|quy|thang|6 thang)\b")
 
 
@@ -1003,7 +1013,7 @@ def extract_plan(
     )
 
 
-_TASK_SECTION_WORDS = ("noi dung", "nhiem vu", "giai phap", "cong viec", "phan cong")
+_TASK_SECTION_WORDS = ("noi dung", "nhiem vu", "giai phap", "cong viec", "phan cong", "hoat dong")
 
 
 def _tables_and_section(blocks: list[Block]) -> tuple[str | None, list[Table]]:
