@@ -216,11 +216,17 @@ def _span(text: str, tokens: list[_Token], start: int, end: int) -> str:
 # --- agencies named in prose --------------------------------------------------------------------
 
 # Words that begin an agency's name in prose ("Sở ...", "Ủy ban nhân dân ...", "Công an tỉnh").
+# Folded, so words that fold alike are told apart by what follows: "Ban hành", "Bổ sung",
+# "Số hóa", "Hội nghị", "Phòng, chống", "Bảo đảm" open no agency's name.
 _PROSE_HEADS = re.compile(
-    r"^(?:so|bo|ubnd|uy ban|hdnd|hoi dong|ban|cong an|cuc|chi cuc|tong cuc|hoi|dai|bao|"
-    r"van phong|kho bac|ngan hang|mat tran|tinh doan|thanh doan|thanh tra|vien|trung tam|"
-    r"lien minh|lien doan|quy|tong cong ty|cong ty|bao hiem|toa an|vien kiem sat|kiem toan|"
-    r"thue|hai quan|phong|giam doc|thu truong|chu tich|truong|bo chi huy|bo chqs|bch|"
+    r"^(?:so (?!hoa|lieu|luong)|bo (?!sung|tri|sung)|ubnd|uy ban|hdnd|hoi dong|"
+    r"ban (?!hanh|giao|do|dau)|cong an|cuc|chi cuc|tong cuc|hoi (?!nghi|thao|cho)|"
+    r"dai (?:phat thanh|truyen hinh)|bao (?:va|[a-z]+ tinh)|"
+    r"van phong|kho bac|ngan hang|mat tran|tinh doan|thanh doan|thanh tra (?!,|kiem)|"
+    r"vien (?!chuc)|trung tam|lien minh|lien doan|quy (?:phat trien|ho tro|bao)|"
+    r"tong cong ty|cong ty|bao hiem xa hoi|toa an|vien kiem sat|kiem toan|"
+    r"thue (?!dat)|hai quan|phong (?!chong|ngua|chay|,)|giam doc|thu truong|chu tich|"
+    r"bo chi huy|bo chqs|bch|"
     r"cac (?:so|bo|co quan|don vi|dia phuong|nganh|ban|hoi|to chuc|doan the|phong|tinh|ubnd)|"
     r"chinh phu|thu tuong|quoc hoi|tinh uy|thanh uy|dang uy|cong doan|doan thanh nien)\b"
 )

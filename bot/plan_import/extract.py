@@ -26,6 +26,7 @@ from bot.plan_import.text import (
     roman_value,
     split_number,
     split_roman,
+    starts_structure,
 )
 from scheduler.plan import Agency, Directory
 from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
@@ -159,7 +160,12 @@ def _join(parts: list[str]) -> str:
         if not text:
             text = part
         else:
-            soft = joins_softly(text, part) and part[:2] not in ("- ", "+ ")
+            soft = (
+                joins_softly(text, part)
+                and part[:2] not in ("- ", "+ ")
+                and not starts_structure(part)
+                and _classify(part)[0] is None
+            )
             text += (" " if soft else "\n") + part
     return text
 
@@ -340,8 +346,10 @@ def _own(node: _Node) -> bool:
 
 
 def _node_key(node: _Node, parent_key: str, ordinal: int) -> str:
-    if node.kind[0] in ("N", "P"):
+    if node.kind[0] == "N":
         return node.number
+    if node.kind[0] == "P":  # "(1)" under "2." is 2.1; at the top it is 1
+        return f"{parent_key}.{node.number}" if parent_key else node.number
     if node.kind[0] == "L":
         letter = node.number.rsplit(".", 1)[-1]
         letter = _LETTER_KEYS.get(letter, letter)
