@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from bot.plan_import import (
     import_document,
     read_markdown,
 )
+from bot.plan_import.agencies import prose_agencies
 from scheduler.plan import Directory, bundled_plan_path, load_directory, load_plan
 from scheduler.timeframe import TimeframeKind, parse_timeframe
 
@@ -731,3 +733,294 @@ def test_an_out_path_in_a_missing_folder_is_refused_without_a_traceback(
     assert main([*argv, "--plan-start", "2025-01-01"]) == 1
     assert "không ghi được tệp" in capsys.readouterr().err
     assert not out.parent.exists()
+
+
+# --- the families of real layouts (documents written for these tests) -------------------------
+
+
+def test_it_reads_a_table_copied_from_a_legal_database_one_cell_per_line(
+    directory: Directory,
+) -> None:
+    result = import_document(FIXTURES / "crawled-table.md", directory)
+    tasks = by_key(result)
+
+    # the annex names the plan it belongs to: its number and date are the plan's
+    assert (result.number, result.start) == ("88/KH-UBND", date(2026, 1, 12))
+    # part "A" and sections "I", "II" are headings; the bold heading of a second table and
+    # its repeated header row are not tasks; the last row has no closing "|"
+    assert list(tasks) == ["1.1", "1.2", "2.1", "1"]
+    first = tasks["1.1"]
+    assert first.text == (
+        "Xây dựng sàn giao dịch thương mại điện tử của tỉnh cho sản phẩm nông sản, thủy sản "
+        "và hàng thủ công"
+    )
+    assert (first.lead, first.coordinating, first.timeframe_text) == (
+        ("SCT",),
+        ("STC", "HUYEN"),
+        "Quý IV/2026",
+    )
+    # an empty coordinating cell keeps the columns in place
+    assert (tasks["1.2"].lead, tasks["1.2"].coordinating, tasks["1.2"].timeframe_text) == (
+        ("STTTT",),
+        (),
+        "Năm 2027",
+    )
+    # "Sở Công Thương chủ trì hướng dẫn; UBND ... tổ chức lớp học": two leads, no verbs
+    assert tasks["2.1"].lead == ("SCT", "HUYEN")
+    assert tasks["2.1"].coordinating_text == "Các sở, ban, ngành có liên quan"
+    assert tasks["1"].timeframe_text == "Thường xuyên"
+    assert [(agency.code, agency.name) for agency in result.proposed] == [
+        ("CTKT", "Cục Thống kê tỉnh")
+    ]
+
+
+def test_it_reads_a_table_flattened_by_pdf_text_extraction(directory: Directory) -> None:
+    result = import_document(FIXTURES / "pdf-table.txt", directory)
+    tasks = by_key(result)
+
+    assert (result.number, result.start) == ("21/KH-UBND", date(2026, 3, 2))
+    assert list(tasks) == ["1", "2", "3", "4"]
+    # a lead printed a word per line ("Sở" / "Công" / "Thương") is one name
+    assert (tasks["1"].lead, tasks["1"].coordinating, tasks["1"].timeframe_text) == (
+        ("SCT",),
+        ("STP",),
+        "Quý II/2026",
+    )
+    assert tasks["1"].coordinating_text == "các sở, ngành có liên quan"
+    # "2.  Xây dựng ..." and "... cụm công nghiệp Sở Tài chính": number, text and lead share
+    # lines
+    assert tasks["2"].text == "Xây dựng chính sách hỗ trợ đầu tư hạ tầng kỹ thuật cụm công nghiệp"
+    assert (tasks["2"].lead, tasks["2"].coordinating) == (("STC",), ("SCT", "SKHDT"))
+    # a row cut by a page: the page header and the repeated table header are skipped, the
+    # text goes on; the result and the time share a line; the footnote is not read
+    assert tasks["3"].text == (
+        "Tổ chức đối thoại định kỳ với doanh nghiệp trong cụm công nghiệp để tháo gỡ khó khăn1"
+    )
+    assert (tasks["3"].lead, tasks["3"].timeframe_text) == (("HUYEN",), "Hằng quý")
+    assert all("Quy chế phối hợp" not in task.text for task in result.tasks)
+    assert (tasks["4"].lead, tasks["4"].timeframe_text) == (("SKHDT",), "Hằng năm")
+    assert result.proposed == ()
+
+
+def test_it_reads_agency_headed_duties_and_prose_items(directory: Directory) -> None:
+    result = import_document(FIXTURES / "agency-sections.md", directory)
+    tasks = by_key(result)
+
+    assert (result.title, result.number, result.start) == (
+        "Kế hoạch phòng, chống dịch bệnh trong các cụm công nghiệp năm 2026",
+        "57/KH-UBND",
+        date(2026, 2, 9),
+    )
+    # "I. MỤC ĐÍCH, YÊU CẦU" holds no task, even where it names an agency
+    assert list(tasks) == ["1", "2", "3", "4", "III.1", "III.2", "III.3.1", "III.3.2"]
+    health = tasks["1"]  # "**1. Sở Y tế**" and its dashes: one task led by the heading
+    assert health.duty and health.lead == ("SYT",)
+    assert health.text.startswith("Sở Y tế:\n- Chủ trì, phối hợp với Sở Công Thương")
+    assert "trong năm 2026" in health.text
+    assert (health.coordinating, health.coordinating_text) == (("SCT",), "các đơn vị có liên quan")
+    # a time inside one dash is not the section's: no time, so it is listed, not written
+    assert (health.timeframe_text, health.written) == ("", False)
+    # "**2. Ban Quản lý ...:** Hằng quý, ...": the name keeps its "và"; the rhythm is its time
+    board = tasks["2"]
+    assert board.lead_source == "Ban Quản lý các khu công nghệ cao và khu công nghiệp"
+    assert (board.timeframe_text, board.written) == ("Hằng quý", True)
+    assert tasks["3"].lead == ("BCHQST",) and tasks["3"].coordinating == ("CAT",)
+    assert (tasks["4"].lead, tasks["4"].written) == ((), False)  # an open group: not written
+    # "Giao Sở Tài chính chủ trì, phối hợp với Sở Y tế ..., hoàn thành trước ngày 31/3/2026."
+    assert (tasks["III.1"].lead, tasks["III.1"].coordinating) == (("STC",), ("SYT",))
+    assert tasks["III.1"].timeframe_text == "hoàn thành trước ngày 31/3/2026"
+    # "Căn cứ Kế hoạch này, Sở Văn hóa, Thể thao và Du lịch ...": the subject after the comma
+    assert tasks["III.2"].lead_source == "Sở Văn hóa, Thể thao và Du lịch"
+    assert tasks["III.2"].timeframe_text == "trong quý II/2026"
+    assert [gap.kind for gap in tasks["III.2"].gaps] == [GapKind.UNKNOWN_AGENCY]
+    # the two dashes of "3. Chế độ báo cáo:" have their own actors and times
+    assert tasks["III.3.1"].lead == ("CAT",)
+    assert tasks["III.3.1"].timeframe_text == "định kỳ 6 tháng gửi về Sở Công Thương"
+    assert (tasks["III.3.2"].lead, tasks["III.3.2"].timeframe_text) == (("STP",), "khi có yêu cầu")
+    assert result.ok  # unknown agencies are proposed, the untimed duties only listed
+    assert [(agency.code, agency.kind) for agency in result.proposed] == [
+        ("SYT", "so"),
+        ("BQLKCNCKCN", "so"),
+        ("BCHQST", "so"),
+        ("CAT", "so"),
+        ("SVHTTDL", "so"),
+    ]
+
+
+def test_it_reads_activities_with_label_fields_and_bullets(directory: Directory) -> None:
+    result = import_document(FIXTURES / "activity-fields.md", directory, plan_start=date(2026, 1, 1))
+    tasks = by_key(result)
+
+    # the bold heading wrapped over two lines is one heading
+    assert result.section == "III. CÁC HOẠT ĐỘNG CỤ THỂ"
+    assert list(tasks) == ["1.a", "1.b", "2.1", "2.2"]
+    first = tasks["1.a"]  # "- Cơ quan thực hiện: Sở Y tế chủ trì, phối hợp với ..."
+    assert first.text == (
+        "Hoạt động 1\nTổ chức Tuần lễ an toàn thực phẩm (từ ngày 10/4 đến ngày 17/4) tại các "
+        "chợ đầu mối của tỉnh."
+    )
+    assert first.lead == ("SYT",)
+    assert first.coordinating[0] == "SCT"
+    assert first.coordinating_text == "các đơn vị có liên quan"
+    assert first.timeframe_text == "từ ngày 10/4 đến ngày 17/4"  # the period in brackets
+    second = tasks["1.b"]  # the text and the lead field each a list of "+" items
+    assert second.text == (
+        "Hoạt động 2\n+ Phát hành tờ gấp hướng dẫn lựa chọn thực phẩm an toàn.\n"
+        "+ Đăng tải thông điệp trên trang thông tin điện tử của tỉnh."
+    )
+    assert (second.lead, second.coordinating) == (("SCT", "STTTT"), ("SYT",))
+    third = tasks["2.1"]  # "(1)" items; a value that runs over two lines
+    assert (third.lead, third.coordinating) == (("SCT",), ("HUYEN", "SYT"))
+    assert third.timeframe_text == "trước ngày 30/9/2026"
+    assert third.timeframe is not None and third.timeframe.due == date(2026, 9, 30)
+    # "Các sở: Y tế, Công Thương, Tài chính" names no agency the list can match: an open lead
+    assert [gap.kind for gap in tasks["2.2"].gaps] == [GapKind.OPEN_LEAD]
+
+
+def test_it_reads_prose_items_that_open_with_the_agency(directory: Directory) -> None:
+    result = import_document(
+        FIXTURES / "prose-resolution.md", directory, plan_start=date(2026, 4, 1)
+    )
+    tasks = by_key(result)
+
+    assert list(tasks) == ["1.1.a", "1.1.b", "1.2.a", "1.2.b", "2.1", "2.2"]
+    assert tasks["1.1.a"].lead == ("HUYEN",)
+    assert tasks["1.1.a"].timeframe_text == ""  # no time clause: a gap, nothing invented
+    assert [gap.kind for gap in tasks["1.1.a"].gaps] == [GapKind.NO_TIMEFRAME]
+    # two subjects; the inline clause is the time
+    assert tasks["1.1.b"].lead_source == "Sở Nông nghiệp và Phát triển nông thôn, Sở Tài chính"
+    assert tasks["1.1.b"].timeframe_text == "hoàn thành trong tháng 5 năm 2026"
+    # "Sở Công Thương:" introduces a) and b): both are its tasks
+    assert tasks["1.2.a"].lead == ("SCT",) and tasks["1.2.b"].lead == ("SCT",)
+    # steps: the lettered sub-items share the step's "Thời gian hoàn tất"
+    step = tasks["2.1"]
+    assert step.text.startswith("Bước 1: Lập danh sách hộ bị thiệt hại\n2.1.a. Tổng hợp đề nghị:")
+    assert step.lead_source == "Ủy ban nhân dân xã, phường, thị trấn"
+    assert step.timeframe_text == "trước ngày 15 tháng 5 năm 2026"
+    # "Trên cơ sở đề nghị của ..., Sở Tài chính thẩm định ...": the subject after the comma
+    assert tasks["2.2"].lead == ("STC",)
+
+
+def test_it_reads_a_pipe_table_without_a_separator_whose_rows_run_over_lines(
+    directory: Directory,
+) -> None:
+    text = (
+        "| TT | Tên văn bản | Cơ quan trình | Cơ quan soạn thảo | Tiến độ |\n"
+        "| I. Văn bản của Ủy ban nhân dân tỉnh |\n"
+        "| ||||\n"
+        "| | Quyết định ban hành Quy chế quản lý cụm công nghiệp | Sở Công Thương | Sở Tư pháp\n"
+        "| Trình trước ngày 30/6/2026 | |\n"
+        "| Quyết định sửa đổi Quy định về giá dịch vụ | Sở Tài chính |\n"
+        "Sở Tài chính (Sở Tư pháp phối hợp)\n"
+        "| Quý III/2026 | |\n"
+    )
+    result = from_markdown(text, directory)
+
+    # no "chủ trì" column: the drafting body leads
+    assert [(task.text, task.lead, task.timeframe_text) for task in result.tasks] == [
+        (
+            "Quyết định ban hành Quy chế quản lý cụm công nghiệp",
+            ("STP",),
+            "Trình trước ngày 30/6/2026",
+        ),
+        ("Quyết định sửa đổi Quy định về giá dịch vụ", ("STC",), "Quý III/2026"),
+    ]
+
+
+def test_unknown_agencies_are_written_beside_the_plan_and_the_plan_then_checks(
+    directory: Directory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "dich-benh.yaml"
+    argv = ["plan", "import", str(FIXTURES / "agency-sections.md"), "--out", str(out)]
+
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    agencies = tmp_path / "dich-benh.agencies.yaml"
+    assert f"Đã ghi tệp cơ quan (có cơ quan đề xuất mới): {agencies}" in printed
+    assert "SYT: Sở Y tế (tên ngắn: Sở Y tế; loại: so)" in printed
+    extended = load_directory(agencies)
+    assert extended.agency("SYT").name == "Sở Y tế"
+    assert extended.agencies[: len(directory.agencies)] == directory.agencies
+    assert extended.groups == directory.groups
+    # without the agencies file the plan names codes the bundled list lacks
+    assert main(["plan", "check", str(out)]) == 1
+    assert 'mã cơ quan không tồn tại: "' in capsys.readouterr().err
+    assert main(["plan", "check", str(out), "--agencies", str(agencies)]) == 0
+    written = load_plan(out, extended)
+    # the duties with no time and the open group are listed in the review, not written
+    assert [task.key for task in written.tasks] == ["2", "III.1", "III.2", "III.3.1", "III.3.2"]
+
+
+def test_plan_check_reads_the_agencies_file_named_by_nhacviec_agencies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "dich-benh.yaml"
+    assert main(["plan", "import", str(FIXTURES / "agency-sections.md"), "--out", str(out)]) == 0
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("NHACVIEC_AGENCIES", str(tmp_path / "dich-benh.agencies.yaml"))
+    capsys.readouterr()
+
+    assert main(["plan", "check", str(out)]) == 0
+    assert "Tệp hợp lệ" in capsys.readouterr().out
+
+
+def test_init_loads_an_imported_plan_with_its_agencies_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "dich-benh.yaml"
+    assert main(["plan", "import", str(FIXTURES / "agency-sections.md"), "--out", str(out)]) == 0
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NHACVIEC_DB_URL", f"sqlite:///{tmp_path / 'nhacviec.db'}")
+    monkeypatch.setenv("NHACVIEC_AGENCIES", str(tmp_path / "dich-benh.agencies.yaml"))
+    capsys.readouterr()
+
+    code = main(["init", "--plan", str(out), "--as-of", "2026-02-10"])
+
+    assert code == 0, capsys.readouterr().err
+    assert "Kế hoạch" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "coordinating"),
+    [
+        ("Sở Tài chính chủ trì, phối hợp với Sở Tư pháp thẩm định", "Sở Tài chính", "Sở Tư pháp"),
+        ("Giao Công an tỉnh chủ trì, phối hợp với Bộ CHQS tỉnh kiểm tra", "Công an tỉnh",
+         "Bộ CHQS tỉnh"),
+        ("Đề nghị Ủy ban Mặt trận Tổ quốc tỉnh vận động nhân dân", "Ủy ban Mặt trận Tổ quốc tỉnh",
+         ""),
+        ("Sở Xây dựng hướng dẫn thiết kế mẫu nhà", "Sở Xây dựng", ""),
+        ("Ban Chỉ đạo tỉnh tổ chức kiểm tra", "Ban Chỉ đạo tỉnh", ""),
+        ("Sau khi được phê duyệt, Sở Tài chính bố trí kinh phí", "Sở Tài chính", ""),
+        ("Sở Kế hoạch và Đầu tư tổng hợp", "Sở Kế hoạch và Đầu tư", ""),
+    ],
+)
+def test_the_agency_a_sentence_opens_with_leads(text: str, lead: str, coordinating: str) -> None:
+    found = prose_agencies(text)
+
+    assert found is not None
+    assert (found.lead, found.coordinating) == (lead, coordinating)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ban hành quy chế quản lý", "Bổ sung danh mục dự án", "Bảo đảm nguồn cung",
+     "Số hóa hồ sơ", "Hội nghị tổng kết", "Phòng, chống dịch bệnh", "Tổ chức hội nghị"],
+)
+def test_a_sentence_that_opens_with_a_verb_names_no_lead(text: str) -> None:
+    assert prose_agencies(text) is None
+
+
+def test_a_600_line_document_imports_in_under_two_seconds(directory: Directory) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "bench_import_plan", Path(__file__).resolve().parent.parent / "bench" / "import_plan.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    text = bench.document_of(600)
+
+    assert text.count("\n") >= 600
+    seconds, tasks = bench.time_import(text, directory)
+    assert tasks >= 50
+    assert seconds < 2.0
