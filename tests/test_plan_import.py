@@ -848,7 +848,9 @@ def test_it_reads_agency_headed_duties_and_prose_items(directory: Directory) -> 
 
 
 def test_it_reads_activities_with_label_fields_and_bullets(directory: Directory) -> None:
-    result = import_document(FIXTURES / "activity-fields.md", directory, plan_start=date(2026, 1, 1))
+    result = import_document(
+        FIXTURES / "activity-fields.md", directory, plan_start=date(2026, 1, 1)
+    )
     tasks = by_key(result)
 
     # the bold heading wrapped over two lines is one heading

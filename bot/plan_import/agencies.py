@@ -318,7 +318,7 @@ def _name_end(folded: str, after_head: int, text_lower: str = "") -> int:
 
 
 def partners(text: str) -> str:
-    """Return the agencies after "phối hợp (với)" near the start of a duty ("Phối hợp với X ...")."""
+    """Return the agencies after "phối hợp (với)" near a duty's start ("Phối hợp với X ...")."""
     folded = fold(text)
     found = re.search(r"\bphoi hop(?:\s+voi)?\s+", folded)
     if found is None or found.start() > 40 or not _PROSE_HEADS.match(folded[found.end() :]):

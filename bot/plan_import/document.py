@@ -323,10 +323,9 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
             stripped[position - 1 : position] = parts
             line = parts[0]
         continuing = bool(fragments) and _CONTINUES.search(fragments[-1]) is not None
-        if _FOOTNOTE.match(line) and not fragments[-1:] == [""]:
-            if position >= 2 and not stripped[position - 2]:
-                skipping = True  # footnotes at the foot of the page, up to the next header
-                continue
+        if _FOOTNOTE.match(line) and position >= 2 and not stripped[position - 2]:
+            skipping = True  # footnotes at the foot of the page, up to the next header
+            continue
         row = _FLAT_ROW.match(line)
         if row is not None and int(row.group("number")) in (previous_number + 1, 1) and (
             not continuing
@@ -336,7 +335,7 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
             previous_number = int(number)
             continue
         section = None if continuing else _FLAT_SECTION.match(line)
-        if section is not None and (section.group("title") or "").strip()[:1].isupper() or (
+        if (section is not None and (section.group("title") or "").strip()[:1].isupper()) or (
             section is not None and not section.group("title") and len(line) <= 5
         ):
             close()

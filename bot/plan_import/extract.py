@@ -10,8 +10,8 @@ from enum import StrEnum
 from bot.plan_import.agencies import (
     AgencyMatcher,
     AgencyReading,
-    ProseAgencies,
     Proposals,
+    ProseAgencies,
     partners,
     prose_agencies,
     split_roles,
@@ -251,7 +251,7 @@ def _outline(paragraphs: list[str]) -> _Node:
     stack = [root]
     section = section_title = ""
     for paragraph in paragraphs:
-        kind, number, text, bullet = _classify(paragraph)
+        kind, number, text, _ = _classify(paragraph)
         current = stack[-1]
         label = find_label(text)
         if label is not None and (kind is None or kind[0] in ("L", "-", "+", "N", "P")):
@@ -370,7 +370,7 @@ def _texts(node: _Node) -> list[str]:
 
 def _agency_heading(text: str) -> tuple[str, str] | None:
     """Return (agency, rest) when `text` is an agency's name ("Sở Xây dựng:", "1. Công an tỉnh")."""
-    name, colon, rest = text.partition(":")
+    name, _, rest = text.partition(":")
     name = name.strip()
     if not name or len(name) > 160 or name.endswith((".", ";")):
         return None
