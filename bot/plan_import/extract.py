@@ -175,7 +175,6 @@ class _Draft:
     key: str
     parts: list[str] = field(default_factory=list)
     values: dict[Field, list[str]] = field(default_factory=dict)
-    last: Field | None = None
     unread: list[str] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     duty: bool = False  # an agency's duties under its heading: no time frame of its own
@@ -210,8 +209,6 @@ class _Node:
     continuing: bool = False  # the last field's value takes the list items that follow
     unread: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
-    section: str = ""  # the Roman numeral of the section it is in
-    section_title: str = ""
 
     def add_value(self, name: Field, value: str) -> None:
         self.values.setdefault(name, []).append(value)
@@ -249,7 +246,6 @@ def _outline(paragraphs: list[str]) -> _Node:
     """Return the items of `paragraphs` as a tree: sections, numbered, lettered, dash items."""
     root = _Node(("root", 0), "")
     stack = [root]
-    section = section_title = ""
     for paragraph in paragraphs:
         kind, number, text, _ = _classify(paragraph)
         current = stack[-1]
@@ -278,9 +274,7 @@ def _outline(paragraphs: list[str]) -> _Node:
             continue
         if kind[0] == "R":
             del stack[1:]
-            section, section_title = number, text
-            node = _Node(kind, number, text, paragraph, section=section,
-                         section_title=section_title)
+            node = _Node(kind, number, text, paragraph)
             root.children.append(node)
             stack.append(node)
             continue
@@ -294,8 +288,7 @@ def _outline(paragraphs: list[str]) -> _Node:
                     del stack[index:]
                     break
         content = _CONTENT_LABEL.sub("", text)
-        node = _Node(kind, number, content, paragraph, section=section,
-                     section_title=section_title)
+        node = _Node(kind, number, content, paragraph)
         if content != text:
             node.continuing = True
         stack[-1].children.append(node)
