@@ -1026,3 +1026,32 @@ def test_a_600_line_document_imports_in_under_two_seconds(directory: Directory) 
     seconds, tasks = bench.time_import(text, directory)
     assert tasks >= 50
     assert seconds < 2.0
+
+
+def test_a_missing_agencies_file_in_nhacviec_agencies_is_refused(tmp_path: Path) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="NHACVIEC_AGENCIES"):
+        load_settings({"NHACVIEC_AGENCIES": str(tmp_path / "khong-co.yaml")})
+
+
+def test_run_and_tick_use_the_agencies_file_of_an_imported_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import build_parser
+
+    out = tmp_path / "dich-benh.yaml"
+    assert main(["plan", "import", str(FIXTURES / "agency-sections.md"), "--out", str(out)]) == 0
+    agencies = tmp_path / "dich-benh.agencies.yaml"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NHACVIEC_DB_URL", f"sqlite:///{tmp_path / 'nhacviec.db'}")
+    monkeypatch.setenv("NHACVIEC_PLAN", str(out))
+    monkeypatch.setenv("NHACVIEC_AGENCIES", str(agencies))
+    assert main(["init", "--as-of", "2026-02-10"]) == 0
+    capsys.readouterr()
+
+    # the timer builds the same services as `run`: the plan's agencies come from the file
+    assert main(["tick", "--as-of", "2026-03-24T08:00"]) == 0
+    assert "Lượt nhắc lúc" in capsys.readouterr().out
+    args = build_parser().parse_args(["run", "--agencies", str(agencies)])
+    assert args.agencies == agencies

@@ -771,7 +771,7 @@ def _task(
         )
     return ImportedTask(
         key=key,
-        title=derive_title(text),
+        title=_title(text, draft.duty),
         text=text,
         lead_source=lead_source,
         lead=lead_codes,
@@ -783,6 +783,16 @@ def _task(
         gaps=tuple(gaps),
         duty=draft.duty,
     )
+
+
+def _title(text: str, duty: bool) -> str:
+    """Return a task's short title; a duty's comes from its first duty, not its heading."""
+    if duty:
+        heading, _, duties = text.partition("\n")
+        body = duties.removeprefix("- ").removeprefix("+ ").strip() or heading.partition(":")[2]
+        if body.strip():
+            return derive_title(body.strip())
+    return derive_title(text)
 
 
 def _lead_names(value: str) -> tuple[str, str]:
