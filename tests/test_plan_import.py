@@ -523,7 +523,9 @@ def test_the_json_review_carries_each_task_and_its_parsed_time_frame(
     review = json.loads(capsys.readouterr().out)
     assert review["ok"] is True
     assert review["plan"]["id"] == "khuyen-cong-2025"
+    assert review["proposed_agencies"] == []
     first = review["tasks"][0]
+    assert (first["duty"], first["written"]) == (False, True)
     assert first["key"] == "1"
     assert first["title_derived"] is True
     assert first["lead"] == ["SCT"]

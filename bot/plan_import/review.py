@@ -218,6 +218,8 @@ def review_json(result: PlanImport, written: Path | None = None) -> dict[str, An
                 "coordinating_source": task.coordinating_source,
                 "timeframe_text": task.timeframe_text,
                 "timeframe": task.timeframe.to_json() if task.timeframe else None,
+                "duty": task.duty,
+                "written": task.written,
                 "gaps": [_gap_json(gap) for gap in task.gaps],
             }
             for task in result.tasks
