@@ -1057,3 +1057,23 @@ def test_run_and_tick_use_the_agencies_file_of_an_imported_plan(
     assert "Lượt nhắc lúc" in capsys.readouterr().out
     args = build_parser().parse_args(["run", "--agencies", str(agencies)])
     assert args.agencies == agencies
+
+
+def test_a_bold_agency_heading_cut_in_two_paragraphs_is_one_heading(
+    directory: Directory,
+) -> None:
+    text = (
+        "**II. PHÂN CÔNG NHIỆM VỤ**\n\n"
+        "**1. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Hội Liên hiệp**\n\n"
+        "**Phụ nữ tỉnh và các tổ chức thành viên của Mặt trận**\n\n"
+        "- Tuyên truyền, vận động hội viên tham gia thực hiện Kế hoạch.\n"
+    )
+    result = from_markdown(text, directory)
+
+    assert [task.key for task in result.tasks] == ["1"]
+    task = result.tasks[0]
+    assert task.lead_source == (
+        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Hội Liên hiệp Phụ nữ tỉnh và các tổ chức thành "
+        "viên của Mặt trận"
+    )
+    assert "- Tuyên truyền, vận động hội viên" in task.text

@@ -252,7 +252,7 @@ _OPENERS = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi|khuyen khich
 # A sentence that opens with its circumstances names its subject after the comma: "Trên cơ
 # sở đề nghị của ..., Sở Tài chính thẩm định ...", "Căn cứ Kế hoạch này, Giám đốc các sở ...".
 _CIRCUMSTANCE = re.compile(r"^(?:tren co so|sau khi|can cu|de |khi |dong thoi|theo )")
-_HEAD_BEFORE = re.compile(r"(?:^|[\s,])(?:so|bo|ban|cac ban|cuc|vien|hoi|uy ban|phong)\s$")
+_HEAD_BEFORE = re.compile(r"(?:^|[\s,])(?:so|bo|ban|cac|cac ban|cuc|vien|hoi|uy ban|phong)\s$")
 
 
 @dataclass(frozen=True)

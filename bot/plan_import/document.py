@@ -93,6 +93,9 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
                 index += 1
             yield Table(tuple(rows))
             continue
+        if not line.strip() and _bold_heading_goes_on(lines, index):
+            index += 1  # "**3. Đề nghị ... Hội Liên hiệp**" / "" / "**Phụ nữ ...**": one heading
+            continue
         # "**III. NỘI" / "DUNG THỰC HIỆN**": a bold heading hard-wrapped over lines is one line
         joined = 0
         while (
@@ -107,6 +110,28 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
             line = line.rstrip() + " " + lines[index].strip()
         yield line
         index += 1
+
+
+def _bold_heading_goes_on(lines: list[str], blank: int) -> bool:
+    """Return True when the bold lines around the blank line `blank` are one heading cut in two.
+
+    The first part ends without punctuation and the second opens no item of its own.
+    """
+    if blank == 0 or blank + 1 >= len(lines):
+        return False
+    before, after = lines[blank - 1].strip(), lines[blank + 1].strip()
+    if not (before.endswith("**") and after.startswith("**") and len(before) > 4):
+        return False
+    if before[:-2].rstrip().endswith((".", ":", ";", "!", "?")):
+        return False
+    # the first part is the end of a bold paragraph that began on this line or above it
+    start = blank - 1
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    if not lines[start].strip().startswith("**"):
+        return False
+    following = clean_line(after).text
+    return bool(following) and not starts_structure(following)
 
 
 _ROW_LABEL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVX]{1,5}\.?|[A-Z]\.?|[a-zđ]\))$")
