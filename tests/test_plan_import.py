@@ -22,7 +22,7 @@ from bot.plan_import import (
     import_document,
     read_markdown,
 )
-from bot.plan_import.agencies import prose_agencies
+from bot.plan_import.agencies import Proposals, prose_agencies
 from scheduler.plan import Directory, bundled_plan_path, load_directory, load_plan
 from scheduler.timeframe import TimeframeKind, parse_timeframe
 
@@ -1077,3 +1077,32 @@ def test_a_bold_agency_heading_cut_in_two_paragraphs_is_one_heading(
         "viên của Mặt trận"
     )
     assert "- Tuyên truyền, vận động hội viên" in task.text
+
+
+def test_an_intro_line_where_one_agency_directs_another_names_both(directory: Directory) -> None:
+    text = (
+        "II. NHIỆM VỤ\n\n"
+        "1. Bảo đảm an sinh\n\n"
+        "Sở Tài chính chỉ đạo Kho bạc Nhà nước tỉnh:\n\n"
+        "a) Chi trả kịp thời các khoản hỗ trợ, hoàn thành trước ngày 31/12/2026.\n\n"
+        "b) Báo cáo kết quả chi trả hằng quý.\n"
+    )
+    result = from_markdown(text, directory)
+
+    assert [(task.key, task.lead_source) for task in result.tasks] == [
+        ("1.a", "Sở Tài chính; Kho bạc Nhà nước tỉnh"),
+        ("1.b", "Sở Tài chính; Kho bạc Nhà nước tỉnh"),
+    ]
+    assert result.tasks[0].timeframe_text == "hoàn thành trước ngày 31/12/2026"
+
+
+def test_proposed_codes_are_initials_kept_apart_from_known_codes(directory: Directory) -> None:
+    proposals = Proposals(directory)
+
+    assert proposals.code("Bộ Tài chính") == "BTC"
+    assert proposals.code("Bộ CHQS tỉnh") == "BCHQST"
+    assert proposals.code("Ban Tuyên giáo") == "BTG"
+    assert proposals.code("Báo Thanh Giang") == "BTG2"
+    assert proposals.code("Bộ  Tài chính") == "BTC"  # the same name again: the same code
+    assert proposals.code("Sở Tư pháp tỉnh Lâm Đồng") != "STP"  # STP is taken
+    assert [agency.kind for agency in proposals.agencies()][:2] == ["bo", "so"]

@@ -351,7 +351,8 @@ def split_roles(value: str) -> ProseAgencies:
 
 # --- agencies the directory lacks ---------------------------------------------------------------
 
-_CODE_SKIPPED_WORDS = frozenset({"cac", "va", "cua", "voi", "cho", "tai", "ve", "&", "-"})
+# folded: "tai" is also "Tài" (Tài chính), "ve" also "vệ", so only unambiguous words are left out
+_CODE_SKIPPED_WORDS = frozenset({"cac", "va", "cua", "voi", "&", "-"})
 SHORT_NAME_MAX = 32
 
 

@@ -441,7 +441,7 @@ def _node_drafts(
     drafts: list[_Draft] = []
     # "Ủy ban nhân dân các tỉnh, thành phố:" above a), b): the items it introduces are theirs
     intro = [part for part in [node.head, *node.body] if part.rstrip().endswith(":")]
-    shared = prose_agencies(intro[-1]) if intro and node.children else None
+    shared = _intro_agencies(intro[-1]) if intro and node.children else None
     for counter, child in enumerate(node.children, start=1):
         child_key = key if node.kind[0] not in ("root", "R") else ""
         drafts += _node_drafts(
@@ -467,6 +467,20 @@ def _node_drafts(
     if time:
         draft.values[Field.TIMEFRAME] = [time]
     return [draft]
+
+
+def _intro_agencies(line: str) -> ProseAgencies | None:
+    """Return who an intro line names: "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:" both."""
+    found = prose_agencies(line)
+    if found is None:
+        return None
+    rest = line[line.find(found.lead) + len(found.lead) :].strip(" :")
+    if fold(rest).startswith("chi dao "):
+        directed = rest[len("chỉ đạo ") :].strip(" :")
+        also = prose_agencies(directed)
+        if also is not None and also.lead == directed:
+            return ProseAgencies(f"{found.lead}; {directed}", found.coordinating)
+    return found
 
 
 def _outline_drafts(paragraphs: list[str]) -> list[_Draft]:
