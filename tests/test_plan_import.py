@@ -64,9 +64,14 @@ def test_the_seed_imports_into_the_bundled_plan_with_no_gap(directory: Directory
     bundled = load_plan(bundled_plan_path(), directory)
     result = import_document(SEED, directory, plan_start=bundled.start)
 
-    # the only gaps are section III's duties that name no time (or no agency): not written
-    assert {gap.kind for gap in result.gaps} == {GapKind.DUTY_NOT_WRITTEN}
-    assert {gap.task for gap in result.gaps} == set(SECTION_III) - {"III.3"}
+    # the only gaps are section III's: duties that name no time (or no agency) are not
+    # written; III.3's time is read from its sentence ("Hàng năm, ..."), which is said
+    assert [(gap.task, gap.field) for gap in result.gaps if gap.kind is GapKind.READ_FROM_TEXT] == [
+        ("III.3", "timeframe")
+    ]
+    duties = {gap.task for gap in result.gaps if gap.kind is GapKind.DUTY_NOT_WRITTEN}
+    assert duties == set(SECTION_III) - {"III.3"}
+    assert {gap.kind for gap in result.gaps} == {GapKind.DUTY_NOT_WRITTEN, GapKind.READ_FROM_TEXT}
     assert result.ok
     assert [task.key for task in result.tasks] == [str(n) for n in range(1, 10)] + SECTION_III
     for task in result.tasks[:9]:
@@ -146,7 +151,8 @@ def test_without_a_plan_start_the_seed_has_one_gap_and_no_due_dates(
 ) -> None:
     result = import_document(SEED, directory)
 
-    assert [gap.kind for gap in result.gaps if gap.kind is not GapKind.DUTY_NOT_WRITTEN] == [
+    section_three = (GapKind.DUTY_NOT_WRITTEN, GapKind.READ_FROM_TEXT)
+    assert [gap.kind for gap in result.gaps if gap.kind not in section_three] == [
         GapKind.NO_PLAN_START
     ]
     assert not result.ok
@@ -834,7 +840,13 @@ def test_it_reads_agency_headed_duties_and_prose_items(directory: Directory) -> 
     # "Căn cứ Kế hoạch này, Sở Văn hóa, Thể thao và Du lịch ...": the subject after the comma
     assert tasks["III.2"].lead_source == "Sở Văn hóa, Thể thao và Du lịch"
     assert tasks["III.2"].timeframe_text == "trong quý II/2026"
-    assert [gap.kind for gap in tasks["III.2"].gaps] == [GapKind.UNKNOWN_AGENCY]
+    # a lead and a time read from a sentence are guesses the review lists
+    assert [(gap.kind, gap.field) for gap in tasks["III.2"].gaps] == [
+        (GapKind.UNKNOWN_AGENCY, "lead"),
+        (GapKind.READ_FROM_TEXT, "lead"),
+        (GapKind.READ_FROM_TEXT, "timeframe"),
+    ]
+    assert "«Sở Văn hóa, Thể thao và Du lịch» đọc từ câu văn" in tasks["III.2"].gaps[1].message
     # the two dashes of "3. Chế độ báo cáo:" have their own actors and times
     assert tasks["III.3.1"].lead == ("CAT",)
     assert tasks["III.3.1"].timeframe_text == "định kỳ 6 tháng gửi về Sở Công Thương"
@@ -890,7 +902,10 @@ def test_it_reads_prose_items_that_open_with_the_agency(directory: Directory) ->
     assert list(tasks) == ["1.1.a", "1.1.b", "1.2.a", "1.2.b", "2.1", "2.2"]
     assert tasks["1.1.a"].lead == ("HUYEN",)
     assert tasks["1.1.a"].timeframe_text == ""  # no time clause: a gap, nothing invented
-    assert [gap.kind for gap in tasks["1.1.a"].gaps] == [GapKind.NO_TIMEFRAME]
+    assert [gap.kind for gap in tasks["1.1.a"].gaps] == [
+        GapKind.NO_TIMEFRAME,
+        GapKind.READ_FROM_TEXT,
+    ]
     # two subjects; the inline clause is the time
     assert tasks["1.1.b"].lead_source == "Sở Nông nghiệp và Phát triển nông thôn, Sở Tài chính"
     assert tasks["1.1.b"].timeframe_text == "hoàn thành trong tháng 5 năm 2026"

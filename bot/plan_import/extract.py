@@ -46,6 +46,7 @@ class GapKind(StrEnum):
     NO_TIMEFRAME = "no_timeframe"
     UNREADABLE_TIMEFRAME = "unreadable_timeframe"
     UNREAD_TEXT = "unread_text"
+    READ_FROM_TEXT = "read_from_text"
     DUTY_NOT_WRITTEN = "duty_not_written"
 
 
@@ -55,6 +56,7 @@ BLOCKING = frozenset(GapKind) - {
     GapKind.UNKNOWN_AGENCY,  # proposed as a new agency, in the agencies file beside the plan
     GapKind.UNREADABLE_TIMEFRAME,
     GapKind.UNREAD_TEXT,
+    GapKind.READ_FROM_TEXT,
     GapKind.DUTY_NOT_WRITTEN,
 }
 
@@ -178,6 +180,7 @@ class _Draft:
     unread: list[str] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     duty: bool = False  # an agency's duties under its heading: no time frame of its own
+    guessed: list[Field] = field(default_factory=list)  # read from sentences, not from labels
 
 
 _PAREN_NUMBER = re.compile(r"^\((?P<number>\d{1,2})\)\s*(?P<rest>.*)$")
@@ -406,12 +409,14 @@ def _node_drafts(
                 bracket = _BRACKETED_PERIOD.search(" ".join(draft.parts))
                 if bracket is not None:
                     draft.values[Field.TIMEFRAME] = [bracket.group(1)]
+                    draft.guessed.append(Field.TIMEFRAME)
             if Field.LEAD not in draft.values:
                 # "Bước 2: ..." then "Ban Chỉ đạo ... tổ chức kiểm tra ...": the prose says who
                 for paragraph in draft.parts:
                     found = prose_agencies(paragraph)
                     if found is not None:
                         draft.values[Field.LEAD] = [found.lead]
+                        draft.guessed.append(Field.LEAD)
                         if found.coordinating and Field.COORDINATING not in draft.values:
                             draft.values[Field.COORDINATING] = [found.coordinating]
                         break
@@ -437,6 +442,7 @@ def _node_drafts(
             time = inline_timeframe(" ".join(body))
             if time:
                 draft.values[Field.TIMEFRAME] = [time]
+                draft.guessed.append(Field.TIMEFRAME)
             return [draft]
     drafts: list[_Draft] = []
     # "Ủy ban nhân dân các tỉnh, thành phố:" above a), b): the items it introduces are theirs
@@ -461,11 +467,13 @@ def _node_drafts(
         return []
     draft = _Draft(key, [part for part in text if part])
     draft.values[Field.LEAD] = [found.lead]
+    draft.guessed.append(Field.LEAD)
     if found.coordinating:
         draft.values[Field.COORDINATING] = [found.coordinating]
     time = inline_timeframe(" ".join(text))
     if time:
         draft.values[Field.TIMEFRAME] = [time]
+        draft.guessed.append(Field.TIMEFRAME)
     return [draft]
 
 
@@ -773,6 +781,17 @@ def _task(
                 "(sửa thành dạng như «Quý 2 năm 2024», «Hằng năm», «Thường xuyên»).",
                 key,
                 "timeframe",
+            )
+        )
+    for guessed in draft.guessed:
+        value = lead_source if guessed is Field.LEAD else timeframe_text
+        what = "Cơ quan chủ trì" if guessed is Field.LEAD else "Thời gian"
+        gaps.append(
+            Gap(
+                GapKind.READ_FROM_TEXT,
+                f"{what} «{_clip(value)}» đọc từ câu văn, không từ mục ghi riêng: cần kiểm tra.",
+                key,
+                guessed.value,
             )
         )
     for paragraph in draft.unread:
