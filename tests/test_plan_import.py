@@ -1121,3 +1121,24 @@ def test_proposed_codes_are_initials_kept_apart_from_known_codes(directory: Dire
     assert proposals.code("Bộ  Tài chính") == "BTC"  # the same name again: the same code
     assert proposals.code("Sở Tư pháp tỉnh Lâm Đồng") != "STP"  # STP is taken
     assert [agency.kind for agency in proposals.agencies()][:2] == ["bo", "so"]
+
+
+def test_a_second_list_in_a_table_numbered_from_one_again_is_keyed_by_its_heading(
+    directory: Directory,
+) -> None:
+    text = (
+        "| STT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn |\n"
+        "|---|---|---|---|\n"
+        "| 1 | Việc một. | Sở Công Thương | 30/6/2026 |\n"
+        "| 2 | Việc hai. | Sở Tư pháp | 30/9/2026 |\n"
+        "| 2. Các nhiệm vụ đã quá hạn | | | |\n"
+        "| 1 | Việc ba. | Sở Tài chính | 31/3/2026 |\n"
+    )
+    result = from_markdown(text, directory)
+
+    assert [(task.key, task.lead) for task in result.tasks] == [
+        ("1", ("SCT",)),
+        ("2", ("STP",)),
+        ("2.1", ("STC",)),
+    ]
+    assert not any(gap.kind is GapKind.DUPLICATE_KEY for gap in result.gaps)

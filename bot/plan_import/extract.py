@@ -592,7 +592,7 @@ def _columns(header: tuple[str, ...]) -> _Columns | None:
     return _Columns(text, number, fields)
 
 
-_GROUP_LABEL = re.compile(r"^(?P<label>[IVX]+|[A-Z])(?:[.)]|\s|$)")
+_GROUP_LABEL = re.compile(r"^(?P<label>[IVX]+|[A-Z]|\d{1,2}(?=\.\s))(?:[.)]|\s|$)")
 
 
 def _group_label(cell: str) -> str | None:
@@ -601,6 +601,8 @@ def _group_label(cell: str) -> str | None:
     if match is None:
         return None
     label = match.group("label")
+    if label.isdigit():  # "2. Các nhiệm vụ ...": the heading of a second list in the table
+        return label
     return label if len(label) == 1 or roman_value(label) is not None else None
 
 
@@ -663,9 +665,10 @@ def _table_drafts(table: Table) -> list[_Draft]:
         groups.append(group)
     # numbering that restarts in each group ("I" 1, 2; "II" 1, 2) gets the group in the key
     keys = [draft.key for draft in drafts]
-    if len(set(keys)) < len(keys) and all(groups):
+    if len(set(keys)) < len(keys) and any(groups):
         for draft, in_group in zip(drafts, groups, strict=True):
-            draft.key = f"{in_group}.{draft.key}"
+            if in_group is not None:
+                draft.key = f"{in_group}.{draft.key}"
     return drafts
 
 
