@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from bot import texts
 from bot.plan_import.agencies import (
     AgencyMatcher,
     AgencyReading,
@@ -705,8 +706,9 @@ def _agency_gaps(
     return [
         Gap(
             GapKind.UNKNOWN_AGENCY,
-            f"Cơ quan {role} «{unknown}» không có trong danh mục cơ quan: đề xuất thêm mới với "
-            f"mã {proposals.code(unknown)} (kiểm tra trong tệp cơ quan đề xuất).",
+            texts.IMPORT_UNKNOWN_AGENCY.format(
+                role=role, name=unknown, code=proposals.code(unknown)
+            ),
             key,
             name.value,
         )
@@ -734,8 +736,7 @@ def _task(
         gaps.append(
             Gap(
                 GapKind.DUTY_NOT_WRITTEN,
-                f"Nhiệm vụ của «{lead.open_text}» không chỉ rõ cơ quan nào: chưa đưa vào tệp "
-                "kế hoạch (ghi tên cơ quan để được nhắc).",
+                texts.IMPORT_DUTY_OPEN_LEAD.format(group=lead.open_text),
                 key,
                 "lead",
             )
@@ -766,8 +767,7 @@ def _task(
         gaps.append(
             Gap(
                 GapKind.DUTY_NOT_WRITTEN,
-                "Nhiệm vụ theo chức năng, văn bản không ghi thời gian: chưa đưa vào tệp kế "
-                "hoạch (thêm thời gian để được nhắc).",
+                texts.IMPORT_DUTY_NO_TIMEFRAME,
                 key,
                 "timeframe",
             )
@@ -788,11 +788,11 @@ def _task(
         )
     for guessed in draft.guessed:
         value = lead_source if guessed is Field.LEAD else timeframe_text
-        what = "Cơ quan chủ trì" if guessed is Field.LEAD else "Thời gian"
+        what = texts.IMPORT_READ_LEAD if guessed is Field.LEAD else texts.IMPORT_READ_TIMEFRAME
         gaps.append(
             Gap(
                 GapKind.READ_FROM_TEXT,
-                f"{what} «{_clip(value)}» đọc từ câu văn, không từ mục ghi riêng: cần kiểm tra.",
+                texts.IMPORT_READ_FROM_TEXT.format(what=what, value=_clip(value)),
                 key,
                 guessed.value,
             )

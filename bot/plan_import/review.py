@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from bot import texts
 from bot.plan_import.extract import Gap, ImportedTask, PlanImport
 from scheduler.plan import Directory, PlanError, load_directory, load_plan
 from scheduler.timeframe import Timeframe, TimeframeKind
@@ -95,11 +96,8 @@ def with_proposals(result: PlanImport, directory: Directory) -> Directory:
 
 def agencies_yaml(result: PlanImport, directory: Directory) -> str:
     """Return the agencies file the imported plan needs: the directory, then the proposals."""
-    header = (
-        f"# Danh mục cơ quan cho kế hoạch nhập từ {result.source} bằng `nhacviec plan import`.\n"
-        f"# {len(result.proposed)} cơ quan cuối danh sách là đề xuất mới (mã, tên rút gọn, loại "
-        "do máy đặt): hãy kiểm tra.\n"
-        "# Dùng: nhacviec plan check KẾ_HOẠCH --agencies TỆP_NÀY, hoặc đặt NHACVIEC_AGENCIES.\n\n"
+    header = texts.IMPORT_AGENCIES_FILE_HEADER.format(
+        source=result.source, count=len(result.proposed)
     )
     data = with_proposals(result, directory).model_dump(exclude_defaults=True)
     body = yaml.dump(
@@ -147,15 +145,17 @@ def render_review(result: PlanImport, directory: Directory, written: Path | None
         f"Tên kế hoạch:     {result.title} ({result.title_source})",
         f"Mã kế hoạch:      {result.id}",
         f"Cơ quan ban hành: {result.issuer or '—'} ({result.issuer_source})",
-        f"Số văn bản:       {result.number or '—'}",
+        texts.IMPORT_NUMBER_LINE.format(number=result.number or "—"),
         f"Ngày bắt đầu:     {_date(result.start)} ({result.start_source})",
         f"Mục nhiệm vụ:     {result.section or 'không có tiêu đề mục; tìm trong toàn văn bản'}",
         f"Số nhiệm vụ:      {len(result.tasks)}",
     ]
     if result.proposed:
-        lines += ["", "Cơ quan chưa có trong danh mục, đề xuất thêm mới (cần kiểm tra):"]
+        lines += ["", texts.IMPORT_PROPOSED_HEADING]
         lines += [
-            f"    {agency.code}: {agency.name} (tên ngắn: {agency.short_name}; loại: {agency.kind})"
+            texts.IMPORT_PROPOSED_LINE.format(
+                code=agency.code, name=agency.name, short_name=agency.short_name, kind=agency.kind
+            )
             for agency in result.proposed
         ]
     plan_gaps = [gap for gap in result.gaps if gap.task is None]
