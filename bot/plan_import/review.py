@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -114,28 +113,24 @@ def write_import(result: PlanImport, path: Path, directory: Directory) -> Path |
     if not result.proposed:
         write_plan(result, path, directory)
         return None
-    extended = with_proposals(result, directory)
     target = agencies_path(path)
-    _write_checked(target, agencies_yaml(result, directory), load_directory)
-    write_plan(result, path, extended)
-    return target
-
-
-def _write_checked(path: Path, text: str, check: Callable[[Path], object]) -> None:
+    # the agencies file is checked first and put in place only once the plan file is written
     descriptor, temporary = tempfile.mkstemp(
-        prefix=".nhacviec-", suffix=".yaml", dir=path.resolve().parent
+        prefix=".nhacviec-", suffix=".yaml", dir=target.resolve().parent
     )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(agencies_yaml(result, directory))
         try:
-            check(Path(temporary))
+            extended = load_directory(Path(temporary))
         except PlanError as exc:
-            raise PlanError(str(exc).replace(temporary, str(path))) from None
-        os.replace(temporary, path)
+            raise PlanError(str(exc).replace(temporary, str(target))) from None
+        write_plan(result, path, extended)
+        os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+    return target
 
 
 def render_review(result: PlanImport, directory: Directory, written: Path | None = None) -> str:
