@@ -1142,3 +1142,22 @@ def test_a_second_list_in_a_table_numbered_from_one_again_is_keyed_by_its_headin
         ("2.1", ("STC",)),
     ]
     assert not any(gap.kind is GapKind.DUPLICATE_KEY for gap in result.gaps)
+
+
+def test_a_flattened_table_cut_by_a_form_feed_keeps_its_row_and_drops_the_page_number(
+    directory: Directory,
+) -> None:
+    # pdftotext ends each page with a form feed; the page number "3" is not row 3
+    text = (
+        "STT\nNội dung\nCơ quan\nchủ trì\nThời gian\n"
+        "1.\nRà soát quy chế quản lý cụm công\nnghiệp\nSở Tư pháp\nQuý II/2026\n"
+        "2.\nXây dựng cơ sở dữ liệu cụm công\n3\n"
+        "\fSTT\nNội dung\nCơ quan\nchủ trì\nThời gian\n"
+        "nghiệp của tỉnh\nSở Công Thương\nNăm 2026\n"
+    )
+    result = from_markdown(text, directory)
+
+    assert [(task.key, task.text, task.lead, task.timeframe_text) for task in result.tasks] == [
+        ("1", "Rà soát quy chế quản lý cụm công nghiệp", ("STP",), "Quý II/2026"),
+        ("2", "Xây dựng cơ sở dữ liệu cụm công nghiệp của tỉnh", ("SCT",), "Năm 2026"),
+    ]

@@ -268,6 +268,7 @@ _FLAT_NUMBER_HEADER = re.compile(r"^(?:STT|TT|Số TT)$", re.IGNORECASE)
 _FLAT_ROW = re.compile(r"^(?P<number>\d{1,3})\.?$")
 _FLAT_SECTION = re.compile(r"^(?P<numeral>[IVX]{1,5}|[A-Z])\.?(?:\s+(?P<title>.+))?$")
 _PAGE_HEADER = re.compile(r"^(?:CÔNG BÁO|CONG BAO)\b.*\d", re.IGNORECASE)
+_PAGE_MARK = "<page>"
 _SIGNATURE = re.compile(r"^(?:Ký bởi|Ngày ký|Cơ quan: [A-ZĐ ]+$|Thời gian ký)\b")
 _FOOTNOTE = re.compile(r"^\d{1,2}\s+\S.{30,}$")
 _FLAT_END = re.compile(r"^(?:Điều \d+\.|Nơi nhận|KT\.|TM\.|Phụ lục\b|PHỤ LỤC\b)")
@@ -297,7 +298,18 @@ def _flat_table_end(lines: list[str], index: int) -> int | None:
 
 
 def _flat_table(lines: list[str]) -> Iterator[str | Table]:
-    stripped = [line.strip() for line in lines]
+    stripped: list[str] = []
+    for line in lines:
+        if PAGE_BREAK in line:
+            # pdftotext's form feed: a page ends here; its number may stand on either side
+            before, _, after = line.partition(PAGE_BREAK)
+            if before.strip():
+                stripped.append(before.strip())
+            if stripped and stripped[-1].isdigit():
+                stripped.pop()
+            stripped += [_PAGE_MARK, after.strip()]
+        else:
+            stripped.append(line.strip())
     header_lines: list[str] = []
     position = 0
     while position < len(stripped):
@@ -327,11 +339,13 @@ def _flat_table(lines: list[str]) -> Iterator[str | Table]:
     while position < len(stripped):
         line = stripped[position]
         position += 1
-        if _PAGE_HEADER.match(line):
+        if line == _PAGE_MARK or _PAGE_HEADER.match(line):
             skipping = False
             if fragments:
                 fragments.append(PAGE_BREAK)
             # the page number below it, then maybe the header again
+            while position < len(stripped) and not stripped[position]:
+                position += 1
             if position < len(stripped) and stripped[position].isdigit():
                 position += 1
             look = position
