@@ -17,6 +17,7 @@ from bot.plan_import import (
     GapKind,
     ImportedTask,
     PlanImport,
+    Table,
     derive_title,
     extract_plan,
     import_document,
@@ -1160,4 +1161,20 @@ def test_a_flattened_table_cut_by_a_form_feed_keeps_its_row_and_drops_the_page_n
     assert [(task.key, task.text, task.lead, task.timeframe_text) for task in result.tasks] == [
         ("1", "Rà soát quy chế quản lý cụm công nghiệp", ("STP",), "Quý II/2026"),
         ("2", "Xây dựng cơ sở dữ liệu cụm công nghiệp của tỉnh", ("SCT",), "Năm 2026"),
+    ]
+
+
+def test_a_flattened_table_ends_at_the_document_s_next_section(directory: Directory) -> None:
+    text = (
+        "STT\nNội dung\nCơ quan\nchủ trì\nThời gian\n"
+        "1.\nRà soát quy chế quản lý cụm công\nnghiệp\nSở Tư pháp\nQuý II/2026\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Công Thương theo dõi, đôn đốc thực hiện Kế hoạch.\n"
+    )
+    blocks = read_markdown(text)
+
+    assert isinstance(blocks[0], Table) and len(blocks[0].rows) == 2
+    assert blocks[1:] == [
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Công Thương theo dõi, đôn đốc thực hiện Kế hoạch.",
     ]

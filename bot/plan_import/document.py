@@ -293,8 +293,24 @@ def _flat_table_end(lines: list[str], index: int) -> int | None:
         return None
     end = index + 1
     while end < len(lines) and not _FLAT_END.match(lines[end].strip()):
+        if _closes_flat_table(lines, end):
+            break
         end += 1
     return end
+
+
+def _closes_flat_table(lines: list[str], index: int) -> bool:
+    """Return True at a section heading of the document itself ("III. TỔ CHỨC THỰC HIỆN").
+
+    A table's own group rows are written in sentence case, or are followed by a row number.
+    """
+    line = lines[index].strip()
+    section = _FLAT_SECTION.match(line)
+    title = section.group("title") if section is not None else None
+    if not title or not title.isupper() or len(title.split()) < 2:
+        return False
+    following = [other.strip() for other in lines[index + 1 : index + 5]]
+    return not any(_FLAT_ROW.match(other.split("  ")[0]) for other in following if other)
 
 
 def _flat_table(lines: list[str]) -> Iterator[str | Table]:
