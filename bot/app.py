@@ -150,7 +150,7 @@ def build_services(settings: Settings, clock: Clock, *, read_only: bool = False)
     NotInitialisedError if it is missing or not current. Raise PlanError or CalendarError for a
     bad plan or calendar file.
     """
-    directory = load_directory()
+    directory = load_directory(settings.agencies_path)
     plan = load_plan(settings.plan_path or bundled_plan_path(), directory)
     calendar = WorkingCalendar.from_overrides(settings.calendar_path)
     if read_only:

@@ -88,6 +88,18 @@ def cmd_timeframe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agencies_path(given: Path | None) -> Path | None:
+    """Return the agencies file: the --agencies flag, else NHACVIEC_AGENCIES, else None."""
+    if given is not None:
+        return given
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings().agencies_path
+    except SettingsError:
+        return None  # other settings do not concern a plan file; the bundled list is used
+
+
 def cmd_plan_check(args: argparse.Namespace) -> int:
     from scheduler.plan import (
         PlanError,
@@ -99,7 +111,7 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
 
     path = args.file if args.file is not None else bundled_plan_path()
     try:
-        directory = load_directory(args.agencies)
+        directory = load_directory(_agencies_path(args.agencies))
         plan = load_plan(path, directory)
     except PlanError as exc:
         print(exc, file=sys.stderr)
@@ -124,15 +136,17 @@ def _plan_id(text: str) -> str:
 def cmd_plan_import(args: argparse.Namespace) -> int:
     from bot.plan_import import (
         DocumentError,
+        agencies_path,
         import_document,
         render_review,
         review_json,
-        write_plan,
+        with_proposals,
+        write_import,
     )
     from scheduler.plan import PlanError, load_directory
 
     try:
-        directory = load_directory(args.agencies)
+        directory = load_directory(_agencies_path(args.agencies))
         result = import_document(
             args.doc, directory, plan_id=args.plan_id, plan_start=args.plan_start
         )
@@ -142,7 +156,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     written: Path | None = None
     if args.out is not None and result.ok:
         try:
-            write_plan(result, args.out, directory)
+            write_import(result, args.out, directory)
         except PlanError as exc:
             print(exc, file=sys.stderr)
             return 1
@@ -156,7 +170,10 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(review_json(result, written), ensure_ascii=False, indent=2))
     else:
-        print(render_review(result, directory, written))
+        print(render_review(result, with_proposals(result, directory), written))
+        if written is not None and result.proposed:
+            print(texts.IMPORT_AGENCIES_WRITTEN.format(
+                agencies=agencies_path(written), plan=written))
     return 0 if result.ok else 1
 
 
@@ -181,7 +198,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        directory = load_directory()
+        directory = load_directory(settings.agencies_path)
         plan = load_plan(settings.plan_path or bundled_plan_path(), directory)
         calendar = WorkingCalendar.from_overrides(settings.calendar_path)
     except (PlanError, CalendarError) as exc:
@@ -270,7 +287,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     until = now.date() + SYNC_HORIZON
     path = args.plan or settings.plan_path or bundled_plan_path()
     try:
-        directory = load_directory(args.agencies)
+        directory = load_directory(args.agencies or settings.agencies_path)
         plan = load_plan(path, directory)
     except PlanError as exc:
         print(exc, file=sys.stderr)

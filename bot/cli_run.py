@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -39,16 +40,20 @@ def iso_datetime(text: str) -> datetime:
 
 
 def _services(start: datetime | None, *, read_only: bool = False,
-              settings: Settings | None = None) -> Services | None:
+              settings: Settings | None = None,
+              agencies: Path | None = None) -> Services | None:
     """Build the services on a clock from `start` (moving in real time), or the real clock.
 
     Return None after saying why in one line on stderr. `read_only`: see build_services.
+    `agencies` (the --agencies flag) replaces NHACVIEC_AGENCIES.
     """
     try:
         settings = settings or load_settings()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return None
+    if agencies is not None:
+        settings = dataclasses.replace(settings, agencies_path=agencies)
     try:
         if start is not None and start.tzinfo is None:
             start = start.replace(tzinfo=settings.tz)
@@ -77,7 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     # Before the services: the database upgrade logs too.
     configure_logging(settings.log_level, (settings.telegram_token, settings.zalo_token))
-    services = _services(args.clock, settings=settings)
+    services = _services(args.clock, settings=settings, agencies=args.agencies)
     if services is None:
         return 2
     return asyncio.run(run_bot(services))
@@ -223,6 +228,8 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("run", help="chạy bot (Telegram, Zalo), bộ hẹn giờ và bộ gửi tin")
     p.add_argument("--clock", type=iso_datetime, metavar="ISO",
                    help="bắt đầu đồng hồ tại thời điểm này rồi chạy theo thời gian thực")
+    p.add_argument("--agencies", type=Path,
+                   help="tệp cơ quan (mặc định: NHACVIEC_AGENCIES hoặc agencies.yaml có sẵn)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("tick", help="chạy một lượt nhắc việc ngay và in những gì được xếp hàng")

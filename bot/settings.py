@@ -28,6 +28,7 @@ class Settings:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     send_at: time = time(8, 0)
     plan_path: Path | None = None
+    agencies_path: Path | None = None  # NHACVIEC_AGENCIES: the agencies file (default bundled)
     calendar_path: Path | None = None
     telegram_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
@@ -160,6 +161,10 @@ def load_settings(environ: Mapping[str, str] | None = None,
     if plan is not None and not Path(plan).is_file():
         raise SettingsError(f"NHACVIEC_PLAN: không tìm thấy tệp {plan!r}")
 
+    agencies = _opt(env, "NHACVIEC_AGENCIES")
+    if agencies is not None and not Path(agencies).is_file():
+        raise SettingsError(f"NHACVIEC_AGENCIES: không tìm thấy tệp {agencies!r}")
+
     calendar = _opt(env, "NHACVIEC_CALENDAR")
     if calendar is not None and not Path(calendar).is_file():
         raise SettingsError(f"NHACVIEC_CALENDAR: không tìm thấy tệp {calendar!r}")
@@ -178,6 +183,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         tz=tz,
         send_at=time(int(match.group(1)), int(match.group(2))),
         plan_path=Path(plan) if plan else None,
+        agencies_path=Path(agencies) if agencies else None,
         calendar_path=Path(calendar) if calendar else None,
         telegram_token=_token(env, "TELEGRAM_BOT_TOKEN"),
         telegram_api_url=_url(env, "TELEGRAM_API_URL", "https://api.telegram.org") or "",

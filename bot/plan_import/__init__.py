@@ -21,7 +21,17 @@ from bot.plan_import.extract import (
     extract_plan,
     slug,
 )
-from bot.plan_import.review import plan_data, plan_yaml, render_review, review_json, write_plan
+from bot.plan_import.review import (
+    agencies_path,
+    agencies_yaml,
+    plan_data,
+    plan_yaml,
+    render_review,
+    review_json,
+    with_proposals,
+    write_import,
+    write_plan,
+)
 from scheduler.plan import Directory
 
 __all__ = [
@@ -34,6 +44,8 @@ __all__ = [
     "ImportedTask",
     "PlanImport",
     "Table",
+    "agencies_path",
+    "agencies_yaml",
     "derive_title",
     "extract_plan",
     "import_document",
@@ -44,6 +56,8 @@ __all__ = [
     "render_review",
     "review_json",
     "slug",
+    "with_proposals",
+    "write_import",
     "write_plan",
 ]
 

@@ -9,7 +9,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.plan_import.text import clean_line, html_breaks_to_newlines, starts_structure
+from bot.plan_import.text import (
+    Field,
+    Line,
+    clean_line,
+    header_field,
+    html_breaks_to_newlines,
+    starts_structure,
+)
 
 # A page break in a source (form feed from pdftotext, a hard page break in Word) is read as a
 # paragraph break; the extractor decides whether the two halves belong together.
@@ -44,6 +51,35 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
     index = 0
     while index < len(lines):
         line = lines[index]
+        if _PAGE_HEADER.match(line.strip()) or _SIGNATURE.match(line.strip()):
+            # a page's running header or an e-signature stamp cuts a paragraph, nothing more
+            yield PAGE_BREAK
+            index += 1
+            continue
+        if line.lstrip().startswith("<!--"):
+            # an HTML comment is not shown: skip it (it may span lines)
+            while index < len(lines) and "-->" not in lines[index]:
+                index += 1
+            index += 1
+            continue
+        flat = _flat_table_end(lines, index)
+        if flat is not None:
+            yield from _flat_table(lines[index:flat])
+            index = flat
+            continue
+        if line.strip() == "|":
+            # a table copied from a legal database: one cell per line between "|" lines
+            end = index
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            yield from _pipe_per_line_tables(lines[index:end])
+            index = end
+            continue
+        loose = _loose_table_end(lines, index)
+        if loose is not None:
+            yield _loose_table(lines[index:loose])
+            index = loose
+            continue
         if (
             "|" in line
             and index + 1 < len(lines)
@@ -56,8 +92,440 @@ def _markdown_items(text: str) -> Iterator[str | Table]:
                 index += 1
             yield Table(tuple(rows))
             continue
+        if not line.strip() and _bold_heading_goes_on(lines, index):
+            index += 1  # "**3. Đề nghị ... Hội Liên hiệp**" / "" / "**Phụ nữ ...**": one heading
+            continue
+        # "**III. NỘI" / "DUNG THỰC HIỆN**": a bold heading hard-wrapped over lines is one line
+        joined = 0
+        while (
+            line.count("**") % 2 == 1
+            and joined < 6
+            and index + 1 < len(lines)
+            and lines[index + 1].strip()
+            and lines[index + 1].strip() != "|"
+        ):
+            index += 1
+            joined += 1
+            line = line.rstrip() + " " + lines[index].strip()
         yield line
         index += 1
+
+
+def _bold_heading_goes_on(lines: list[str], blank: int) -> bool:
+    """Return True when the bold lines around the blank line `blank` are one heading cut in two.
+
+    The first part ends without punctuation and the second opens no item of its own.
+    """
+    if blank == 0 or blank + 1 >= len(lines):
+        return False
+    before, after = lines[blank - 1].strip(), lines[blank + 1].strip()
+    if not (before.endswith("**") and after.startswith("**") and len(before) > 4):
+        return False
+    if before[:-2].rstrip().endswith((".", ":", ";", "!", "?")):
+        return False
+    # the first part is the end of a bold paragraph that began on this line or above it
+    start = blank - 1
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    if not lines[start].strip().startswith("**"):
+        return False
+    following = clean_line(after).text
+    return bool(following) and not starts_structure(following)
+
+
+_ROW_LABEL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVX]{1,5}\.?|[A-Z]\.?|[a-zđ]\))$")
+
+
+def _pipe_per_line_tables(lines: list[str]) -> Iterator[str | Table]:
+    """Read cells written one per line between "|" lines; a row ends on "|" then "|".
+
+    An empty cell looks like a row's end: it ends the row when the row is full, or when the
+    next cell is a row number ("1.1", "II", "A"). A text between two tables (a bold heading)
+    and a repeated header row are recognised by the header's width and words.
+    """
+    segments: list[str] = []
+    current: list[str] = []
+    for line in lines[1:] if lines and lines[0].strip() == "|" else lines:
+        if line.strip() == "|":
+            segments.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    if current:
+        segments.append("\n".join(current))
+    cells = [_unwrap(clean_cell(segment)) for segment in segments]
+    rows: list[list[str]] = []
+    row: list[str] = []
+    width = 0
+    header: list[str] = []
+    index = 0
+    while index < len(cells):
+        cell = cells[index]
+        following = cells[index + 1] if index + 1 < len(cells) else ""
+        if not header:
+            if cell:
+                row.append(cell)
+            elif row:
+                header, width = row, len(row)
+                rows.append(row)
+                row = []
+            index += 1
+            continue
+        if header and cell and cell == header[0] and cells[index : index + width] == header:
+            if row:
+                rows.append(row)
+            row = []
+            index += width  # the header again, after a page break or a sub-table's heading
+            if index < len(cells) and not cells[index]:
+                index += 1  # the row boundary after it
+            continue
+        if not cell and row and (len(row) >= width or _ROW_LABEL.match(following)):
+            rows.append(row)
+            row = []
+        elif cell and len(row) >= width:
+            rows.append(row)
+            row = [cell]
+        else:
+            row.append(cell)
+        index += 1
+    if row:
+        rows.append(row)
+    if rows:
+        yield Table(tuple(tuple(found) for found in rows))
+
+
+# --- pipe tables without a separator line, rows broken over lines ------------------------------
+
+
+def _loose_table_end(lines: list[str], index: int) -> int | None:
+    """Return where a pipe table without a "|---|" line ends, or None if none starts here.
+
+    Its header is a line of cells naming a lead column; its rows run over several lines, a
+    line opening with "|" starting a cell, up to a blank line.
+    """
+    line = lines[index].strip()
+    if not line.startswith("|") or line.count("|") < 4:
+        return None
+    if index + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[index + 1].strip()):
+        return None
+    header = [cell.strip(" *") for cell in line.strip("|").split("|")]
+    if not any(header_field(cell) is Field.LEAD or "soạn thảo" in cell.lower() for cell in header):
+        return None
+    end = index + 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return end
+
+
+def _loose_table(lines: list[str]) -> Table:
+    header = tuple(clean_cell(cell) for cell in lines[0].strip().strip("|").split("|"))
+    while header and not header[-1]:
+        header = header[:-1]
+    width = len(header)
+    stream = " ".join(line.strip() for line in lines[1:])
+    rows: list[tuple[str, ...]] = [header]
+    row: list[str] = []
+
+    def close() -> None:
+        while row and not row[-1]:
+            row.pop()
+        if row:
+            rows.append(_loose_row(row, width))
+        row.clear()
+
+    for raw in stream.split("|"):
+        cell = clean_cell(raw)
+        if not cell:
+            # an empty cell ends a row that is nearly full; inside a row it is an empty column
+            if len([found for found in row if found]) >= width - 2:
+                close()
+            elif row:
+                row.append("")
+            continue
+        if not row and split_roman_heading(cell):
+            rows.append((cell,))
+            continue
+        row.append(cell)
+    close()
+    return Table(tuple(rows))
+
+
+def split_roman_heading(cell: str) -> bool:
+    return re.match(r"^[IVX]{1,5}\.\s+\S", cell) is not None
+
+
+def _loose_row(cells: list[str], width: int) -> tuple[str, ...]:
+    """Return a row's cells in the header's columns: a row without its number gets an empty one."""
+    if len(cells) < width and not re.fullmatch(r"\d{1,3}\.?", cells[0]):
+        cells = ["", *cells]
+    return tuple(cells[:width]) + ("",) * (width - len(cells))
+
+
+# --- tables flattened by PDF text extraction: one cell fragment per line -------------------------
+
+_FLAT_NUMBER_HEADER = re.compile(r"^(?:STT|TT|Số TT)$", re.IGNORECASE)
+_FLAT_ROW = re.compile(r"^(?P<number>\d{1,3})\.?$")
+_FLAT_SECTION = re.compile(r"^(?P<numeral>[IVX]{1,5}|[A-Z])\.?(?:\s+(?P<title>.+))?$")
+_PAGE_HEADER = re.compile(r"^(?:CÔNG BÁO|CONG BAO)\b.*\d", re.IGNORECASE)
+_PAGE_MARK = "<page>"
+_SIGNATURE = re.compile(r"^(?:Ký bởi|Ngày ký|Cơ quan: [A-ZĐ ]+$|Thời gian ký)\b")
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+\S.{30,}$")
+_FLAT_END = re.compile(r"^(?:Điều \d+\.|Nơi nhận|KT\.|TM\.|Phụ lục\b|PHỤ LỤC\b)")
+_CONTINUES = re.compile(
+    r"(?:[,;\-–(/]|\b(?:và|của|các|ở|với|cho|tại|trong|về|đến|hoặc|thuộc|số|theo|"
+    r"từ|trên|được|những|là|để|có|khóa|ngày|tháng|tháng \d{1,2} năm|Ủy ban|Uỷ ban|quý|Quý|Từ))$"
+)
+
+
+def _flat_table_end(lines: list[str], index: int) -> int | None:
+    """Return where a PDF-flattened table starting at `index` ends, or None if none starts.
+
+    It starts with its header one cell per line ("STT" / "Tên nhiệm vụ" / "Cơ quan" /
+    "chủ trì" ...) and runs to a line that closes the annex ("Điều 2.", "Nơi nhận") or the end.
+    """
+    if not _FLAT_NUMBER_HEADER.match(lines[index].strip()):
+        return None
+    window = [line.strip() for line in lines[index + 1 : index + 14]]
+    if not any("chủ trì" in line.lower() or "chu tri" in line.lower() for line in window):
+        return None
+    if any(len(line) > 40 for line in window[:4]):
+        return None
+    end = index + 1
+    while end < len(lines) and not _FLAT_END.match(lines[end].strip()):
+        if _closes_flat_table(lines, end):
+            break
+        end += 1
+    return end
+
+
+def _closes_flat_table(lines: list[str], index: int) -> bool:
+    """Return True at a section heading of the document itself ("III. TỔ CHỨC THỰC HIỆN").
+
+    A table's own group rows are written in sentence case, or are followed by a row number.
+    """
+    line = lines[index].strip()
+    section = _FLAT_SECTION.match(line)
+    title = section.group("title") if section is not None else None
+    if not title or not title.isupper() or len(title.split()) < 2:
+        return False
+    following = [other.strip() for other in lines[index + 1 : index + 5]]
+    return not any(_FLAT_ROW.match(other.split("  ")[0]) for other in following if other)
+
+
+def _flat_table(lines: list[str]) -> Iterator[str | Table]:
+    stripped: list[str] = []
+    for line in lines:
+        if PAGE_BREAK in line:
+            # pdftotext's form feed: a page ends here; its number may stand on either side
+            before, _, after = line.partition(PAGE_BREAK)
+            if before.strip():
+                stripped.append(before.strip())
+            if stripped and stripped[-1].isdigit():
+                stripped.pop()
+            stripped += [_PAGE_MARK, after.strip()]
+        else:
+            stripped.append(line.strip())
+    header_lines: list[str] = []
+    position = 0
+    while position < len(stripped):
+        line = stripped[position]
+        if header_lines and (_FLAT_ROW.match(line) or _FLAT_SECTION.match(line)):
+            break
+        if line:
+            header_lines.append(line)
+        position += 1
+    header: list[str] = []
+    for line in header_lines:
+        if header and line[:1].islower():
+            header[-1] += " " + line
+        else:
+            header.append(line)
+    rows: list[tuple[str, ...]] = [tuple(header)]
+    fragments: list[str] = []
+    number = ""
+    previous_number = 0
+    skipping = False
+
+    def close() -> None:
+        if number:
+            rows.append((number, *_flat_cells(fragments, header[1:])))
+        fragments.clear()
+
+    while position < len(stripped):
+        line = stripped[position]
+        position += 1
+        if line == _PAGE_MARK or _PAGE_HEADER.match(line):
+            skipping = False
+            if fragments:
+                fragments.append(PAGE_BREAK)
+            # the page number below it, then maybe the header again
+            while position < len(stripped) and not stripped[position]:
+                position += 1
+            if position < len(stripped) and stripped[position].isdigit():
+                position += 1
+            look = position
+            while look < len(stripped) and not stripped[look]:
+                look += 1
+            if stripped[look : look + len(header_lines)] == header_lines:
+                position = look + len(header_lines)
+            continue
+        if skipping or not line:
+            continue
+        parts = [part for part in re.split(r"\s{2,}", line) if part]
+        if len(parts) > 1 and _FLAT_ROW.match(parts[0]):
+            # "10.  Xây dựng Luật ...": the number and the first words on one line
+            stripped[position - 1 : position] = parts
+            line = parts[0]
+        continuing = bool(fragments) and _CONTINUES.search(fragments[-1]) is not None
+        if _FOOTNOTE.match(line) and position >= 2 and not stripped[position - 2]:
+            skipping = True  # footnotes at the foot of the page, up to the next header
+            continue
+        row = _FLAT_ROW.match(line)
+        if row is not None and int(row.group("number")) in (previous_number + 1, 1) and (
+            not continuing
+        ):
+            close()
+            number = row.group("number")
+            previous_number = int(number)
+            continue
+        section = None if continuing else _FLAT_SECTION.match(line)
+        if (section is not None and (section.group("title") or "").strip()[:1].isupper()) or (
+            section is not None and not section.group("title") and len(line) <= 5
+        ):
+            close()
+            number = ""
+            title = section.group("title") or ""
+            if not title and position < len(stripped):
+                title = stripped[position]
+                position += 1
+            while (
+                position < len(stripped)
+                and stripped[position]
+                and not _FLAT_ROW.match(stripped[position].split("  ")[0])
+                and (stripped[position][:1].islower() or _CONTINUES.search(title))
+            ):
+                title += " " + stripped[position]  # the heading's second line
+                position += 1
+            rows.append((section.group("numeral"), title))
+            continue
+        fragments.extend(part for part in re.split(r"\s{2,}", line) if part)
+    close()
+    yield Table(tuple(rows))
+
+
+_AGENCY_AT_END = re.compile(
+    r"^(?P<text>.*\S)\s+(?P<agency>(?:Bộ|Sở|Ủy ban|UBND|Các bộ|Các sở|Ban|Văn phòng)\s.*)$"
+)
+
+
+_AGENCY_OPENS = re.compile(
+    r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Ban|Văn phòng|Công an|Bảo hiểm xã hội|Hội đồng|Thanh tra|"
+    r"Kho bạc|Ngân hàng|Tòa án|Viện|Kiểm toán|Mặt trận|Tổng|Cục|"
+    r"Các (?:bộ|Bộ|sở|Sở|cơ quan|đơn vị|ngành|địa phương|tỉnh|tổ chức))\b"
+)
+_TIME_OPENS = re.compile(
+    r"^(?:Thường|Hằng|Hàng|Quý|Năm|Tháng|Trước|Từ|Đến|Giai đoạn|Đã hoàn thành|Kỳ họp|Theo|"
+    r"Định kỳ|Trong|Sau khi|Khi|Ngay|Hoàn thành|\d{1,2}/\d{4}|\d{4})"
+)
+
+
+_TIME_AT_END = re.compile(
+    r"\s(?:Thường xuyên|Hằng (?:năm|quý|tháng)|Hàng (?:năm|quý|tháng)|Quý [IV]+/\d{4}|"
+    r"Tháng \d{1,2}/\d{4}|Năm \d{4})$"
+)
+
+
+def _flat_cells(fragments: list[str], columns: tuple[str, ...] | list[str]) -> list[str]:
+    """Return a row's cells, in the columns' order, from its fragments.
+
+    A cell begins where a fragment opens in capitals after one that does not continue
+    ("..., " / "của" / "và" continue). The lead is the first cell that opens with an agency
+    after the task's text, the coordinating cell the next one that does, the time the last
+    cell that opens with a time word; the other columns take the rest in order.
+    """
+    segments = _flat_segments(fragments, len(columns))
+    roles = [header_field(column) for column in columns]
+    if Field.LEAD not in roles or len(segments) < 2:
+        return segments + [""] * (len(columns) - len(segments))
+    lead = next(
+        (i for i in range(1, len(segments)) if _AGENCY_OPENS.match(segments[i])), None
+    )
+    if lead is None:
+        return segments + [""] * (len(columns) - len(segments))
+    cells = [""] * len(columns)
+    cells[0] = " ".join(segments[:lead])
+    cells[roles.index(Field.LEAD)] = segments[lead]
+    rest = segments[lead + 1 :]
+    if Field.COORDINATING in roles and rest and _AGENCY_OPENS.match(rest[0]):
+        cells[roles.index(Field.COORDINATING)] = rest.pop(0)
+    if Field.TIMEFRAME in roles:
+        timed = [i for i, segment in enumerate(rest) if _TIME_OPENS.match(segment)]
+        if not timed and rest:
+            # "văn bản phối hợp Thường xuyên": the result and the time on one line
+            glued = _TIME_AT_END.search(rest[-1])
+            if glued is not None and glued.start() > 0:
+                rest[-1:] = [rest[-1][: glued.start()].strip(), glued.group().strip()]
+                timed = [len(rest) - 1]
+        if timed:
+            cells[roles.index(Field.TIMEFRAME)] = rest.pop(timed[-1])
+    others = [i for i, role in enumerate(roles) if i > 0 and role is None]
+    for index, segment in zip(others, rest, strict=False):
+        cells[index] = segment
+    if len(rest) > len(others) and others:
+        cells[others[-1]] = " ".join([cells[others[-1]], *rest[len(others) :]]).strip()
+    return cells
+
+
+def _flat_segments(fragments: list[str], width: int) -> list[str]:
+    """Return a row's cell texts: a new cell where a fragment opens in capitals after one that
+    does not continue ("..., " / "của" / "và" continue)."""
+    cells: list[list[str]] = []
+    after_break: list[str] = []
+    if PAGE_BREAK in fragments:
+        # a row cut by a page: what continues on the next page in lower case is the task text's
+        cut = fragments.index(PAGE_BREAK)
+        after_break = [part for part in fragments[cut + 1 :] if part != PAGE_BREAK]
+        fragments = fragments[:cut]
+        while after_break and after_break[0][:1].islower():
+            moved = after_break.pop(0)
+            fragments = [*fragments]
+            if fragments:
+                first_end = 1
+                while first_end < len(fragments) and (
+                    not (fragments[first_end][:1].isupper() or fragments[first_end][:1].isdigit())
+                    or _CONTINUES.search(fragments[first_end - 1])
+                ):
+                    first_end += 1
+                fragments.insert(first_end, moved)
+        fragments = [*fragments, *after_break]
+    for fragment in fragments:
+        # a name printed a word per line ("Sở" / "Công" / "Thương") is one cell
+        single_word = (
+            bool(cells)
+            and all(part.isalpha() for part in cells[-1])
+            and fragment.rstrip(",.;").isalpha()
+        )
+        if cells and (
+            not (fragment[:1].isupper() or fragment[:1].isdigit())
+            or _CONTINUES.search(cells[-1][-1])
+            or single_word
+        ):
+            cells[-1].append(fragment)
+        else:
+            cells.append([fragment])
+    texts = [" ".join(cell) for cell in cells]
+    if len(texts) < width and texts:
+        # "... theo lộ trình phù hợp Bộ Y tế": the task's last line holds the lead too
+        found = _AGENCY_AT_END.match(cells[0][-1]) if len(cells[0]) > 1 else None
+        if found is not None:
+            head = " ".join([*cells[0][:-1], found.group("text")])
+            texts = [head, found.group("agency"), *texts[1:]]
+    return texts
+
+
+def _unwrap(cell: str) -> str:
+    """Return a cell's hard-wrapped lines joined; a line opening with a dash stays a line."""
+    return re.sub(r"\n(?![-+•])", " ", cell)
 
 
 def _pipe_cells(line: str) -> tuple[str, ...]:
@@ -94,6 +562,9 @@ def build_blocks(items: Iterable[str | Table]) -> list[Block]:
             if index > 0:
                 flush()
             line = clean_line(part)
+            if line.bullet and line.text:
+                # the list marker stays, normalised: the extractor reads dash and plus levels
+                line = Line(f"{line.bullet} {line.text}", line.marked, line.heading, line.bullet)
             if not line.text:
                 flush()
                 continue

@@ -12,7 +12,7 @@ import yaml
 
 from bot import texts
 from bot.plan_import.extract import Gap, ImportedTask, PlanImport
-from scheduler.plan import Directory, PlanError, load_plan
+from scheduler.plan import Directory, PlanError, load_directory, load_plan
 from scheduler.timeframe import Timeframe, TimeframeKind
 
 _KIND_NAMES = {
@@ -81,6 +81,58 @@ def _task_lines(task: ImportedTask, directory: Directory) -> list[str]:
     return lines
 
 
+def agencies_path(plan_path: Path) -> Path:
+    """Return where the agencies a plan file needs are written: plan.yaml -> plan.agencies.yaml."""
+    return plan_path.with_name(f"{plan_path.stem}.agencies.yaml")
+
+
+def with_proposals(result: PlanImport, directory: Directory) -> Directory:
+    """Return `directory` with the agencies the import proposes added at its end."""
+    if not result.proposed:
+        return directory
+    return Directory(agencies=(*directory.agencies, *result.proposed), groups=directory.groups)
+
+
+def agencies_yaml(result: PlanImport, directory: Directory) -> str:
+    """Return the agencies file the imported plan needs: the directory, then the proposals."""
+    header = texts.IMPORT_AGENCIES_FILE_HEADER.format(
+        source=result.source, count=len(result.proposed)
+    )
+    data = with_proposals(result, directory).model_dump(exclude_defaults=True)
+    body = yaml.dump(
+        data, Dumper=_PlanDumper, allow_unicode=True, sort_keys=False, width=100
+    )
+    return header + body
+
+
+def write_import(result: PlanImport, path: Path, directory: Directory) -> Path | None:
+    """Write the plan file and, when agencies are proposed, the agencies file beside it.
+
+    Return the agencies file written, or None. Raise PlanError if either would be invalid.
+    """
+    if not result.proposed:
+        write_plan(result, path, directory)
+        return None
+    target = agencies_path(path)
+    # the agencies file is checked first and put in place only once the plan file is written
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=".nhacviec-", suffix=".yaml", dir=target.resolve().parent
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(agencies_yaml(result, directory))
+        try:
+            extended = load_directory(Path(temporary))
+        except PlanError as exc:
+            raise PlanError(str(exc).replace(temporary, str(target))) from None
+        write_plan(result, path, extended)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return target
+
+
 def render_review(result: PlanImport, directory: Directory, written: Path | None = None) -> str:
     """Return the Vietnamese review: the plan, each task as found, each gap, and the outcome."""
     lines = [
@@ -88,10 +140,19 @@ def render_review(result: PlanImport, directory: Directory, written: Path | None
         f"Tên kế hoạch:     {result.title} ({result.title_source})",
         f"Mã kế hoạch:      {result.id}",
         f"Cơ quan ban hành: {result.issuer or '—'} ({result.issuer_source})",
+        texts.IMPORT_NUMBER_LINE.format(number=result.number or "—"),
         f"Ngày bắt đầu:     {_date(result.start)} ({result.start_source})",
         f"Mục nhiệm vụ:     {result.section or 'không có tiêu đề mục; tìm trong toàn văn bản'}",
         f"Số nhiệm vụ:      {len(result.tasks)}",
     ]
+    if result.proposed:
+        lines += ["", texts.IMPORT_PROPOSED_HEADING]
+        lines += [
+            texts.IMPORT_PROPOSED_LINE.format(
+                code=agency.code, name=agency.name, short_name=agency.short_name, kind=agency.kind
+            )
+            for agency in result.proposed
+        ]
     plan_gaps = [gap for gap in result.gaps if gap.task is None]
     if plan_gaps:
         lines += ["", *(_gap_line(gap).strip() for gap in plan_gaps)]
@@ -133,10 +194,12 @@ def review_json(result: PlanImport, written: Path | None = None) -> dict[str, An
             "title_source": result.title_source,
             "issuer": result.issuer,
             "issuer_source": result.issuer_source,
+            "number": result.number or None,
             "start": result.start.isoformat() if result.start else None,
             "start_source": result.start_source,
             "section": result.section,
         },
+        "proposed_agencies": [agency.model_dump() for agency in result.proposed],
         "tasks": [
             {
                 "key": task.key,
@@ -150,6 +213,8 @@ def review_json(result: PlanImport, written: Path | None = None) -> dict[str, An
                 "coordinating_source": task.coordinating_source,
                 "timeframe_text": task.timeframe_text,
                 "timeframe": task.timeframe.to_json() if task.timeframe else None,
+                "duty": task.duty,
+                "written": task.written,
                 "gaps": [_gap_json(gap) for gap in task.gaps],
             }
             for task in result.tasks
@@ -181,6 +246,8 @@ def plan_data(result: PlanImport) -> dict[str, Any]:
         raise ValueError("the import has blocking gaps")
     tasks: list[dict[str, Any]] = []
     for task in result.tasks:
+        if not task.written:
+            continue
         entry: dict[str, Any] = {
             "key": task.key,
             "title": task.title,
@@ -241,7 +308,9 @@ def write_plan(result: PlanImport, path: Path, directory: Directory) -> None:
             raise PlanError(str(exc).replace(temporary, str(path))) from None
         written = [(t.key, t.text, t.lead, t.coordinating, t.timeframe) for t in plan.tasks]
         expected = [
-            (t.key, t.text, t.lead, t.coordinating, t.timeframe_text) for t in result.tasks
+            (t.key, t.text, t.lead, t.coordinating, t.timeframe_text)
+            for t in result.tasks
+            if t.written
         ]
         if written != expected:  # a YAML round trip must never change a verbatim text
             raise PlanError(f"{path}: nội dung đọc lại khác nội dung nhập; không ghi tệp")

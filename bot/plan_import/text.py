@@ -42,6 +42,7 @@ class Line:
     text: str
     marked: bool = False
     heading: bool = False
+    bullet: str = ""  # "-" for a dash or dot bullet, "+" for a plus: the list's level
 
 
 def clean_line(raw: str) -> Line:
@@ -51,11 +52,14 @@ def clean_line(raw: str) -> Line:
     if _RULE.match(text):
         return Line("")
     heading = marked = False
+    bullet = ""
     while True:
         for pattern in (_QUOTE, _HEADING, _BULLET):
             stripped = pattern.sub("", text, count=1)
             if stripped != text:
                 heading = heading or pattern is _HEADING
+                if pattern is _BULLET and not bullet:
+                    bullet = "+" if text.lstrip().startswith("+") else "-"
                 marked = True
                 text = stripped
                 break
@@ -67,7 +71,7 @@ def clean_line(raw: str) -> Line:
             if done:
                 break
     text = _ESCAPE.sub(r"\1", text)
-    return Line(_SPACES.sub(" ", text).strip(), marked=marked, heading=heading)
+    return Line(_SPACES.sub(" ", text).strip(), marked=marked, heading=heading, bullet=bullet)
 
 
 def html_breaks_to_newlines(text: str) -> str:
@@ -82,6 +86,7 @@ _NUMBERED = re.compile(
     r"^(?P<multi>\d{1,2}(?:\.\d{1,2})+)\.?(?:\s+|$)(?P<multi_rest>.*)$"  # 1.1 / 1.1.
     r"|^(?P<single>\d{1,2})\s*[.)](?!\d)\s*(?P<single_rest>.*)$"  # 1. / 1)
 )
+_PAREN_NUMBER = re.compile(r"^\(\d{1,2}\)\s")
 LETTERED = re.compile(r"^(?P<letter>[a-zđ])\s*[).]\s+(?P<rest>.*)$")
 _ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10}
 _ROMAN_UNITS = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
@@ -141,6 +146,7 @@ _LABEL_WORDS: dict[Field, tuple[str, ...]] = {  # folded spelling
     ),
     Field.TIMEFRAME: (
         "thoi gian thuc hien", "thoi gian hoan thanh", "thoi han hoan thanh",
+        "thoi gian hoan tat", "thoi han hoan tat",
         "thoi han thuc hien", "thoi gian trinh", "thoi han trinh", "tien do thuc hien",
         "tien do hoan thanh", "thoi gian", "thoi han", "tien do",
     ),
@@ -199,6 +205,7 @@ def starts_structure(text: str) -> bool:
     return (
         split_roman(text) is not None
         or split_number(text) is not None
+        or _PAREN_NUMBER.match(text) is not None
         or LETTERED.match(text) is not None
         or find_label(text) is not None
     )
