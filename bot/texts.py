@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from scheduler.status import LONG_OVERDUE_DAYS
+
 # Commands as (canonical name, aliases, menu description). Aliases are written without
 # diacritics: input is folded the same way before matching.
 COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -119,7 +121,7 @@ NO_OPEN_ITEMS = "{agency} không có việc nào đang mở."
 NO_OVERDUE = "Không có việc nào quá hạn."
 OVERDUE_TITLE = "❗ Việc quá hạn ({count}), ngày {day}:"
 OVERDUE_LINE = "• {ref} ({period}) – hạn {due}, quá {days} ngày{flag}: {agencies}"
-LONG_OVERDUE_FLAG = " ⚠️ trên 120 ngày"
+LONG_OVERDUE_FLAG = f" ⚠️ trên {LONG_OVERDUE_DAYS} ngày"
 BLOCKED_FLAG = " ⛔ vướng mắc"
 DAYS_LATE = " {days} ngày"
 NONE_YET = "chưa có"

@@ -18,6 +18,8 @@ from typing import Any
 
 from dateutil.rrule import rrulestr
 
+from scheduler.text import fold
+
 
 class TimeframeKind(StrEnum):
     DEADLINE = "deadline"
@@ -153,11 +155,7 @@ _LABEL = re.compile(r"^(?:c\)\s*)?thoi gian(?: thuc hien)?\s*:\s*")
 
 def normalise(text: str) -> str:
     """Return `text` lowercased, without diacritics, with single spaces and no trailing period."""
-    # "đ" is a letter of its own, not "d" plus a mark, so NFD does not decompose it.
-    folded = unicodedata.normalize("NFC", text).lower().replace("đ", "d").translate(_DASHES)
-    bare = "".join(
-        c for c in unicodedata.normalize("NFD", folded) if unicodedata.category(c) != "Mn"
-    )
+    bare = fold(unicodedata.normalize("NFC", text)).translate(_DASHES)
     spaced = re.sub(r"\s*/\s*", "/", " ".join(bare.split()))
     return _LABEL.sub("", spaced.strip(" .;,:"))
 
