@@ -463,3 +463,8 @@ IMPORT_AGENCIES_FILE_HEADER = (
     "kiểm tra.\n"
     "# Dùng: nhacviec plan check KẾ_HOẠCH --agencies TỆP_NÀY, hoặc đặt NHACVIEC_AGENCIES.\n\n"
 )
+
+
+# --- r-commands ---
+
+CHOICES_TITLE = "Trả lời:"
