@@ -107,7 +107,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 def _unknown_target(services: Services, target: str) -> str | None:
     """Return the CLI's refusal of a `status` target naming neither an agency nor a task."""
-    from bot.commands import fold
+    from scheduler.text import fold
 
     token = target.split()[0] if target.split() else ""
     if not token:

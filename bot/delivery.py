@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from bot.commands import reminder_buttons, render_status
+from bot.answers import reminder_buttons
+from bot.render import render_status
 from bot.transports.base import (
     Button,
     ChannelDown,

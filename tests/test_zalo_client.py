@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from bot import texts
+from bot.answers import render_choices
 from bot.transports.base import Button, ChannelDown, OutMessage
 from bot.transports.zalo import (
     DEFAULT_RETRY_AFTER,
@@ -21,7 +22,6 @@ from bot.transports.zalo import (
     ZaloTokenRejected,
     ZaloTransport,
     parse_update,
-    render_choices,
 )
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer, sticker_update, text_update, wrap
 

@@ -6,21 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 
-
-def fold(text: str) -> str:
-    """Return `text` lower-cased without diacritics, one character for each character of `text`."""
-    return "".join(_fold_char(char) for char in text)
-
-
-@cache
-def _fold_char(char: str) -> str:
-    if char in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", char)[0].lower()
-    return base if len(base) == 1 else char
-
+from scheduler.text import fold as fold  # the one folder; importers still reach it here
 
 # --- Markdown clean-up -------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 
 from bot import texts
+from bot.answers import render_choices
 from bot.transports.base import (
-    Button,
     ChannelDown,
     OutMessage,
     TransportError,
@@ -301,20 +301,6 @@ def _retry_after_header(response: httpx.Response) -> float | None:
 
 def _as_dict(result: Any) -> dict[str, Any]:
     return dict(result) if isinstance(result, Mapping) else {}
-
-
-REMINDER_ACTIONS = ("d", "b", "s")
-
-
-def render_choices(text: str, buttons: tuple[Button, ...]) -> str:
-    """Return `text` with the buttons as numbered choices: reply "1" means buttons[0]."""
-    if not buttons:
-        return text
-    if tuple(button.data.partition(":")[0] for button in buttons) == REMINDER_ACTIONS:
-        # The command layer reads "1", "2 <lý do>", "3" as these three, in this order.
-        return f"{text}\n\n{texts.NUMBERED_CHOICES}"
-    lines = [f"{number} = {button.label}" for number, button in enumerate(buttons, start=1)]
-    return f"{text}\n\nTrả lời:\n" + "\n".join(lines)
 
 
 class ZaloTransport:

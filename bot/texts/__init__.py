@@ -1,8 +1,16 @@
-"""Every word the bot says, in one place, in Vietnamese."""
+"""Every word the bot says, in one place, in Vietnamese.
+
+The command line's words are in bot/texts/cli.py, the plan importer's in bot/texts/importer.py;
+all are reached as `texts.NAME`.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+
+from bot.texts.cli import *  # noqa: F403  (the command line's words)
+from bot.texts.importer import *  # noqa: F403  (the plan importer's words)
+from scheduler.status import LONG_OVERDUE_DAYS
 
 # Commands as (canonical name, aliases, menu description). Aliases are written without
 # diacritics: input is folded the same way before matching.
@@ -119,7 +127,7 @@ NO_OPEN_ITEMS = "{agency} không có việc nào đang mở."
 NO_OVERDUE = "Không có việc nào quá hạn."
 OVERDUE_TITLE = "❗ Việc quá hạn ({count}), ngày {day}:"
 OVERDUE_LINE = "• {ref} ({period}) – hạn {due}, quá {days} ngày{flag}: {agencies}"
-LONG_OVERDUE_FLAG = " ⚠️ trên 120 ngày"
+LONG_OVERDUE_FLAG = f" ⚠️ trên {LONG_OVERDUE_DAYS} ngày"
 BLOCKED_FLAG = " ⛔ vướng mắc"
 DAYS_LATE = " {days} ngày"
 NONE_YET = "chưa có"
@@ -255,71 +263,6 @@ def greeting(name: str, role: str, agency_name: str) -> str:
     )
 
 
-# --- i8-cli ---
-# The command line (`nhacviec ...`): one line per problem, on stderr.
-
-# argparse's own messages (its gettext msgids), as the operator reads them.
-ARGPARSE_MESSAGES = {
-    "usage: ": "cách dùng: ",
-    "positional arguments": "đối số",
-    "options": "tùy chọn",
-    "optional arguments": "tùy chọn",
-    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
-    "argument %(argument_name)s: %(message)s": "đối số %(argument_name)s: %(message)s",
-    "unrecognized arguments: %s": "đối số không hiểu được: %s",
-    "the following arguments are required: %s": "thiếu đối số bắt buộc: %s",
-    "one of the arguments %s is required": "cần một trong các đối số %s",
-    "not allowed with argument %s": "không dùng được cùng đối số %s",
-    "ignored explicit argument %r": "đối số %r không dùng được ở đây",
-    "expected one argument": "cần một giá trị",
-    "expected at most one argument": "cần nhiều nhất một giá trị",
-    "expected at least one argument": "cần ít nhất một giá trị",
-    "expected %s argument": "cần %s giá trị",
-    "expected %s arguments": "cần %s giá trị",
-    "ambiguous option: %(option)s could match %(matches)s":
-        "tùy chọn %(option)s không rõ, có thể là: %(matches)s",
-    "unexpected option string: %s": "tùy chọn không mong đợi: %s",
-    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "lựa chọn không hợp lệ: %(value)r (chọn một trong: %(choices)s)",
-    "invalid choice: %(value)r, maybe you meant %(closest)r? (choose from %(choices)s)":
-        "lựa chọn không hợp lệ: %(value)r, có phải %(closest)r? (chọn một trong: %(choices)s)",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
-    "can't open '%(filename)s': %(error)s": "không mở được «%(filename)s»: %(error)s",
-}
-CLI_USAGE_ERROR = "{prog}: lỗi: {message} (xem: {prog} --help)"
-CLI_BAD_DATE = "ngày không hợp lệ (cần YYYY-MM-DD hoặc dd/mm/yyyy): {text}"
-CLI_BROKEN_PIPE = "Đầu ra đã bị đóng trước khi in xong (ví dụ bởi `head`): dừng."
-CLI_DB_UNREACHABLE = (
-    "Không kết nối được cơ sở dữ liệu {url} (máy chủ chưa chạy, sai địa chỉ hoặc sai mật khẩu?)"
-    ": {detail}"
-)
-CLI_DB_ERROR = "Lỗi cơ sở dữ liệu {url}: {detail}"
-CLI_DB_DRIVER_MISSING = (
-    "Thiếu thư viện kết nối cơ sở dữ liệu ({name}) cho {url}: cài đặt nó "
-    '(PostgreSQL: pip install -e ".[postgres]") rồi chạy lại.'
-)
-CLI_NOT_XLSX = "tệp báo cáo phải có đuôi .xlsx: {path}"
-CLI_CANNOT_WRITE = "Không ghi được tệp {path}: {reason}."
-CLI_NO_DIRECTORY = "thư mục {directory} không tồn tại"
-CLI_OS_REASONS = {
-    "ENOENT": "thư mục không tồn tại",
-    "EACCES": "không có quyền ghi",
-    "EPERM": "không có quyền ghi",
-    "EROFS": "ổ đĩa chỉ cho đọc",
-    "ENOSPC": "ổ đĩa đã đầy",
-    "EISDIR": "đó là một thư mục",
-    "ENOTDIR": "đường dẫn đi qua một tệp, không phải thư mục",
-}
-CLI_OS_REASON_OTHER = "lỗi hệ thống ({error})"
-CLI_STATUS_UNKNOWN_TARGET = (
-    "Không có cơ quan hay nhiệm vụ mã «{target}». Mã nhiệm vụ: {keys}. "
-    "Mã cơ quan: xem plan_data/agencies.yaml (ví dụ SCT)."
-)
-CLI_HEALTH_OK = "Sẵn sàng: cơ sở dữ liệu {url} đúng cấu trúc mới nhất; kế hoạch {plan} hợp lệ."
-IMPORT_UNSCHEDULED_REASON = (
-    "Không đọc được thời gian khi nhập bằng nhacviec plan import: cần xem lại"
-)
 # --- i8-journal ---
 # A message the database could not take: kept in the journal, applied when it is back.
 JOURNAL_KEPT = (
@@ -334,33 +277,6 @@ JOURNAL_FAILED = (
     "Vui lòng gửi lại sau ít phút."
 )
 
-# --- i10-import-formats ---
-# What `nhacviec plan import` says about a document it cannot read.
-
-
-def import_unreadable(path: object, kind: str) -> str:
-    return f"không đọc được tệp {kind}: {path} (tệp hỏng, có mật khẩu hoặc không phải {kind})"
-
-
-def import_old_word(path: object) -> str:
-    return (
-        f"tệp {path} là văn bản Word cũ (.doc), chưa đọc được: hãy mở bằng Word hoặc LibreOffice, "
-        "chọn Lưu thành (Save As) định dạng .docx rồi nhập lại tệp .docx"
-    )
-
-
-def import_other_office(path: object, kind: str) -> str:
-    return (
-        f"chưa đọc được định dạng {kind} ({path}): hãy mở bằng Word hoặc LibreOffice, "
-        "lưu thành .docx (hoặc .txt) rồi nhập lại"
-    )
-
-
-def import_scanned_pdf(path: object) -> str:
-    return (
-        f"tệp {path} là PDF quét (ảnh, không có lớp chữ), chưa đọc được: hãy nhận dạng chữ (OCR) "
-        "để có PDF có lớp chữ hoặc .docx, hoặc xin cơ quan ban hành bản .docx hay bản văn bản"
-    )
 # --- i8-messengers ---
 
 ZALO_TOKEN_REJECTED = ("Zalo từ chối token bot (mã 401: token hết hạn hoặc không hợp lệ). "
@@ -429,35 +345,6 @@ SOMEONE = "người khác"
 def moment(value: datetime) -> str:
     """Return an instant as people write it: HH:MM dd/mm/yyyy (in the instant's zone)."""
     return value.strftime("%H:%M %d/%m/%Y")
-# --- i10-import ---
+# --- r-commands ---
 
-IMPORT_AGENCIES_WRITTEN = (
-    "Đã ghi tệp cơ quan (có cơ quan đề xuất mới): {agencies} (dùng: nhacviec plan check {plan} "
-    "--agencies {agencies}, hoặc đặt NHACVIEC_AGENCIES={agencies} cho init và run)"
-)
-
-# The review of an imported plan (bot/plan_import): what the reader proposed and guessed.
-IMPORT_UNKNOWN_AGENCY = (
-    "Cơ quan {role} «{name}» không có trong danh mục cơ quan: đề xuất thêm mới với mã {code} "
-    "(kiểm tra trong tệp cơ quan đề xuất)."
-)
-IMPORT_DUTY_OPEN_LEAD = (
-    "Nhiệm vụ của «{group}» không chỉ rõ cơ quan nào: chưa đưa vào tệp kế hoạch (ghi tên cơ "
-    "quan để được nhắc)."
-)
-IMPORT_DUTY_NO_TIMEFRAME = (
-    "Nhiệm vụ theo chức năng, văn bản không ghi thời gian: chưa đưa vào tệp kế hoạch (thêm thời "
-    "gian để được nhắc)."
-)
-IMPORT_READ_FROM_TEXT = "{what} «{value}» đọc từ câu văn, không từ mục ghi riêng: cần kiểm tra."
-IMPORT_READ_LEAD = "Cơ quan chủ trì"
-IMPORT_READ_TIMEFRAME = "Thời gian"
-IMPORT_NUMBER_LINE = "Số văn bản:       {number}"
-IMPORT_PROPOSED_HEADING = "Cơ quan chưa có trong danh mục, đề xuất thêm mới (cần kiểm tra):"
-IMPORT_PROPOSED_LINE = "    {code}: {name} (tên ngắn: {short_name}; loại: {kind})"
-IMPORT_AGENCIES_FILE_HEADER = (
-    "# Danh mục cơ quan cho kế hoạch nhập từ {source} bằng `nhacviec plan import`.\n"
-    "# {count} cơ quan cuối danh sách là đề xuất mới (mã, tên rút gọn, loại do máy đặt): hãy "
-    "kiểm tra.\n"
-    "# Dùng: nhacviec plan check KẾ_HOẠCH --agencies TỆP_NÀY, hoặc đặt NHACVIEC_AGENCIES.\n\n"
-)
+CHOICES_TITLE = "Trả lời:"

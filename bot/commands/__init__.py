@@ -1,0 +1,151 @@
+"""The channel-agnostic command layer: one set of commands, texts and rules for every channel.
+
+A channel turns what a person sent into an `Incoming`, calls `Commands.handle` and shows the
+replies. Everything else (who may do what, what is stored, who is told) happens here, once:
+`COMMANDS` maps each command name to its handler, one module per group of commands.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import answers, texts
+from bot.commands import answering, reading, registration, reporting, undo
+from bot.commands.core import (
+    NOTE_LIMIT,
+    PROMPT_LIFETIME,
+    UNDO_LIFETIME,
+    Clock,
+    CommandLayer,
+    Deliver,
+    Incoming,
+    Refusal,
+    Reply,
+    Request,
+    View,
+    clip,
+    storable,
+    storable_incoming,
+)
+from scheduler.text import fold
+from scheduler.workdays import WorkingCalendar
+from storage import queries
+
+__all__ = ["COMMANDS", "NOTE_LIMIT", "PROMPT_LIFETIME", "UNDO_LIFETIME", "Clock", "Command",
+           "CommandLayer", "Commands", "Deliver", "Incoming", "Reply"]
+
+Handler = Callable[[Request, str], list[Reply]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command's handler; `registered_only` ones answer an unregistered chat NEED_INVITE."""
+
+    run: Handler
+    registered_only: bool = True
+
+
+# Command name (texts.COMMANDS: the names, their aliases and menu lines) -> its handler.
+COMMANDS: dict[str, Command] = {
+    "start": Command(registration.start, registered_only=False),
+    "help": Command(registration.help_, registered_only=False),
+    "tasks": Command(reading.tasks),
+    "status": Command(reading.status),
+    "overdue": Command(reading.overdue),
+    "done": Command(reporting.done),
+    "blocked": Command(reporting.blocked),
+    "progress": Command(reporting.progress),
+    "undo": Command(undo.undo),
+}
+
+_ALIASES: dict[str, str] = {
+    alias: name for name, aliases, _ in texts.COMMANDS for alias in (name, *aliases)
+}
+
+
+class Commands:
+    """The command layer over a database, a clock and the working-day calendar."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
+                 calendar: WorkingCalendar, tz: ZoneInfo) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.calendar = calendar
+        self.tz = tz
+
+    def handle(self, incoming: Incoming, deliver: Deliver | None = None) -> list[Reply]:
+        incoming = storable_incoming(incoming)
+        now = incoming.received_at or self.clock()
+        with self.sessions() as session, session.begin():
+            if incoming.message_id is not None and not queries.record_inbound(
+                    session, incoming.channel, incoming.message_id, incoming.chat_id,
+                    unicodedata.normalize("NFC", incoming.text), now):
+                return []  # delivered twice: the first delivery was answered
+            officer = queries.officer_for_chat(session, incoming.channel, incoming.chat_id)
+            request = Request(session=session, today=now.astimezone(self.tz).date(),
+                              incoming=incoming, now=now, officer=officer,
+                              calendar=self.calendar, tz=self.tz)
+            try:
+                with session.begin_nested():
+                    replies = _route(request)
+            except Refusal as refusal:
+                # A refusal changes nothing, whatever was flushed before it (the savepoint is
+                # rolled back); what the person sent stays in the inbound log.
+                replies = [Reply(str(refusal))]
+            if deliver is not None:
+                deliver(session, incoming, replies)
+            return replies
+
+    def status_report(self, argument: str = "") -> str:
+        """Return /status as a coordinator sees it (for the terminal). Raise ValueError."""
+        argument = storable(argument)  # a command line that is not UTF-8 carries surrogates
+        now = self.clock()
+        with self.sessions() as session:
+            view = View(session=session, today=now.astimezone(self.tz).date())
+            try:
+                return reading.status_text(view, None, argument)
+            except Refusal as refusal:
+                raise ValueError(str(refusal)) from None
+
+
+def _route(request: Request) -> list[Reply]:
+    incoming = request.incoming
+    if incoming.is_button:
+        return answering.button(request, incoming.text)
+    text = unicodedata.normalize("NFC", incoming.text).strip()
+    words = text.split(None, 1)
+    first = words[0] if words else ""
+    rest = words[1].strip() if len(words) > 1 else ""
+    name = _ALIASES.get(fold(first.lstrip("/").split("@", 1)[0]))
+    slashed = first.startswith("/")
+    # A pending question ("what is the blocker?") is answered by the next plain message;
+    # a slash command or a bare choice number drops it; an old question is forgotten.
+    # The question belongs to the officer who was asked: a chat that changed hands, or an
+    # officer revoked since, leaves it void.
+    officer = request.officer
+    prompt = (queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
+              if officer is not None else None)
+    if (officer is not None and prompt is not None and prompt.officer_id == officer.id
+            and not slashed and not answers.BARE_CHOICE.match(text)
+            and request.now - prompt.created_at <= PROMPT_LIFETIME):
+        assignment = queries.assignment_for_update(request.session, prompt.assignment_id)
+        if assignment is not None:
+            return answering.pending_question(request, assignment, text)
+    if name is not None:
+        command = COMMANDS[name]
+        if command.registered_only and officer is None:
+            return [Reply(texts.NEED_INVITE)]
+        return command.run(request, rest)
+    if slashed:
+        return [Reply(texts.UNKNOWN_COMMAND.format(text=clip(first)))]
+    if officer is None:
+        return [Reply(texts.NEED_INVITE)]
+    reply = answers.parse_numbered(text)
+    if reply is not None:
+        return answering.numbered(request, reply)
+    return [Reply(texts.UNKNOWN_COMMAND.format(text=clip(text)))]

@@ -1,0 +1,80 @@
+"""Answers to a reminder: a tapped button, a numbered reply, the answer to a pending question."""
+
+from __future__ import annotations
+
+from bot import answers, texts
+from bot.commands.core import Refusal, Reply, Request, agency_name, check_note
+from bot.commands.reporting import (
+    check_may_report,
+    check_opened,
+    record_blocked,
+    record_done,
+    snooze,
+)
+from bot.render import ref, standing_text
+from storage import queries
+from storage.models import Assignment, AssignmentStatus, Officer, Role
+
+
+def button(request: Request, data: str) -> list[Reply]:
+    """Apply a tapped reminder button."""
+    officer = request.officer
+    if officer is None:
+        return [Reply(texts.NEED_INVITE)]
+    tapped = answers.parse_button(data)
+    assignment = (queries.assignment_for_update(request.session, tapped.assignment_id)
+                  if tapped else None)
+    if tapped is None or assignment is None:
+        return [Reply(texts.NO_REMINDER_TO_ANSWER)]
+    return answer(request, officer, assignment, tapped.action, "")
+
+
+def numbered(request: Request, reply: answers.NumberedAnswer) -> list[Reply]:
+    """Apply a numbered reply to the last reminder sent to the chat."""
+    officer = request.registered
+    last = queries.last_reminder_to_chat(request.session, request.incoming.channel,
+                                         request.incoming.chat_id)
+    if last is None or last.assignment_id is None:
+        return [Reply(texts.NO_REMINDER_TO_ANSWER)]
+    assignment = queries.assignment_for_update(request.session, last.assignment_id)
+    if assignment is None:
+        return [Reply(texts.NO_REMINDER_TO_ANSWER)]
+    return answer(request, officer, assignment, reply.action, reply.rest)
+
+
+def pending_question(request: Request, assignment: Assignment, text: str) -> list[Reply]:
+    """Apply `text` as the answer to "what is the blocker?", the same rules as /vuongmac."""
+    # Too long: refused before the question is taken, so a shorter answer still answers it
+    # (the refusal rolls the taking back).
+    check_note(text)
+    try:
+        with request.session.begin_nested():
+            return answer(request, request.registered, assignment, answers.BLOCKED, text)
+    except Refusal as refusal:
+        return [Reply(str(refusal))]  # the question is answered (refused): gone
+
+
+def answer(request: Request, officer: Officer, assignment: Assignment, action: str,
+           rest: str) -> list[Reply]:
+    """Apply one of the reminder's answers (answers.DONE, BLOCKED, SNOOZE), or refuse."""
+    if officer.role == Role.LEADER.value:
+        raise Refusal(texts.LEADER_READ_ONLY)
+    check_may_report(request, officer, assignment)
+    if assignment.status == AssignmentStatus.DONE.value or assignment.archived:
+        occurrence = assignment.occurrence
+        raise Refusal(texts.STALE_BUTTON.format(
+            key=ref(occurrence.task, occurrence.period), period=occurrence.label,
+            agency=agency_name(request, assignment.agency_code),
+            standing=standing_text(queries.standing_of(assignment, request.today))))
+    check_opened(request, assignment)
+    if action == answers.DONE:
+        return record_done(request, assignment, rest)
+    if action == answers.SNOOZE:
+        return snooze(request, assignment)
+    if rest:
+        return record_blocked(request, assignment, rest)
+    queries.set_prompt(request.session, request.incoming.channel, request.incoming.chat_id,
+                       assignment.id, officer, request.now)
+    occurrence = assignment.occurrence
+    return [Reply(texts.ASK_BLOCKED_REASON.format(
+        key=ref(occurrence.task, occurrence.period), period=occurrence.label))]

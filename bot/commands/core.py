@@ -1,0 +1,168 @@
+"""What every command group shares: the message, the reply, one request, refusals, lookups."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot import texts
+from bot.transports.base import Button
+from scheduler.text import fold
+from scheduler.workdays import WorkingCalendar
+from storage import queries
+from storage.models import AgencyRow, Officer, TaskRow
+
+Clock = Callable[[], datetime]
+
+NOTE_LIMIT = 1000
+PROMPT_LIFETIME = timedelta(hours=24)
+UNDO_LIFETIME = timedelta(hours=24)  # an author may withdraw their own report this long
+KEY = re.compile(r"^(?P<key>[0-9IVXivx]+(?:\.[0-9]+)*)(?:@(?P<period>\S+))?$")
+_LONE_SURROGATE_OR_NUL = re.compile(r"[\ud800-\udfff\x00]")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """Something a person sent: a text message, or (`is_button`) the data of a tapped button."""
+
+    channel: str  # "telegram" | "zalo" | "console"
+    chat_id: str
+    display_name: str
+    text: str
+    is_button: bool = False
+    message_id: str | None = None  # the platform's id, unique per channel: de-duplicates
+    received_at: datetime | None = None  # when it arrived, if not now (a journal replay)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+# Receives the replies inside the transaction that applies the message (a replay queues them).
+Deliver = Callable[[Session, Incoming, list[Reply]], None]
+
+
+class CommandLayer(Protocol):
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Apply what the person sent and return the replies to show in that chat."""
+        ...
+
+
+@dataclass(kw_only=True)
+class View:
+    """What reading the plan needs: a session and the day; the agencies read once."""
+
+    session: Session
+    today: date
+    _agencies: dict[str, AgencyRow] | None = field(default=None, repr=False)
+
+    @property
+    def agencies(self) -> dict[str, AgencyRow]:
+        """Return every agency by code, read once per request."""
+        if self._agencies is None:
+            self._agencies = queries.agency_names(self.session)
+        return self._agencies
+
+
+@dataclass(kw_only=True)
+class Request(View):
+    """One message being applied: who sent it, when, and the rules of the day."""
+
+    incoming: Incoming
+    now: datetime
+    officer: Officer | None
+    calendar: WorkingCalendar
+    tz: ZoneInfo
+
+    @property
+    def registered(self) -> Officer:
+        """Return the officer of the chat; the command table lets only registered ones here."""
+        assert self.officer is not None
+        return self.officer
+
+
+class Refusal(Exception):
+    """A request that changes nothing; the message tells the person why."""
+
+
+def split_first(text: str) -> tuple[str, str]:
+    """Return the first word and the rest (a note may start on a new line)."""
+    words = text.split(None, 1)
+    if not words:
+        return "", ""
+    return words[0], words[1].strip() if len(words) > 1 else ""
+
+
+def parse_key(token: str) -> tuple[str, str | None]:
+    """Return the task key and the period a token names ("3.1@2025-Q1")."""
+    match = KEY.match(token)
+    if match is None:
+        return token, None
+    return match.group("key").upper(), match.group("period")
+
+
+def check_note(note: str) -> None:
+    """Refuse a note longer than NOTE_LIMIT."""
+    if len(note) > NOTE_LIMIT:
+        raise Refusal(texts.NOTE_TOO_LONG.format(length=len(note), limit=NOTE_LIMIT))
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """Return `text` cut to `limit` characters: what a person typed is echoed, never whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def storable(text: str) -> str:
+    """Return `text` with what no database or platform takes written as escapes (`\\udc80`).
+
+    A platform's JSON may carry a lone UTF-16 surrogate, which UTF-8 cannot encode, and
+    PostgreSQL refuses NUL; a surrogate pair split in two is joined first.
+    """
+    if not _LONE_SURROGATE_OR_NUL.search(text):
+        return text
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return _LONE_SURROGATE_OR_NUL.sub(lambda m: f"\\u{ord(m.group()):04x}", joined)
+
+
+def storable_incoming(incoming: Incoming) -> Incoming:
+    return dataclasses.replace(
+        incoming, chat_id=storable(incoming.chat_id),
+        display_name=storable(incoming.display_name), text=storable(incoming.text),
+        message_id=None if incoming.message_id is None else storable(incoming.message_id))
+
+
+def find_agency(view: View, token: str) -> str | None:
+    """Return the code of the agency `token` names, whatever its case and diacritics."""
+    wanted = fold(unicodedata.normalize("NFC", token))
+    for code in view.agencies:
+        if fold(unicodedata.normalize("NFC", code)) == wanted:
+            return code
+    return None
+
+
+def agency_name(view: View, code: str | None) -> str:
+    agencies = view.agencies
+    return agencies[code].name if code in agencies else str(code)
+
+
+def agency_short(view: View, code: str) -> str:
+    agencies = view.agencies
+    return agencies[code].short_name if code in agencies else code
+
+
+def find_task(view: View, key: str) -> TaskRow:
+    """Return the task of `key`, or refuse."""
+    tasks = queries.tasks_by_key(view.session, key)
+    if not tasks:
+        raise Refusal(texts.UNKNOWN_TASK.format(key=clip(key)))
+    return tasks[0]

@@ -1,0 +1,101 @@
+"""Reading the plan: /viec (an agency's tasks), /tinhhinh (status), /quahan (overdue)."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.commands.core import (
+    Refusal,
+    Reply,
+    Request,
+    View,
+    agency_name,
+    agency_short,
+    find_agency,
+    find_task,
+    parse_key,
+)
+from bot.render import ref, render_status, task_line
+from scheduler.status import Category
+from storage import queries
+from storage.models import Assignment, Officer, Role, TaskRow
+
+
+def tasks(request: Request, rest: str) -> list[Reply]:
+    return [Reply(tasks_text(request, request.registered.agency_code))]
+
+
+def status(request: Request, rest: str) -> list[Reply]:
+    return [Reply(status_text(request, request.registered, rest))]
+
+
+def overdue(request: Request, rest: str) -> list[Reply]:
+    return [Reply(overdue_text(request, request.registered))]
+
+
+def tasks_text(view: View, agency_code: str) -> str:
+    """Return the open items of an agency, one line each."""
+    items = queries.open_items(view.session, agency_code, view.today)
+    agency = agency_name(view, agency_code)
+    if not items:
+        return texts.NO_OPEN_ITEMS.format(agency=agency)
+    lines = [texts.TASKS_TITLE.format(agency=agency, count=len(items))]
+    for assignment in items:
+        lines.append(task_line(assignment, view.today))
+    return "\n".join(lines)
+
+
+def status_text(view: View, officer: Officer | None, argument: str) -> str:
+    """Return /status of an agency, a task or the whole plan, as `officer` may see it.
+
+    With no officer, as a coordinator sees it (the terminal). Raise Refusal.
+    """
+    session = view.session
+    agency_code: str | None = None
+    task: TaskRow | None = None
+    if argument:
+        token = argument.split()[0]
+        agency = find_agency(view, token)
+        if agency is not None:
+            agency_code = agency
+        else:
+            task = find_task(view, parse_key(token)[0])
+    if officer is not None and officer.role == Role.FOCAL.value:
+        if agency_code not in (None, officer.agency_code):
+            raise Refusal(texts.FOCAL_OWN_AGENCY.format(
+                agency=agency_name(view, officer.agency_code)))
+        agency_code = officer.agency_code
+    items = queries.lead_assignments(session, view.today, agency_code,
+                                     task.id if task else None)
+    scope = (texts.STATUS_TASK.format(key=task.key) if task else
+             agency_name(view, agency_code) if agency_code else texts.STATUS_WHOLE_PLAN)
+    if agency_code and task:
+        scope = ", ".join((texts.STATUS_TASK.format(key=task.key),
+                           agency_name(view, agency_code)))
+    return render_status(view.agencies, view.today, items, scope, per_agency=agency_code is None)
+
+
+def overdue_text(view: View, officer: Officer) -> str:
+    """Return the overdue items, one line per occurrence with its late agencies."""
+    if officer.role == Role.FOCAL.value:
+        raise Refusal(texts.ONLY_COORDINATOR)
+    items = [a for a in queries.lead_assignments(view.session, view.today)
+             if queries.standing_of(a, view.today).category is Category.OVERDUE]
+    if not items:
+        return texts.NO_OVERDUE
+    lines = [texts.OVERDUE_TITLE.format(count=len(items), day=texts.day(view.today))]
+    # One line per occurrence: ten districts late on one task read as one item to chase.
+    by_occurrence: dict[int, list[Assignment]] = {}
+    for assignment in items:
+        by_occurrence.setdefault(assignment.occurrence_id, []).append(assignment)
+    for group in by_occurrence.values():
+        occurrence = group[0].occurrence
+        item = queries.standing_of(group[0], view.today)
+        agencies = ", ".join(
+            agency_short(view, a.agency_code)
+            + (texts.BLOCKED_FLAG if queries.standing_of(a, view.today).blocked else "")
+            for a in group)
+        lines.append(texts.OVERDUE_LINE.format(
+            ref=ref(occurrence.task, occurrence.period), period=occurrence.label,
+            due=texts.day(occurrence.due), days=item.days_late,
+            flag=texts.LONG_OVERDUE_FLAG if item.long_overdue else "", agencies=agencies))
+    return "\n".join(lines)

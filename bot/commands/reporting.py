@@ -1,0 +1,248 @@
+"""Reporting: /xong (done), /vuongmac (blocked), /tiendo (progress), snoozing, and their rules."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.commands.core import (
+    KEY,
+    Refusal,
+    Reply,
+    Request,
+    agency_name,
+    agency_short,
+    check_note,
+    clip,
+    find_agency,
+    find_task,
+    parse_key,
+    split_first,
+)
+from bot.render import ref
+from scheduler.timeframe import TimeframeKind
+from storage import queries
+from storage.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    EventStatus,
+    Officer,
+    OutboxKind,
+    Role,
+    TaskRow,
+)
+
+# Tasks whose periods follow one another: a period is reported on only once its window opens.
+_PERIODIC = frozenset((TimeframeKind.RECURRING.value, TimeframeKind.CONTINUOUS.value))
+
+
+def done(request: Request, rest: str) -> list[Reply]:
+    return report(request, EventStatus.DONE, rest, texts.USAGE_DONE)
+
+
+def blocked(request: Request, rest: str) -> list[Reply]:
+    return report(request, EventStatus.BLOCKED, rest, texts.USAGE_BLOCKED)
+
+
+def progress(request: Request, rest: str) -> list[Reply]:
+    return report(request, EventStatus.PROGRESS, rest, texts.USAGE_PROGRESS)
+
+
+def report(request: Request, status: EventStatus, rest: str, usage: str) -> list[Reply]:
+    """Apply "/xong KEY[@PERIOD] [AGENCY] [note]" and its kin, or refuse with `usage`."""
+    officer = request.registered
+    if officer.role == Role.LEADER.value:
+        raise Refusal(texts.LEADER_READ_ONLY)
+    key_token, note = split_first(rest)
+    if not key_token or not KEY.match(key_token):
+        raise Refusal(usage)
+    explicit_agency: str | None = None
+    if officer.role == Role.COORDINATOR.value and note:
+        candidate, remainder = split_first(note)
+        explicit_agency = find_agency(request, candidate)
+        if explicit_agency is not None:
+            note = remainder
+    if status is not EventStatus.DONE and not note:
+        raise Refusal(usage)
+    key, period = parse_key(key_token)
+    task = find_task(request, key)
+    agency = acting_agency(request, officer, task, explicit_agency)
+    assignment = pick_assignment(request, task, agency, period)
+    if status is EventStatus.DONE:
+        return record_done(request, assignment, note)
+    if status is EventStatus.BLOCKED:
+        return record_blocked(request, assignment, note)
+    return record_progress(request, assignment, note)
+
+
+def record_done(request: Request, assignment: Assignment, note: str) -> list[Reply]:
+    check_note(note)
+    occurrence = assignment.occurrence
+    if assignment.status == AssignmentStatus.DONE.value:
+        raise Refusal(already_done(request, assignment))
+    check_opened(request, assignment)
+    queries.record_event(request.session, assignment, EventStatus.DONE, note or None,
+                         request.officer, request.incoming.channel, request.now,
+                         request.today)
+    item = queries.standing_of(assignment, request.today)
+    return [Reply(texts.DONE_RECORDED.format(
+        agency=agency_name(request, assignment.agency_code),
+        key=ref(occurrence.task, occurrence.period), period=occurrence.label,
+        day=texts.day(request.today), category=texts.CATEGORY_NAMES[item.category.value]))]
+
+
+def record_blocked(request: Request, assignment: Assignment, reason: str) -> list[Reply]:
+    check_note(reason)
+    if not reason:
+        raise Refusal(texts.USAGE_BLOCKED)
+    if assignment.status == AssignmentStatus.DONE.value:
+        raise Refusal(already_done(request, assignment))
+    check_opened(request, assignment)
+    session = request.session
+    queries.record_event(session, assignment, EventStatus.BLOCKED, reason, request.officer,
+                         request.incoming.channel, request.now, request.today)
+    occurrence = assignment.occurrence
+    alert = texts.blocked_alert(agency_name(request, assignment.agency_code),
+                                ref(occurrence.task, occurrence.period),
+                                occurrence.task.title, occurrence.label, reason,
+                                request.officer.name if request.officer else "")
+    for chat in queries.coordinator_chats(session):
+        queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
+    return [Reply(texts.BLOCKED_RECORDED.format(
+        agency=agency_name(request, assignment.agency_code),
+        key=ref(occurrence.task, occurrence.period), period=occurrence.label))]
+
+
+def record_progress(request: Request, assignment: Assignment, note: str) -> list[Reply]:
+    check_note(note)
+    if assignment.status == AssignmentStatus.DONE.value:
+        raise Refusal(already_done(request, assignment))
+    check_opened(request, assignment)
+    queries.record_event(request.session, assignment, EventStatus.PROGRESS, note,
+                         request.officer, request.incoming.channel, request.now,
+                         request.today)
+    occurrence = assignment.occurrence
+    return [Reply(texts.PROGRESS_RECORDED.format(
+        key=ref(occurrence.task, occurrence.period), period=occurrence.label,
+        agency=agency_name(request, assignment.agency_code)))]
+
+
+def snooze(request: Request, assignment: Assignment) -> list[Reply]:
+    if request.officer is None:
+        raise Refusal(texts.NEED_INVITE)
+    check_opened(request, assignment)
+    until = request.calendar.add_working_days(request.today, 1)
+    queries.snooze(request.session, assignment, until, request.officer,
+                   request.incoming.channel, request.now)
+    occurrence = assignment.occurrence
+    return [Reply(texts.SNOOZED.format(key=ref(occurrence.task, occurrence.period),
+                                       day=texts.day(until)))]
+
+
+def check_opened(request: Request, assignment: Assignment) -> None:
+    """Refuse a report on a period of a recurring task whose window has not opened yet."""
+    occurrence = assignment.occurrence
+    task = occurrence.task
+    if task.kind not in _PERIODIC or occurrence.window_start <= request.today:
+        return
+    siblings = queries.assignments_of_task(request.session, task.id, assignment.agency_code,
+                                           AssignmentRole.LEAD)
+    opened = [a for a in siblings if a.occurrence.window_start <= request.today]
+    open_refs = [ref(task, a.occurrence.period) for a in opened
+                 if a.status != AssignmentStatus.DONE.value]
+    if open_refs:
+        open_text = texts.OPEN_PERIODS.format(refs=", ".join(open_refs))
+    else:
+        open_text = texts.NO_PERIOD_OPEN.format(
+            key=task.key, agency=agency_name(request, assignment.agency_code))
+        done = [a for a in opened if a.completed_on is not None]
+        if done:
+            open_text += " " + texts.LATEST_PERIOD_DONE.format(
+                ref=ref(task, done[-1].occurrence.period),
+                day=texts.day(done[-1].completed_on or request.today))
+    raise Refusal(texts.PERIOD_NOT_OPENED.format(
+        ref=ref(task, occurrence.period), period=occurrence.label,
+        start=texts.day(occurrence.window_start), open=open_text))
+
+
+def leads(request: Request, task: TaskRow) -> list[str]:
+    """Return the codes of the task's lead agencies, in order, once each."""
+    assignments = queries.assignments_of_task(request.session, task.id,
+                                              role=AssignmentRole.LEAD)
+    return list(dict.fromkeys(a.agency_code for a in assignments))
+
+
+def acting_agency(request: Request, officer: Officer, task: TaskRow, explicit: str | None,
+                  command: str = "xong") -> str:
+    """Return the agency whose status the officer changes, or refuse."""
+    codes = leads(request, task)
+    lead_names = ", ".join(agency_short(request, code) for code in codes) or texts.NONE_YET
+    if officer.role == Role.COORDINATOR.value:
+        if explicit is not None:
+            if explicit not in codes:
+                raise Refusal(texts.NOT_LEAD.format(
+                    agency=agency_name(request, explicit), key=task.key, leads=lead_names))
+            return explicit
+        if officer.agency_code in codes:
+            return officer.agency_code
+        if len(codes) == 1:
+            return codes[0]
+        raise Refusal(texts.COORDINATOR_NEEDS_AGENCY.format(
+            key=task.key, leads=lead_names, first=codes[0] if codes else "SCT",
+            command=command))
+    if officer.agency_code not in codes:
+        raise Refusal(texts.NOT_LEAD.format(agency=agency_name(request, officer.agency_code),
+                                            key=task.key, leads=lead_names))
+    return officer.agency_code
+
+
+def check_may_report(request: Request, officer: Officer, assignment: Assignment) -> None:
+    """Refuse an officer who may not report on `assignment` (not its lead agency)."""
+    if assignment.role != AssignmentRole.LEAD.value or (
+            officer.role != Role.COORDINATOR.value
+            and officer.agency_code != assignment.agency_code):
+        task = assignment.occurrence.task
+        names = ", ".join(agency_short(request, c) for c in leads(request, task))
+        raise Refusal(texts.NOT_LEAD.format(
+            agency=agency_name(request, officer.agency_code), key=task.key, leads=names))
+
+
+def pick_assignment(request: Request, task: TaskRow, agency: str,
+                    period: str | None) -> Assignment:
+    """Return the agency's assignment of `period`, or its current open one."""
+    assignments = queries.assignments_of_task(request.session, task.id, agency,
+                                              AssignmentRole.LEAD, for_update=True)
+    if period is not None:
+        for assignment in assignments:
+            if assignment.occurrence.period.upper() == period.upper():
+                return assignment
+        periods = ", ".join(a.occurrence.period for a in assignments
+                            if a.occurrence.window_start <= request.today) or texts.NONE
+        raise Refusal(texts.UNKNOWN_PERIOD.format(key=task.key, period=clip(period),
+                                                  periods=periods))
+    today = request.today
+    not_done = [a for a in assignments if a.status != AssignmentStatus.DONE.value]
+    started = [a for a in not_done if a.occurrence.window_start <= today]
+    if len(started) > 1:
+        # A late period and the running one are both open: guessing could close the wrong
+        # one, so the person names it (buttons and numbered replies name it already).
+        refs = [ref(task, a.occurrence.period) for a in started]
+        raise Refusal(texts.WHICH_PERIOD.format(key=task.key, refs=", ".join(refs),
+                                                example=refs[0]))
+    if started:
+        return started[0]
+    if not_done:
+        return not_done[0]
+    if assignments:
+        done = [a for a in assignments if a.occurrence.window_start <= request.today]
+        return (done or assignments)[-1]
+    raise Refusal(texts.NO_OPEN_OCCURRENCE.format(key=task.key,
+                                                  agency=agency_name(request, agency)))
+
+
+def already_done(request: Request, assignment: Assignment) -> str:
+    occurrence = assignment.occurrence
+    done_on = assignment.completed_on or request.today
+    return texts.ALREADY_DONE.format(key=ref(occurrence.task, occurrence.period),
+                                     period=occurrence.label,
+                                     agency=agency_name(request, assignment.agency_code),
+                                     day=texts.day(done_on))

@@ -1,0 +1,88 @@
+"""Withdrawing a report: /huy."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.commands.core import (
+    KEY,
+    UNDO_LIFETIME,
+    Refusal,
+    Reply,
+    Request,
+    agency_name,
+    check_note,
+    find_agency,
+    find_task,
+    parse_key,
+    split_first,
+)
+from bot.commands.reporting import acting_agency, pick_assignment
+from bot.render import ref, standing_text
+from storage import queries
+from storage.models import AssignmentRole, EventStatus, Officer, OutboxKind, Role, StatusEvent
+
+
+def undo(request: Request, rest: str) -> list[Reply]:
+    """Withdraw the latest report on an item: its author within 24 hours, or a coordinator
+    with a reason. The report stays in the history, followed by its withdrawal."""
+    officer = request.registered
+    if officer.role == Role.LEADER.value:
+        raise Refusal(texts.LEADER_READ_ONLY)
+    key_token, note = split_first(rest)
+    if not key_token or not KEY.match(key_token):
+        raise Refusal(texts.USAGE_UNDO)
+    explicit_agency: str | None = None
+    if officer.role == Role.COORDINATOR.value and note:
+        candidate, remainder = split_first(note)
+        explicit_agency = find_agency(request, candidate)
+        if explicit_agency is not None:
+            note = remainder
+    check_note(note)
+    key, period = parse_key(key_token)
+    task = find_task(request, key)
+    agency = acting_agency(request, officer, task, explicit_agency, "huy")
+    session = request.session
+    assignments = (
+        [pick_assignment(request, task, agency, period)] if period is not None else
+        queries.assignments_of_task(session, task.id, agency, AssignmentRole.LEAD,
+                                    for_update=True))
+    report = queries.latest_report(session, [a.id for a in assignments])
+    if report is None:
+        shown = ref(task, assignments[0].occurrence.period) if period else task.key
+        raise Refusal(texts.NOTHING_TO_UNDO.format(agency=agency_name(request, agency),
+                                                   ref=shown))
+    assignment = next(a for a in assignments if a.id == report.assignment_id)
+    occurrence = assignment.occurrence
+    item_ref = ref(task, occurrence.period)
+    what = texts.REPORT_NAMES.get(report.status, report.status)
+    at = texts.moment(report.at.astimezone(request.tz))
+    own = report.officer_id == officer.id
+    if own and request.now - report.at <= UNDO_LIFETIME:
+        pass
+    elif officer.role == Role.COORDINATOR.value:
+        if not note:
+            raise Refusal(texts.UNDO_NEEDS_REASON.format(ref=item_ref))
+    elif own:
+        raise Refusal(texts.UNDO_TOO_LATE.format(what=what, ref=item_ref, at=at))
+    else:
+        raise Refusal(texts.UNDO_NOT_AUTHOR.format(
+            what=what, ref=item_ref, at=at, author=_author(request, report)))
+    queries.withdraw_report(session, assignment, report, note or None, officer,
+                            request.incoming.channel, request.now, request.tz)
+    name = agency_name(request, assignment.agency_code)
+    if report.status == EventStatus.BLOCKED.value:
+        # The coordinators were told of the blocker at once; they are told it is withdrawn.
+        alert = texts.UNDO_BLOCKED_ALERT.format(agency=name, ref=item_ref,
+                                                period=occurrence.label, at=at,
+                                                officer=officer.name)
+        for chat in queries.coordinator_chats(session):
+            queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
+    return [Reply(texts.UNDO_RECORDED.format(
+        what=what, at=at, agency=name, ref=item_ref, period=occurrence.label,
+        standing=standing_text(queries.standing_of(assignment, request.today))))]
+
+
+def _author(request: Request, report: StatusEvent) -> str:
+    author = (request.session.get(Officer, report.officer_id)
+              if report.officer_id is not None else None)
+    return author.name if author is not None else texts.SOMEONE
