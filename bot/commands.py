@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.transports.base import Button
-from scheduler.status import Category, Standing
+from scheduler.status import Category, Standing, standing_of
 from scheduler.timeframe import TimeframeKind
 from scheduler.workdays import WorkingCalendar
-from storage import queries
+from storage import inbox, outbox, people, work
 from storage.invites import InviteError, InviteErrorReason, redeem_invite
 from storage.models import (
     AgencyRow,
@@ -113,7 +113,7 @@ class _Request:
     def agencies(self) -> dict[str, AgencyRow]:
         """Return every agency by code, read once per request."""
         if self._agencies is None:
-            self._agencies = queries.agency_names(self.session)
+            self._agencies = people.agency_names(self.session)
         return self._agencies
 
 
@@ -135,11 +135,11 @@ class Commands:
         incoming = _storable_incoming(incoming)
         now = incoming.received_at or self.clock()
         with self.sessions() as session, session.begin():
-            if incoming.message_id is not None and not queries.record_inbound(
+            if incoming.message_id is not None and not inbox.record_inbound(
                     session, incoming.channel, incoming.message_id, incoming.chat_id,
                     unicodedata.normalize("NFC", incoming.text), now):
                 return []  # delivered twice: the first delivery was answered
-            officer = queries.officer_for_chat(session, incoming.channel, incoming.chat_id)
+            officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
             request = _Request(session, incoming, now, now.astimezone(self.tz).date(), officer)
             try:
                 with session.begin_nested():
@@ -169,12 +169,12 @@ class Commands:
         # The question belongs to the officer who was asked: a chat that changed hands, or an
         # officer revoked since, leaves it void.
         officer = request.officer
-        prompt = (queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
+        prompt = (inbox.pop_prompt(request.session, incoming.channel, incoming.chat_id)
                   if officer is not None else None)
         if (officer is not None and prompt is not None and prompt.officer_id == officer.id
                 and not slashed and not _BARE_CHOICE.match(text)
                 and request.now - prompt.created_at <= PROMPT_LIFETIME):
-            assignment = queries.assignment_for_update(request.session, prompt.assignment_id)
+            assignment = work.assignment_for_update(request.session, prompt.assignment_id)
             if assignment is not None:
                 # Too long: refused before the question is taken, so a shorter answer still
                 # answers it (the refusal rolls the taking back).
@@ -244,7 +244,7 @@ class Commands:
     # ---- reading ---------------------------------------------------------------------------
 
     def _tasks_text(self, request: _Request, agency_code: str) -> str:
-        items = queries.open_items(request.session, agency_code, request.today)
+        items = work.open_items(request.session, agency_code, request.today)
         agency = _agency_name(request, agency_code)
         if not items:
             return texts.NO_OPEN_ITEMS.format(agency=agency)
@@ -256,7 +256,7 @@ class Commands:
     def _item_line(self, assignment: Assignment, today: date) -> str:
         occurrence = assignment.occurrence
         task = occurrence.task
-        shown = _standing_text(queries.standing_of(assignment, today))
+        shown = _standing_text(standing_of(assignment, today))
         return texts.TASK_LINE.format(ref=_key(task, occurrence.period), title=task.title,
                                       period=occurrence.label, due=texts.day(occurrence.due),
                                       standing=shown)
@@ -289,7 +289,7 @@ class Commands:
                 raise _Refusal(texts.FOCAL_OWN_AGENCY.format(
                     agency=_agency_name(request, officer.agency_code)))
             agency_code = officer.agency_code
-        items = queries.lead_assignments(session, request.today, agency_code,
+        items = work.lead_assignments(session, request.today, agency_code,
                                          task.id if task else None)
         scope = (texts.STATUS_TASK.format(key=task.key) if task else
                  _agency_name(request, agency_code) if agency_code else texts.STATUS_WHOLE_PLAN)
@@ -305,8 +305,8 @@ class Commands:
     def _overdue(self, request: _Request, officer: Officer) -> str:
         if officer.role == Role.FOCAL.value:
             raise _Refusal(texts.ONLY_COORDINATOR)
-        items = [a for a in queries.lead_assignments(request.session, request.today)
-                 if queries.standing_of(a, request.today).category is Category.OVERDUE]
+        items = [a for a in work.lead_assignments(request.session, request.today)
+                 if standing_of(a, request.today).category is Category.OVERDUE]
         if not items:
             return texts.NO_OVERDUE
         lines = [texts.OVERDUE_TITLE.format(count=len(items), day=texts.day(request.today))]
@@ -316,10 +316,10 @@ class Commands:
             by_occurrence.setdefault(assignment.occurrence_id, []).append(assignment)
         for group in by_occurrence.values():
             occurrence = group[0].occurrence
-            item = queries.standing_of(group[0], request.today)
+            item = standing_of(group[0], request.today)
             agencies = ", ".join(
                 _agency_short(request, a.agency_code)
-                + (texts.BLOCKED_FLAG if queries.standing_of(a, request.today).blocked else "")
+                + (texts.BLOCKED_FLAG if standing_of(a, request.today).blocked else "")
                 for a in group)
             lines.append(texts.OVERDUE_LINE.format(
                 ref=_key(occurrence.task, occurrence.period), period=occurrence.label,
@@ -360,10 +360,10 @@ class Commands:
         if assignment.status == AssignmentStatus.DONE.value:
             raise _Refusal(self._already_done(request, assignment))
         self._check_opened(request, assignment)
-        queries.record_event(request.session, assignment, EventStatus.DONE, note or None,
+        work.record_event(request.session, assignment, EventStatus.DONE, note or None,
                              request.officer, request.incoming.channel, request.now,
                              request.today)
-        item = queries.standing_of(assignment, request.today)
+        item = standing_of(assignment, request.today)
         return [Reply(texts.DONE_RECORDED.format(
             agency=_agency_name(request, assignment.agency_code),
             key=_key(occurrence.task, occurrence.period), period=occurrence.label,
@@ -377,15 +377,15 @@ class Commands:
             raise _Refusal(self._already_done(request, assignment))
         self._check_opened(request, assignment)
         session = request.session
-        queries.record_event(session, assignment, EventStatus.BLOCKED, reason, request.officer,
+        work.record_event(session, assignment, EventStatus.BLOCKED, reason, request.officer,
                              request.incoming.channel, request.now, request.today)
         occurrence = assignment.occurrence
         alert = texts.blocked_alert(_agency_name(request, assignment.agency_code),
                                     _key(occurrence.task, occurrence.period),
                                     occurrence.task.title, occurrence.label, reason,
                                     request.officer.name if request.officer else "")
-        for chat in queries.coordinator_chats(session):
-            queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
+        for chat in people.coordinator_chats(session):
+            outbox.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
         return [Reply(texts.BLOCKED_RECORDED.format(
             agency=_agency_name(request, assignment.agency_code),
             key=_key(occurrence.task, occurrence.period), period=occurrence.label))]
@@ -395,7 +395,7 @@ class Commands:
         if assignment.status == AssignmentStatus.DONE.value:
             raise _Refusal(self._already_done(request, assignment))
         self._check_opened(request, assignment)
-        queries.record_event(request.session, assignment, EventStatus.PROGRESS, note,
+        work.record_event(request.session, assignment, EventStatus.PROGRESS, note,
                              request.officer, request.incoming.channel, request.now,
                              request.today)
         occurrence = assignment.occurrence
@@ -408,7 +408,7 @@ class Commands:
             raise _Refusal(texts.NEED_INVITE)
         self._check_opened(request, assignment)
         until = self.calendar.add_working_days(request.today, 1)
-        queries.snooze(request.session, assignment, until, request.officer,
+        work.snooze(request.session, assignment, until, request.officer,
                        request.incoming.channel, request.now)
         occurrence = assignment.occurrence
         return [Reply(texts.SNOOZED.format(key=_key(occurrence.task, occurrence.period),
@@ -420,7 +420,7 @@ class Commands:
         task = occurrence.task
         if task.kind not in _PERIODIC or occurrence.window_start <= request.today:
             return
-        siblings = queries.assignments_of_task(request.session, task.id, assignment.agency_code,
+        siblings = work.assignments_of_task(request.session, task.id, assignment.agency_code,
                                                AssignmentRole.LEAD)
         opened = [a for a in siblings if a.occurrence.window_start <= request.today]
         open_refs = [_key(task, a.occurrence.period) for a in opened
@@ -462,9 +462,9 @@ class Commands:
         session = request.session
         assignments = (
             [self._assignment(request, task, agency, period)] if period is not None else
-            queries.assignments_of_task(session, task.id, agency, AssignmentRole.LEAD,
+            work.assignments_of_task(session, task.id, agency, AssignmentRole.LEAD,
                                         for_update=True))
-        report = queries.latest_report(session, [a.id for a in assignments])
+        report = work.latest_report(session, [a.id for a in assignments])
         if report is None:
             ref = _key(task, assignments[0].occurrence.period) if period else task.key
             raise _Refusal(texts.NOTHING_TO_UNDO.format(agency=_agency_name(request, agency),
@@ -485,7 +485,7 @@ class Commands:
         else:
             raise _Refusal(texts.UNDO_NOT_AUTHOR.format(
                 what=what, ref=ref, at=at, author=self._author(request, report)))
-        queries.withdraw_report(session, assignment, report, note or None, officer,
+        work.withdraw_report(session, assignment, report, note or None, officer,
                                 request.incoming.channel, request.now, self.tz)
         agency_name = _agency_name(request, assignment.agency_code)
         if report.status == EventStatus.BLOCKED.value:
@@ -493,11 +493,11 @@ class Commands:
             alert = texts.UNDO_BLOCKED_ALERT.format(agency=agency_name, ref=ref,
                                                     period=occurrence.label, at=at,
                                                     officer=officer.name)
-            for chat in queries.coordinator_chats(session):
-                queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
+            for chat in people.coordinator_chats(session):
+                outbox.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
         return [Reply(texts.UNDO_RECORDED.format(
             what=what, at=at, agency=agency_name, ref=ref, period=occurrence.label,
-            standing=_standing_text(queries.standing_of(assignment, request.today))))]
+            standing=_standing_text(standing_of(assignment, request.today))))]
 
     def _author(self, request: _Request, report: StatusEvent) -> str:
         author = (request.session.get(Officer, report.officer_id)
@@ -511,7 +511,7 @@ class Commands:
         if officer is None:
             return [Reply(texts.NEED_INVITE)]
         button = _BUTTON.match(data)
-        assignment = (queries.assignment_for_update(request.session, int(button.group("id")))
+        assignment = (work.assignment_for_update(request.session, int(button.group("id")))
                       if button else None)
         if button is None or assignment is None:
             return [Reply(texts.NO_REMINDER_TO_ANSWER)]
@@ -520,11 +520,11 @@ class Commands:
     def _numbered(self, request: _Request, choice: str, rest: str) -> list[Reply]:
         officer = request.officer
         assert officer is not None
-        last = queries.last_reminder_to_chat(request.session, request.incoming.channel,
+        last = outbox.last_reminder_to_chat(request.session, request.incoming.channel,
                                              request.incoming.chat_id)
         if last is None or last.assignment_id is None:
             return [Reply(texts.NO_REMINDER_TO_ANSWER)]
-        assignment = queries.assignment_for_update(request.session, last.assignment_id)
+        assignment = work.assignment_for_update(request.session, last.assignment_id)
         if assignment is None:
             return [Reply(texts.NO_REMINDER_TO_ANSWER)]
         return self._answer(request, officer, assignment, {"1": "d", "2": "b", "3": "s"}[choice],
@@ -540,7 +540,7 @@ class Commands:
             raise _Refusal(texts.STALE_BUTTON.format(
                 key=_key(occurrence.task, occurrence.period), period=occurrence.label,
                 agency=_agency_name(request, assignment.agency_code),
-                standing=_standing_text(queries.standing_of(assignment, request.today))))
+                standing=_standing_text(standing_of(assignment, request.today))))
         self._check_opened(request, assignment)
         if action == "d":
             return self._done(request, assignment, rest)
@@ -548,7 +548,7 @@ class Commands:
             return self._snooze(request, assignment)
         if rest:
             return self._blocked(request, assignment, rest)
-        queries.set_prompt(request.session, request.incoming.channel, request.incoming.chat_id,
+        inbox.set_prompt(request.session, request.incoming.channel, request.incoming.chat_id,
                            assignment.id, officer, request.now)
         occurrence = assignment.occurrence
         return [Reply(texts.ASK_BLOCKED_REASON.format(
@@ -557,13 +557,13 @@ class Commands:
     # ---- lookups and rules -----------------------------------------------------------------
 
     def _task(self, request: _Request, key: str) -> TaskRow:
-        tasks = queries.tasks_by_key(request.session, key)
+        tasks = work.tasks_by_key(request.session, key)
         if not tasks:
             raise _Refusal(texts.UNKNOWN_TASK.format(key=_clip(key)))
         return tasks[0]
 
     def _leads(self, request: _Request, task: TaskRow) -> list[str]:
-        assignments = queries.assignments_of_task(request.session, task.id,
+        assignments = work.assignments_of_task(request.session, task.id,
                                                   role=AssignmentRole.LEAD)
         return list(dict.fromkeys(a.agency_code for a in assignments))
 
@@ -603,7 +603,7 @@ class Commands:
     def _assignment(self, request: _Request, task: TaskRow, agency: str,
                     period: str | None) -> Assignment:
         """Return the agency's assignment of `period`, or its current open one."""
-        assignments = queries.assignments_of_task(request.session, task.id, agency,
+        assignments = work.assignments_of_task(request.session, task.id, agency,
                                                   AssignmentRole.LEAD, for_update=True)
         if period is not None:
             for assignment in assignments:
@@ -647,7 +647,7 @@ class Commands:
 def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assignment],
                   scope: str, per_agency: bool) -> str:
     """Return the /status text: the categories, the overdue share, then one line per agency."""
-    standings = [(a, queries.standing_of(a, today)) for a in items]
+    standings = [(a, standing_of(a, today)) for a in items]
     lines = [texts.STATUS_TITLE.format(scope=scope, day=texts.day(today))]
     lines.extend(_summary_lines([s for _, s in standings]))
     if per_agency and standings:

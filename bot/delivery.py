@@ -38,7 +38,7 @@ from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence, Step, d
 from scheduler.timeframe import TimeframeKind
 from scheduler.timer import latest_send_instant
 from scheduler.workdays import WorkingCalendar
-from storage import queries
+from storage import outbox, people, work
 from storage.models import (
     AgencyRow,
     Assignment,
@@ -85,21 +85,21 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: Zon
     `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at.
     """
     queued: list[Queued] = []
-    names = queries.agency_names(session)
+    names = people.agency_names(session)
     for plan in session.scalars(select(PlanRow).order_by(PlanRow.id)):
         state, assignments = _policy_state(session, plan, calendar, tz, send_at)
         due = due_reminders(state, now)
         escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
-        coordinators = queries.coordinator_chats(session)
+        coordinators = people.coordinator_chats(session)
         for reminder in due:
             escalation = reminder.step is Step.ESCALATION
             chats = (coordinators if escalation
-                     else queries.chats_of_agency(session, reminder.agency))
+                     else people.chats_of_agency(session, reminder.agency))
             if not chats:
                 # Not recorded as sent: whoever registers later gets the latest step due then.
                 continue
             assignment = assignments[(reminder.task_key, reminder.period, reminder.agency)]
-            row = queries.record_reminder(session, assignment.id, reminder.step.value,
+            row = outbox.record_reminder(session, assignment.id, reminder.step.value,
                                           reminder.key, reminder.day, now)
             if row is None:
                 continue
@@ -119,13 +119,13 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: Zon
 def _queue_digest(session: Session, today: date, now: datetime,
                   names: dict[str, AgencyRow]) -> int:
     """Queue this week's digest for every leader once (the first tick of the week sends it)."""
-    chats = queries.leader_chats(session)
+    chats = people.leader_chats(session)
     if not chats:
         return 0
     year, week, _ = today.isocalendar()
     text = "\n".join((texts.DIGEST_TITLE.format(week=f"{week}/{year}"), render_status(
-        names, today, queries.lead_assignments(session, today), texts.STATUS_WHOLE_PLAN, True)))
-    return sum(queries.enqueue(session, chat, OutboxKind.DIGEST.value, text, (), now,
+        names, today, work.lead_assignments(session, today), texts.STATUS_WHOLE_PLAN, True)))
+    return sum(outbox.enqueue(session, chat, OutboxKind.DIGEST.value, text, (), now,
                                dedupe_key=f"digest{year}-W{week:02d}:c{chat.id}")
                for chat in chats)
 
@@ -193,7 +193,7 @@ def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignmen
     agency = names[reminder.agency].name
     buttons: tuple[Button, ...] = ()
     if reminder.step is Step.COORDINATE:
-        lead_codes = [a.agency_code for a in queries.assignments_of_task(
+        lead_codes = [a.agency_code for a in work.assignments_of_task(
             session, task.id, role=AssignmentRole.LEAD) if a.occurrence_id == occurrence.id]
         leads = ", ".join(names[code].short_name for code in lead_codes)
         text = texts.coordinate_notice(ref, task.title, occurrence.label, occurrence.due,
@@ -209,7 +209,7 @@ def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignmen
     pairs = tuple((b.label, b.data) for b in buttons)
     count = 0
     for chat in chats:
-        if queries.enqueue(session, chat, OutboxKind.REMINDER.value, text, pairs, now,
+        if outbox.enqueue(session, chat, OutboxKind.REMINDER.value, text, pairs, now,
                            assignment_id=assignment.id if buttons else None,
                            dedupe_key=f"r{row.id}:c{chat.id}"):
             count += 1
@@ -228,7 +228,7 @@ def _queue_escalation(session: Session,
                             occurrence.due, now.astimezone(tz).date(), late)
     count = 0
     for chat in chats:
-        if queries.enqueue(session, chat, OutboxKind.ESCALATION.value, text, (), now,
+        if outbox.enqueue(session, chat, OutboxKind.ESCALATION.value, text, (), now,
                            dedupe_key=f"e{first_row.id}:c{chat.id}"):
             count += 1
     return count
@@ -315,16 +315,16 @@ class Dispatcher:
         """Claim and send what is ready now; return how many messages were attempted."""
         loop = asyncio.get_running_loop()
         now = self.clock()
-        claimed: list[queries.Claimed] = []
+        claimed: list[outbox.Claimed] = []
         unrecorded = dict(self._unrecorded)
         with self.sessions() as session, session.begin():
             for message_id, sent_at in unrecorded.items():
-                queries.mark_sent(session, message_id, sent_at)
-            queries.requeue_stale(session, now, self.lease)
-            queries.drop_messages_of_revoked(session)
-            held = queries.held_back(session, now)
+                outbox.mark_sent(session, message_id, sent_at)
+            outbox.requeue_stale(session, now, self.lease)
+            outbox.drop_messages_of_revoked(session)
+            held = outbox.held_back(session, now)
             taken: set[tuple[str, str]] = set()
-            for message in queries.ready_messages(session, now, self.batch,
+            for message in outbox.ready_messages(session, now, self.batch,
                                                   channels=self.transports.keys(),
                                                   chats=self._only_chats):
                 chat = (message.channel, message.chat_id)
@@ -333,7 +333,7 @@ class Dispatcher:
                 # holds the later ones of its lane, never those of the other lane.
                 if chat in taken:
                     continue
-                lane = queries.lane_of(message.kind)
+                lane = outbox.lane_of(message.kind)
                 if held.get((*chat, lane), message.id) < message.id:
                     continue
                 if message.channel not in self.transports:
@@ -342,10 +342,10 @@ class Dispatcher:
                     continue
                 if self._chat_free_at.get(chat, 0.0) > loop.time():
                     continue
-                if queries.claim(session, message.id, now):
+                if outbox.claim(session, message.id, now):
                     taken.add(chat)
-                    claimed.append(queries.Claimed(message.id, message.channel, message.chat_id,
-                                                   message.text, queries.buttons_of(message),
+                    claimed.append(outbox.Claimed(message.id, message.channel, message.chat_id,
+                                                   message.text, outbox.buttons_of(message),
                                                    message.attempts, message.pieces_sent))
         for message_id in unrecorded:
             del self._unrecorded[message_id]
@@ -389,22 +389,22 @@ class Dispatcher:
 
     def _renew(self, message_ids: set[int]) -> None:
         with self.sessions() as session, session.begin():
-            queries.renew_claims(session, message_ids, self.clock())
+            outbox.renew_claims(session, message_ids, self.clock())
 
-    async def _send(self, message: queries.Claimed, delay: float, in_flight: set[int]) -> None:
+    async def _send(self, message: outbox.Claimed, delay: float, in_flight: set[int]) -> None:
         try:
             await self._deliver(message, delay)
         finally:
             in_flight.discard(message.id)
 
-    async def _deliver(self, message: queries.Claimed, delay: float) -> None:
+    async def _deliver(self, message: outbox.Claimed, delay: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
         transport = self.transports.get(message.channel)
         if transport is None:
             # Its channel stopped (ChannelDown) since the claim: the message waits for it.
             with self.sessions() as session, session.begin():
-                queries.mark_retry(session, message.id, self.clock(), "channel stopped",
+                outbox.mark_retry(session, message.id, self.clock(), "channel stopped",
                                    message.pieces_sent)
             return
         out = OutMessage(message.chat_id, message.text,
@@ -432,7 +432,7 @@ class Dispatcher:
         sent_at = self.clock()
         try:
             with self.sessions() as session, session.begin():
-                queries.mark_sent(session, message.id, sent_at)
+                outbox.mark_sent(session, message.id, sent_at)
         except SQLAlchemyError:
             # Left "sending", it would be sent again once its lease ran out.
             log.exception("message %s was sent but could not be marked sent", message.id)
@@ -445,13 +445,13 @@ class Dispatcher:
         """Record a delivered piece at once: a crash before the next one must not repeat it."""
         try:
             with self.sessions() as session, session.begin():
-                queries.record_pieces(session, message_id, count)
+                outbox.record_pieces(session, message_id, count)
         except SQLAlchemyError:
             # Still recorded with the outcome of the message (sent, or waiting for a retry).
             log.warning("message %s: could not record %d pieces sent", message_id, count,
                         exc_info=True)
 
-    def _failed(self, message: queries.Claimed, error: TransportError,
+    def _failed(self, message: outbox.Claimed, error: TransportError,
                 pieces_sent: int) -> None:
         now = self.clock()
         with self.sessions() as session, session.begin():
@@ -465,41 +465,41 @@ class Dispatcher:
             backoff = min(300.0, 2.0 ** min(message.attempts, 8))
             delay = max(error.retry_after or 0.0, backoff)
             log.warning("send %s failed, retry in %.0fs: %s", message.id, delay, error.message)
-            queries.mark_retry(session, message.id, now + timedelta(seconds=delay),
+            outbox.mark_retry(session, message.id, now + timedelta(seconds=delay),
                                error.message, pieces_sent)
 
-    def _channel_down(self, message: queries.Claimed, error: ChannelDown,
+    def _channel_down(self, message: outbox.Claimed, error: ChannelDown,
                       pieces_sent: int) -> None:
         """Put the message back and send nothing more on its channel: no chat is at fault."""
         with self.sessions() as session, session.begin():
-            queries.mark_retry(session, message.id, self.clock(), error.message, pieces_sent)
+            outbox.mark_retry(session, message.id, self.clock(), error.message, pieces_sent)
         if self.transports.pop(message.channel, None) is not None:
             log.error("channel %s stopped: %s", message.channel, error.message)
             if self._on_channel_down is not None:
                 self._on_channel_down(message.channel, error)
 
-    def _unreachable(self, session: Session, message: queries.Claimed, error: TransportError,
+    def _unreachable(self, session: Session, message: outbox.Claimed, error: TransportError,
                      now: datetime) -> None:
         """Fail the message, mark its chat unreachable and, the first time, tell coordinators."""
         log.warning("send %s failed for good: %s", message.id, error.message)
-        queries.mark_failed(session, message.id, error.message)
-        chat = queries.mark_unreachable(session, message.channel, message.chat_id,
+        outbox.mark_failed(session, message.id, error.message)
+        chat = people.mark_unreachable(session, message.channel, message.chat_id,
                                         error.message)
         if chat is None:
             return
         officer = chat.officer
         alert = texts.unreachable_alert(officer.name, officer.agency.short_name,
                                         message.channel, error.message)
-        for coordinator_chat in queries.coordinator_chats(session):
-            queries.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
+        for coordinator_chat in people.coordinator_chats(session):
+            outbox.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
                             now, dedupe_key=f"u{chat.id}:{message.id}:c{coordinator_chat.id}")
 
-    def _give_up(self, session: Session, message: queries.Claimed, error: TransportError,
+    def _give_up(self, session: Session, message: outbox.Claimed, error: TransportError,
                  now: datetime) -> None:
         """Fail a message that keeps failing and tell the coordinators; the chat stays usable."""
         log.warning("send %s given up after %d attempts: %s", message.id, message.attempts + 1,
                     error.message)
-        failed = queries.mark_failed(session, message.id, error.message)
+        failed = outbox.mark_failed(session, message.id, error.message)
         chat = session.scalars(select(OfficerChat).where(
             OfficerChat.channel == message.channel,
             OfficerChat.chat_id == message.chat_id)).one_or_none()
@@ -509,7 +509,7 @@ class Dispatcher:
         officer = chat.officer
         alert = texts.unreachable_alert(officer.name, officer.agency.short_name,
                                         message.channel, error.message)
-        for coordinator_chat in queries.coordinator_chats(session):
+        for coordinator_chat in people.coordinator_chats(session):
             if coordinator_chat.id != chat.id:
-                queries.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
+                outbox.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
                                 now, dedupe_key=f"g{message.id}:c{coordinator_chat.id}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 # Provinces single out items overdue for more than this many days (DOMAIN.md).
 LONG_OVERDUE_DAYS = 120
@@ -39,3 +40,21 @@ def standing(due: date, done_on: date | None, blocked: bool, today: date) -> Sta
     late = max(0, (today - due).days)
     category = Category.OVERDUE if late else Category.IN_PROGRESS
     return Standing(category, blocked, late)
+
+
+class Tracked(Protocol):
+    """Anything with a due date, a completion date and a blocked flag (an assignment)."""
+
+    @property
+    def due(self) -> date: ...
+
+    @property
+    def completed_on(self) -> date | None: ...
+
+    @property
+    def blocked(self) -> bool: ...
+
+
+def standing_of(item: Tracked, today: date) -> Standing:
+    """Return where `item` stands on `today`."""
+    return standing(item.due, item.completed_on, item.blocked, today)

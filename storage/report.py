@@ -1,7 +1,7 @@
 """The rows of the coordinator's upward report: one query, plain data, no formatting.
 
 The categories are those of /status for the same day: the same lead assignments
-(`queries.lead_assignments`) and the same `standing_of`, restricted to one plan.
+(`work.lead_assignments`) and the same `standing_of`, restricted to one plan.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
-from scheduler.status import Category, Standing
-from storage import queries
+from scheduler.status import Category, Standing, standing_of
+from storage import people, work
 from storage.models import (
     Assignment,
     EventStatus,
@@ -134,7 +134,7 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
     plan = session.get(PlanRow, plan_id)
     if plan is None:
         raise LookupError(plan_id)
-    agencies = queries.agency_names(session)
+    agencies = people.agency_names(session)
 
     def short(code: str) -> str:
         return agencies[code].short_name if code in agencies else code
@@ -149,12 +149,12 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
             reports_by_assignment.setdefault(event.assignment_id, []).append(event)
 
     details: list[DetailRow] = []
-    for assignment in queries.lead_assignments(session, today):
+    for assignment in work.lead_assignments(session, today):
         occurrence = assignment.occurrence
         task = occurrence.task
         if task.plan_id != plan_id:
             continue
-        item = queries.standing_of(assignment, today)
+        item = standing_of(assignment, today)
         reports = reports_by_assignment.get(assignment.id, [])
         blocked = [e for e in reports if e.status == EventStatus.BLOCKED.value]
         noted = [e for e in reports if e.note]
