@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.commands import Commands
-from bot.delivery import Dispatcher, Queued, claim_tick, pending_tick, run_tick
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.tick import Queued, run_tick
 from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.transports.base import OutMessage, StartupError, Transport, TransportError
@@ -40,6 +41,7 @@ from storage.db import (
 )
 from storage.journal import Journal, default_journal_path
 from storage.models import OutboxKind
+from storage.schedule import claim_tick, pending_tick
 from storage.sync import SyncReport, sync_plan
 
 log = logging.getLogger(__name__)

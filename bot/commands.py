@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.transports.base import Button
-from scheduler.status import Category, Standing, standing_of
+from scheduler.status import Category, Standing, chase_order, standing_of, tally
 from scheduler.timeframe import TimeframeKind
 from scheduler.workdays import WorkingCalendar
 from storage import inbox, outbox, people, work
@@ -409,7 +409,7 @@ class Commands:
         self._check_opened(request, assignment)
         until = self.calendar.add_working_days(request.today, 1)
         work.snooze(request.session, assignment, until, request.officer,
-                       request.incoming.channel, request.now)
+                    request.incoming.channel, request.now, texts.snooze_note(until))
         occurrence = assignment.occurrence
         return [Reply(texts.SNOOZED.format(key=_key(occurrence.task, occurrence.period),
                                            day=texts.day(until)))]
@@ -656,9 +656,7 @@ def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assig
         for assignment, item in standings:
             by_agency.setdefault(assignment.agency_code, []).append(item)
         # The most overdue first: what the coordinator must chase stands at the top.
-        ranked = sorted(by_agency.items(), key=lambda entry: (
-            -sum(s.category is Category.OVERDUE for s in entry[1]),
-            -sum(s.blocked for s in entry[1])))
+        ranked = sorted(by_agency.items(), key=lambda entry: chase_order(tally(entry[1])))
         for code, group in ranked:
             counts = _counts(group)
             short = agencies[code].short_name if code in agencies else code

@@ -149,14 +149,15 @@ def _ready(now: datetime) -> ColumnElement[bool]:
 
 
 
-def drop_messages_of_revoked(session: Session) -> int:
-    """Fail the queued messages of officers revoked since they were queued; return how many."""
+def drop_messages_of_revoked(session: Session, reason: str) -> int:
+    """Fail the queued messages of officers revoked since they were queued, for `reason`;
+    return how many."""
     revoked = select(Officer.id).where(Officer.active.is_(False))
     return rows_changed(session, update(OutboxMessage)
                          .where(OutboxMessage.status == OutboxStatus.QUEUED.value,
                                 OutboxMessage.officer_id.in_(revoked))
                          .values(status=OutboxStatus.FAILED.value,
-                                 last_error="cán bộ đã bị vô hiệu hóa"))
+                                 last_error=reason))
 
 
 def requeue_stale(session: Session, now: datetime, lease: timedelta) -> int:
@@ -277,3 +278,8 @@ def buttons_of(message: OutboxMessage) -> tuple[tuple[str, str], ...]:
     if not message.buttons_json:
         return ()
     return tuple((str(label), str(data)) for label, data in json.loads(message.buttons_json))
+
+
+def queued_at(session: Session, message_id: int) -> datetime:
+    """Return when the message was queued."""
+    return session.get_one(OutboxMessage, message_id).created_at

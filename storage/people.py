@@ -79,12 +79,19 @@ def coordinator_chats(session: Session) -> list[OfficerChat]:
 
 
 
-def set_chat_open(session: Session, channel: str, chat_id: str, open_: bool) -> None:
-    """Mark a chat that opens and closes (a terminal session) reachable or not."""
+def chat(session: Session, channel: str, chat_id: str) -> OfficerChat | None:
+    """Return the chat with this id on this channel, or None."""
+    return session.scalars(select(OfficerChat).where(
+        OfficerChat.channel == channel, OfficerChat.chat_id == chat_id)).one_or_none()
+
+
+def set_chat_open(session: Session, channel: str, chat_id: str, open_: bool,
+                  reason: str | None = None) -> None:
+    """Mark a chat that opens and closes (a terminal session) reachable or not (for `reason`)."""
     session.execute(update(OfficerChat)
                     .where(OfficerChat.channel == channel, OfficerChat.chat_id == chat_id)
                     .values(reachable=open_,
-                            unreachable_reason=None if open_ else "phiên đã đóng")
+                            unreachable_reason=None if open_ else reason)
                     .execution_options(synchronize_session=False))
 
 

@@ -157,12 +157,14 @@ def snooze(
     officer: Officer,
     channel: str,
     now: datetime,
+    note: str,
 ) -> None:
+    """Record a snooze until `until`, with `note`, and hold the reminders until then."""
     record_event(
         session,
         assignment,
         EventStatus.SNOOZE,
-        f"nhắc lại ngày {until.isoformat()}",
+        note,
         officer,
         channel,
         now,

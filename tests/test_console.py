@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot.app import Services, build_services
 from bot.channels.console import chat, register
 from bot.commands import Incoming
-from bot.delivery import Queued
+from bot.delivery.tick import Queued
 from bot.settings import Settings
 from storage import outbox
 from storage.db import make_engine, make_sessionmaker

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.app import Services
-from bot.delivery import Dispatcher, claim_tick, pending_tick
+from bot.delivery.dispatcher import Dispatcher
 from bot.settings import Settings
 from bot.transports.base import OutMessage, TransportError
 from scheduler.plan import load_bundled
@@ -36,6 +36,7 @@ from storage.models import (
     TaskRow,
     Tick,
 )
+from storage.schedule import claim_tick, pending_tick
 from tests.world import TZ, World, local, make_world
 
 T = TypeVar("T")

@@ -74,7 +74,7 @@ async def chat(services: Services, agency: str, role: Role, name: str, read_line
         # Nobody reads a closed terminal: reminders and escalations must not count as
         # delivered there (they wait for whoever registers on a real channel).
         with services.sessions() as session, session.begin():
-            people.set_chat_open(session, CHANNEL, chat_id, False)
+            people.set_chat_open(session, CHANNEL, chat_id, False, texts.SESSION_CLOSED)
 
 
 async def _converse(services: Services, chat_id: str, name: str, read_line: ReadLine,

@@ -1,29 +1,21 @@
-"""Delivery: a tick turns due reminders into outbox messages; the dispatcher sends the outbox.
+"""The dispatcher: sends the outbox in order within rate limits, retrying what failed.
 
-The database decides what is due and what was sent. A reminder is recorded under a unique key
-(assignment, step key) and its messages under a unique dedupe key in the same transaction, so a
-second tick, a restart or a second process queues nothing twice. Messages are claimed with a
-conditional UPDATE before sending and marked sent only after the platform confirmed them: a
-crash repeats at most the messages in flight.
+Messages are claimed with a conditional UPDATE before sending and marked sent only after the
+platform confirmed them: a crash repeats at most the messages in flight.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from bot.commands import reminder_buttons, render_status
 from bot.transports.base import (
     Button,
     ChannelDown,
@@ -32,238 +24,12 @@ from bot.transports.base import (
     TransportError,
     deliver,
 )
-from scheduler.occurrences import Occurrence
-from scheduler.plan import Ladder
-from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence, Step, due_reminders
-from scheduler.timeframe import TimeframeKind
-from scheduler.timer import latest_send_instant
-from scheduler.workdays import WorkingCalendar
-from storage import outbox, people, work
-from storage.models import (
-    AgencyRow,
-    Assignment,
-    AssignmentRole,
-    AssignmentStatus,
-    OccurrenceRow,
-    OfficerChat,
-    OutboxKind,
-    OutboxMessage,
-    PlanRow,
-    ReminderRow,
-    TaskRow,
-    Tick,
-)
+from storage import outbox, people
+from storage.models import OutboxKind
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class Queued:
-    """A reminder a tick queued, and how many chats it goes to."""
-
-    reminder: Reminder
-    recipients: int
-
-
-@dataclass(frozen=True)
-class TickResult:
-    """What a tick queued: the reminders, and the messages in all (digests included)."""
-
-    queued: list[Queued]
-    messages: int
-
-
-# ---- the tick -----------------------------------------------------------------------------
-
-
-def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: ZoneInfo,
-             send_at: time) -> TickResult:
-    """Queue every reminder due at `now` that was not queued before; return what was queued.
-
-    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at.
-    """
-    queued: list[Queued] = []
-    names = people.agency_names(session)
-    for plan in session.scalars(select(PlanRow).order_by(PlanRow.id)):
-        state, assignments = _policy_state(session, plan, calendar, tz, send_at)
-        due = due_reminders(state, now)
-        escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
-        coordinators = people.coordinator_chats(session)
-        for reminder in due:
-            escalation = reminder.step is Step.ESCALATION
-            chats = (coordinators if escalation
-                     else people.chats_of_agency(session, reminder.agency))
-            if not chats:
-                # Not recorded as sent: whoever registers later gets the latest step due then.
-                continue
-            assignment = assignments[(reminder.task_key, reminder.period, reminder.agency)]
-            row = outbox.record_reminder(session, assignment.id, reminder.step.value,
-                                          reminder.key, reminder.day, now)
-            if row is None:
-                continue
-            if escalation:
-                group = (reminder.task_key, reminder.period)
-                escalations.setdefault(group, []).append((reminder, assignment, row))
-                continue
-            count = _queue_to_agency(session, reminder, assignment, row, chats, now, tz, names)
-            queued.append(Queued(reminder, count))
-        for late in escalations.values():
-            count = _queue_escalation(session, late, coordinators, now, tz, names)
-            queued.extend(Queued(reminder, count) for reminder, _, _ in late)
-    digests = _queue_digest(session, now.astimezone(tz).date(), now, names)
-    return TickResult(queued, digests + sum(item.recipients for item in queued))
-
-
-def _queue_digest(session: Session, today: date, now: datetime,
-                  names: dict[str, AgencyRow]) -> int:
-    """Queue this week's digest for every leader once (the first tick of the week sends it)."""
-    chats = people.leader_chats(session)
-    if not chats:
-        return 0
-    year, week, _ = today.isocalendar()
-    text = "\n".join((texts.DIGEST_TITLE.format(week=f"{week}/{year}"), render_status(
-        names, today, work.lead_assignments(session, today), texts.STATUS_WHOLE_PLAN, True)))
-    return sum(outbox.enqueue(session, chat, OutboxKind.DIGEST.value, text, (), now,
-                               dedupe_key=f"digest{year}-W{week:02d}:c{chat.id}")
-               for chat in chats)
-
-
-def _policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: ZoneInfo,
-                  send_at: time) -> tuple[PolicyState, dict[tuple[str, str, str], Assignment]]:
-    rows = session.execute(
-        select(Assignment, OccurrenceRow, TaskRow)
-        .join(Assignment.occurrence).join(OccurrenceRow.task)
-        .where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
-               OccurrenceRow.archived.is_(False), Assignment.archived.is_(False))
-        .order_by(OccurrenceRow.due, OccurrenceRow.id, Assignment.id)
-    ).all()
-    by_key: dict[tuple[str, str, str], Assignment] = {}
-    occurrence_rows: dict[int, tuple[OccurrenceRow, TaskRow]] = {}
-    leads: dict[int, list[str]] = {}
-    coordinating: dict[int, list[str]] = {}
-    done: set[tuple[str, str, str]] = set()
-    snoozes: dict[tuple[str, str, str], date] = {}
-    for assignment, occurrence, task in rows:
-        key = (task.key, occurrence.period, assignment.agency_code)
-        by_key[key] = assignment
-        occurrence_rows[occurrence.id] = (occurrence, task)
-        target = leads if assignment.role == AssignmentRole.LEAD.value else coordinating
-        target.setdefault(occurrence.id, []).append(assignment.agency_code)
-        if assignment.status == AssignmentStatus.DONE.value:
-            done.add(key)
-        if assignment.snoozed_until is not None:
-            snoozes[key] = assignment.snoozed_until
-    scheduled = tuple(
-        ScheduledOccurrence(
-            Occurrence(task.key, occurrence.period, occurrence.label, occurrence.window_start,
-                       occurrence.due),
-            TimeframeKind(task.kind), tuple(leads.get(occurrence_id, ())),
-            tuple(coordinating.get(occurrence_id, ())))
-        for occurrence_id, (occurrence, task) in occurrence_rows.items())
-    sent = {
-        (task_key, period, agency, key)
-        for task_key, period, agency, key in session.execute(
-            select(TaskRow.key, OccurrenceRow.period, Assignment.agency_code, ReminderRow.key)
-            .join(Assignment, Assignment.id == ReminderRow.assignment_id)
-            .join(OccurrenceRow, OccurrenceRow.id == Assignment.occurrence_id)
-            .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
-            .where(TaskRow.plan_id == plan.id))
-    }
-    state = PolicyState(scheduled, _ladder(plan.ladder_json), calendar, tz, send_at,
-                        frozenset(sent), frozenset(done), snoozes)
-    return state, by_key
-
-
-def _ladder(ladder_json: str) -> Ladder:
-    """Return the stored ladder; a send time stored by an older version is not the ladder's."""
-    stored = json.loads(ladder_json)
-    stored.pop("send_at", None)
-    return Ladder.model_validate(stored)
-
-
-def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignment,
-                     row: ReminderRow, chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
-                     names: dict[str, AgencyRow]) -> int:
-    occurrence = assignment.occurrence
-    task = occurrence.task
-    ref = texts.task_ref(task.key, occurrence.period)
-    today = now.astimezone(tz).date()
-    agency = names[reminder.agency].name
-    buttons: tuple[Button, ...] = ()
-    if reminder.step is Step.COORDINATE:
-        lead_codes = [a.agency_code for a in work.assignments_of_task(
-            session, task.id, role=AssignmentRole.LEAD) if a.occurrence_id == occurrence.id]
-        leads = ", ".join(names[code].short_name for code in lead_codes)
-        text = texts.coordinate_notice(ref, task.title, occurrence.label, occurrence.due,
-                                       today, agency, leads)
-    elif reminder.step is Step.PROGRESS:
-        text = texts.progress_request(ref, task.title, occurrence.label, occurrence.due,
-                                      today, agency)
-        buttons = reminder_buttons(assignment.id)
-    else:
-        text = texts.reminder(reminder.step.value, ref, task.title, occurrence.label,
-                              occurrence.due, today, agency)
-        buttons = reminder_buttons(assignment.id)
-    pairs = tuple((b.label, b.data) for b in buttons)
-    count = 0
-    for chat in chats:
-        if outbox.enqueue(session, chat, OutboxKind.REMINDER.value, text, pairs, now,
-                           assignment_id=assignment.id if buttons else None,
-                           dedupe_key=f"r{row.id}:c{chat.id}"):
-            count += 1
-    return count
-
-
-def _queue_escalation(session: Session,
-                      group: list[tuple[Reminder, Assignment, ReminderRow]],
-                      chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
-                      names: dict[str, AgencyRow]) -> int:
-    _, first_assignment, first_row = group[0]
-    occurrence = first_assignment.occurrence
-    late = [names[reminder.agency].name for reminder, _, _ in group]
-    text = texts.escalation(texts.task_ref(occurrence.task.key, occurrence.period),
-                            occurrence.task.title, occurrence.label,
-                            occurrence.due, now.astimezone(tz).date(), late)
-    count = 0
-    for chat in chats:
-        if outbox.enqueue(session, chat, OutboxKind.ESCALATION.value, text, (), now,
-                           dedupe_key=f"e{first_row.id}:c{chat.id}"):
-            count += 1
-    return count
-
-
-def pending_tick(session: Session, now: datetime, send_at: time, calendar: WorkingCalendar,
-                 tz: ZoneInfo) -> datetime | None:
-    """Return the send instant a tick at `now` should serve, or None if one already served it.
-
-    Only the latest instant counts: a bot down for days serves one tick when it is back.
-    """
-    instant = latest_send_instant(now, send_at, calendar, tz)
-    if instant is None:
-        return None
-    # Served is asked of this very instant, not of the latest one recorded, so a clock set
-    # back for a demo (--clock) still ticks.
-    served = session.scalar(select(Tick.id).where(Tick.due_at == instant))
-    return None if served is not None else instant
-
-
-def claim_tick(session: Session, instant: datetime, now: datetime) -> bool:
-    """Record that a tick serves `instant`. False: another process already did.
-
-    Written in the caller's transaction with what the tick queues, so two processes cannot both
-    serve one instant, and a bot that was down serves only the latest instant when it is back.
-    """
-    try:
-        with session.begin_nested():
-            session.add(Tick(due_at=instant, started_at=now, completed_at=now))
-    except IntegrityError:
-        return False
-    return True
-
-
-# ---- the dispatcher -----------------------------------------------------------------------
 
 # A message that keeps failing transiently is given up after this many attempts, once it has
 # waited this long: Telegram refuses some messages for good with an error that is not about the
@@ -321,7 +87,7 @@ class Dispatcher:
             for message_id, sent_at in unrecorded.items():
                 outbox.mark_sent(session, message_id, sent_at)
             outbox.requeue_stale(session, now, self.lease)
-            outbox.drop_messages_of_revoked(session)
+            outbox.drop_messages_of_revoked(session, texts.OFFICER_REVOKED)
             held = outbox.held_back(session, now)
             taken: set[tuple[str, str]] = set()
             for message in outbox.ready_messages(session, now, self.batch,
@@ -458,8 +224,8 @@ class Dispatcher:
             if error.permanent:
                 self._unreachable(session, message, error, now)
                 return
-            row = session.get_one(OutboxMessage, message.id)
-            if message.attempts + 1 >= MAX_ATTEMPTS and row.created_at <= now - GIVE_UP_AFTER:
+            queued_at = outbox.queued_at(session, message.id)
+            if message.attempts + 1 >= MAX_ATTEMPTS and queued_at <= now - GIVE_UP_AFTER:
                 self._give_up(session, message, error, now)
                 return
             backoff = min(300.0, 2.0 ** min(message.attempts, 8))
@@ -500,9 +266,7 @@ class Dispatcher:
         log.warning("send %s given up after %d attempts: %s", message.id, message.attempts + 1,
                     error.message)
         failed = outbox.mark_failed(session, message.id, error.message)
-        chat = session.scalars(select(OfficerChat).where(
-            OfficerChat.channel == message.channel,
-            OfficerChat.chat_id == message.chat_id)).one_or_none()
+        chat = people.chat(session, message.channel, message.chat_id)
         # An alert about an alert could bounce between two coordinators' failing chats.
         if chat is None or failed.kind == OutboxKind.NOTICE.value:
             return
