@@ -14,6 +14,7 @@ from storage.models import (
     OfficerChat,
     OutboxMessage,
     OutboxStatus,
+    PlanRow,
     Role,
 )
 from storage.rows import rows_changed
@@ -62,20 +63,22 @@ def leader_chats(session: Session) -> list[OfficerChat]:
     ))
 
 
-def coordinator_chats(session: Session) -> list[OfficerChat]:
-    """Return the reachable chats of every active coordinator."""
-    return list(
-        session.scalars(
-            select(OfficerChat)
-            .join(Officer)
-            .where(
-                Officer.role == Role.COORDINATOR.value,
-                Officer.active.is_(True),
-                OfficerChat.reachable.is_(True),
-            )
-            .order_by(OfficerChat.id)
+def coordinator_chats(session: Session, plan_id: str | None = None) -> list[OfficerChat]:
+    """Return the reachable chats of every active coordinator; with `plan_id`, only those of
+    the plan's coordinating agency."""
+    query = (
+        select(OfficerChat)
+        .join(Officer)
+        .where(
+            Officer.role == Role.COORDINATOR.value,
+            Officer.active.is_(True),
+            OfficerChat.reachable.is_(True),
         )
     )
+    if plan_id is not None:
+        coordinating = select(PlanRow.coordinator_code).where(PlanRow.id == plan_id)
+        query = query.where(Officer.agency_code == coordinating.scalar_subquery())
+    return list(session.scalars(query.order_by(OfficerChat.id)))
 
 
 

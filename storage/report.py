@@ -107,11 +107,9 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
             reports_by_assignment.setdefault(event.assignment_id, []).append(event)
 
     details: list[DetailRow] = []
-    for assignment in work.lead_assignments(session, today):
+    for assignment in work.lead_assignments(session, today, plan_id=plan_id):
         occurrence = assignment.occurrence
         task = occurrence.task
-        if task.plan_id != plan_id:
-            continue
         item = standing_of(assignment, today)
         reports = reports_by_assignment.get(assignment.id, [])
         blocked = [e for e in reports if e.status == EventStatus.BLOCKED.value]

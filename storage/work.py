@@ -25,15 +25,14 @@ from storage.models import (
 )
 
 
-def tasks_by_key(session: Session, key: str) -> list[TaskRow]:
-    """Return the live tasks whose key is `key`, ignoring case (one per plan)."""
-    return list(
-        session.scalars(
-            select(TaskRow)
-            .where(func.upper(TaskRow.key) == key.upper(), TaskRow.archived.is_(False))
-            .order_by(TaskRow.plan_id)
-        )
-    )
+def tasks_by_key(session: Session, key: str, plan_id: str | None = None) -> list[TaskRow]:
+    """Return the live tasks whose key is `key`, ignoring case (one per plan), of plan
+    `plan_id` if given."""
+    query = select(TaskRow).where(func.upper(TaskRow.key) == key.upper(),
+                                  TaskRow.archived.is_(False))
+    if plan_id is not None:
+        query = query.where(TaskRow.plan_id == plan_id)
+    return list(session.scalars(query.order_by(TaskRow.plan_id)))
 
 
 def _live_assignments() -> Select[Assignment]:
@@ -78,12 +77,16 @@ def assignments_of_task(
 
 
 def lead_assignments(
-    session: Session, today: date, agency_code: str | None = None, task_id: int | None = None
+    session: Session, today: date, agency_code: str | None = None, task_id: int | None = None,
+    *, plan_id: str | None = None,
 ) -> list[Assignment]:
-    """Return the live lead assignments whose window has opened by `today`."""
+    """Return the live lead assignments whose window has opened by `today` (of one plan if
+    `plan_id` is given)."""
     query = _live_assignments().where(
         Assignment.role == AssignmentRole.LEAD.value, OccurrenceRow.window_start <= today
     )
+    if plan_id is not None:
+        query = query.where(TaskRow.plan_id == plan_id)
     if agency_code is not None:
         query = query.where(Assignment.agency_code == agency_code)
     if task_id is not None:
@@ -93,8 +96,10 @@ def lead_assignments(
     )
 
 
-def open_items(session: Session, agency_code: str, today: date) -> list[Assignment]:
-    """Return the agency's lead work not yet done: every opened window, plus the next one due."""
+def open_items(session: Session, agency_code: str, today: date, *,
+               plan_id: str | None = None) -> list[Assignment]:
+    """Return the agency's lead work not yet done: every opened window, plus the next one due
+    (of one plan if `plan_id` is given)."""
     query = (
         _live_assignments()
         .where(
@@ -104,6 +109,8 @@ def open_items(session: Session, agency_code: str, today: date) -> list[Assignme
         )
         .order_by(OccurrenceRow.due, TaskRow.id)
     )
+    if plan_id is not None:
+        query = query.where(TaskRow.plan_id == plan_id)
     items: list[Assignment] = []
     upcoming: set[int] = set()
     for assignment in session.scalars(query):
