@@ -6,11 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import (
-    Select,
-    func,
-    select,
-)
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from storage.models import (

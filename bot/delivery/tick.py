@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.commands import reminder_buttons, render_status
-from bot.transports.base import (
-    Button,
-)
+from bot.transports.base import Button
 from scheduler.policy import Reminder, Step, due_reminders
 from scheduler.workdays import WorkingCalendar
 from storage import outbox, people, schedule, work
