@@ -24,13 +24,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.commands import Commands
-from bot.delivery import Dispatcher, Queued, claim_tick, pending_tick, run_tick
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.tick import Queued, run_tick
 from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.transports.base import OutMessage, StartupError, Transport, TransportError
 from scheduler.plan import Directory, Plan, bundled_plan_path, load_directory, load_plan
 from scheduler.workdays import WorkingCalendar
-from storage import queries
+from storage import outbox, people
 from storage.db import (
     make_engine,
     make_sessionmaker,
@@ -40,6 +41,7 @@ from storage.db import (
 )
 from storage.journal import Journal, default_journal_path
 from storage.models import OutboxKind
+from storage.schedule import claim_tick, pending_tick
 from storage.sync import SyncReport, sync_plan
 
 log = logging.getLogger(__name__)
@@ -99,14 +101,14 @@ class Services:
         The pieces of a long answer that already arrived (`first_piece`) are not sent again.
         """
         with self.sessions() as session, session.begin():
-            queries.enqueue_reply(session, channel, message.chat_id, message.text,
+            outbox.enqueue_reply(session, channel, message.chat_id, message.text,
                                   [(b.label, b.data) for b in message.buttons], self.clock(),
                                   pieces_sent=message.first_piece)
 
     def chat_migrated(self, channel: str, old_chat_id: str, new_chat_id: str) -> None:
         """Record a chat's new id (a Telegram group became a supergroup), queued messages too."""
         with self.sessions() as session, session.begin():
-            queries.move_chat(session, channel, old_chat_id, new_chat_id)
+            people.move_chat(session, channel, old_chat_id, new_chat_id)
 
     def tell_channel_down(self, channel: str, reason: str) -> int:
         """Queue the alert that `channel` stopped to every coordinator on another channel."""
@@ -114,9 +116,9 @@ class Services:
         alert = texts.channel_down_alert(channel, reason)
         with self.sessions() as session, session.begin():
             return sum(
-                queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), now,
+                outbox.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), now,
                                 dedupe_key=f"down:{channel}:{now.isoformat()}:c{chat.id}")
-                for chat in queries.coordinator_chats(session) if chat.channel != channel)
+                for chat in people.coordinator_chats(session) if chat.channel != channel)
 
     def tick(self, now: datetime, *, forced: bool = False) -> list[Queued] | None:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""

@@ -232,7 +232,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directory,
                    start: date, end: date, send_at: time) -> str:
-    from scheduler.policy import STEP_LABELS
+    from bot.texts import STEP_LABELS
 
     def day(value: date) -> str:
         return value.strftime("%d/%m/%Y")
@@ -272,9 +272,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.app import SYNC_HORIZON
+    from bot.texts import describe_sync
     from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, safe_url, upgrade
-    from storage.sync import describe_sync, sync_plan
+    from storage.sync import sync_plan
 
     settings = _settings()
     if settings is None:
@@ -608,7 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except SQLAlchemyError as exc:
         # The database failed in the middle of a verb (it went away, the disk is full...).
-        from storage.db import db_url_from_env
+        from bot.settings import db_url_from_env
 
         print(database_error(db_url_from_env(), exc), file=sys.stderr)
         return 1

@@ -25,8 +25,8 @@ from bot.app import (
 )
 from bot.cli import NOT_INITIALISED, database_error, os_reason
 from bot.settings import Settings, SettingsError, load_settings
+from bot.texts import STEP_LABELS
 from scheduler.plan import PlanError
-from scheduler.policy import STEP_LABELS
 from scheduler.workdays import CalendarError
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.commands import Clock, Commands, Incoming, Reply
-from storage import queries
+from storage import outbox
 from storage.journal import Journal, JournalEntry
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class Inbox:
                           entry.message_id, self.journal.rejected_path)
             try:
                 with self.sessions() as session, session.begin():
-                    queries.enqueue_reply(session, entry.channel, entry.chat_id,
+                    outbox.enqueue_reply(session, entry.channel, entry.chat_id,
                                           texts.GENERIC_ERROR, (), self.clock())
             except UNAVAILABLE:
                 return False
@@ -131,7 +131,7 @@ class Inbox:
         now = self.clock()
         for index, reply in enumerate(replies):
             text = f"{header}\n{reply.text}" if index == 0 else reply.text
-            queries.enqueue_reply(session, incoming.channel, incoming.chat_id, text,
+            outbox.enqueue_reply(session, incoming.channel, incoming.chat_id, text,
                                   [(b.label, b.data) for b in reply.buttons], now)
 
     def _time(self, instant: datetime) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import texts
-from scheduler.status import Category, Standing
-from storage import queries
+from scheduler.status import Category, Standing, chase_order, standing_of, tally
 from storage.models import AgencyRow, Assignment, TaskRow
 
 
@@ -29,7 +28,7 @@ def task_line(assignment: Assignment, today: date) -> str:
     """Return the line of one assignment in a list of an agency's tasks."""
     occurrence = assignment.occurrence
     task = occurrence.task
-    shown = standing_text(queries.standing_of(assignment, today))
+    shown = standing_text(standing_of(assignment, today))
     return texts.TASK_LINE.format(ref=ref(task, occurrence.period), title=task.title,
                                   period=occurrence.label, due=texts.day(occurrence.due),
                                   standing=shown)
@@ -38,7 +37,7 @@ def task_line(assignment: Assignment, today: date) -> str:
 def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assignment],
                   scope: str, per_agency: bool) -> str:
     """Return the /status text: the categories, the overdue share, then one line per agency."""
-    standings = [(a, queries.standing_of(a, today)) for a in items]
+    standings = [(a, standing_of(a, today)) for a in items]
     lines = [texts.STATUS_TITLE.format(scope=scope, day=texts.day(today))]
     lines.extend(_summary_lines([s for _, s in standings]))
     if per_agency and standings:
@@ -47,34 +46,21 @@ def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assig
         for assignment, item in standings:
             by_agency.setdefault(assignment.agency_code, []).append(item)
         # The most overdue first: what the coordinator must chase stands at the top.
-        ranked = sorted(by_agency.items(), key=lambda entry: (
-            -sum(s.category is Category.OVERDUE for s in entry[1]),
-            -sum(s.blocked for s in entry[1])))
-        for code, group in ranked:
-            counts = _counts(group)
+        counted = {code: tally(group) for code, group in by_agency.items()}
+        for code in sorted(counted, key=lambda code: chase_order(counted[code])):
+            counts = counted[code]
             short = agencies[code].short_name if code in agencies else code
             lines.append(texts.STATUS_AGENCY_LINE.format(
-                agency=short, on_time=counts[Category.DONE_ON_TIME],
-                late=counts[Category.DONE_LATE], in_progress=counts[Category.IN_PROGRESS],
-                overdue=counts[Category.OVERDUE], blocked=sum(s.blocked for s in group)))
+                agency=short, on_time=counts.done_on_time, late=counts.done_late,
+                in_progress=counts.in_progress, overdue=counts.overdue, blocked=counts.blocked))
     return "\n".join(lines)
 
 
-def _counts(items: list[Standing]) -> dict[Category, int]:
-    counts = dict.fromkeys(Category, 0)
-    for item in items:
-        counts[item.category] += 1
-    return counts
-
-
 def _summary_lines(items: list[Standing]) -> list[str]:
-    counts = _counts(items)
-    total = len(items)
-    share = f"{counts[Category.OVERDUE] * 100 / total:.0f}%" if total else "0%"
-    blocked = [s for s in items if s.blocked]
-    blocked_late = sum(s.category is Category.OVERDUE for s in blocked)
+    counts = tally(items)
+    share = f"{counts.overdue_share * 100:.0f}%"
     return texts.STATUS_SUMMARY.format(
-        total=total, on_time=counts[Category.DONE_ON_TIME], late=counts[Category.DONE_LATE],
-        in_progress=counts[Category.IN_PROGRESS], overdue=counts[Category.OVERDUE], share=share,
-        blocked=len(blocked), blocked_in_time=len(blocked) - blocked_late,
-        blocked_late=blocked_late).split("\n")
+        total=counts.total, on_time=counts.done_on_time, late=counts.done_late,
+        in_progress=counts.in_progress, overdue=counts.overdue, share=share,
+        blocked=counts.blocked, blocked_in_time=counts.blocked_in_time,
+        blocked_late=counts.blocked_overdue).split("\n")

@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bot import texts
-from scheduler.status import LONG_OVERDUE_DAYS, Category
-from storage.report import EventRow, ReportData, Tally
+from scheduler.status import LONG_OVERDUE_DAYS, Category, Tally
+from storage.report import EventRow, ReportData
 
 SUMMARY_SHEET = "Tổng hợp"
 DETAIL_SHEET = "Chi tiết"

@@ -76,6 +76,15 @@ def _https_url(env: Mapping[str, str | None], name: str) -> str | None:
     return value.rstrip("/")
 
 
+def db_url_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """Return `NHACVIEC_DB_URL`, or the default SQLite file when it is unset or empty.
+
+    Unchecked: for naming the database in an error message when the settings are not at hand.
+    """
+    env = os.environ if environ is None else environ
+    return _opt(env, "NHACVIEC_DB_URL") or DEFAULT_DB_URL
+
+
 def _db_url(env: Mapping[str, str | None]) -> str:
     from sqlalchemy import make_url
     from sqlalchemy.exc import ArgumentError

@@ -32,7 +32,7 @@ def occurrences(task_key: str, timeframe: Timeframe, plan_start: date,
 
     A deadline gives one (whatever `until`); a recurring or continuous rule one per instance
     from max(start, plan start) to `until` inclusive; after-event and unscheduled time frames
-    none (their occurrences are added by the coordinator, see `adhoc_occurrence`).
+    none.
     """
     first_day = max(timeframe.start or plan_start, plan_start)
     if timeframe.kind is TimeframeKind.DEADLINE:
@@ -52,11 +52,6 @@ def occurrences(task_key: str, timeframe: Timeframe, plan_start: date,
         rest = _rule_occurrences(task_key, rule, due + timedelta(days=1), until)
         return [first, *(o for o in rest if o.period != first.period)]
     return []
-
-
-def adhoc_occurrence(task_key: str, number: int, window_start: date, due: date) -> Occurrence:
-    """Return the `number`-th unscheduled ("đột xuất") occurrence the coordinator added."""
-    return Occurrence(task_key, f"DX{number}", f"Đột xuất {number}", window_start, due)
 
 
 def _rule_occurrences(task_key: str, rule: str, first_day: date, until: date) -> list[Occurrence]:

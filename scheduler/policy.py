@@ -26,18 +26,6 @@ class Step(StrEnum):
     SNOOZE = "snooze"
 
 
-STEP_LABELS: dict[Step, str] = {
-    Step.T30: "nhắc trước 30 ngày",
-    Step.T7: "nhắc trước 7 ngày",
-    Step.T1: "nhắc trước 1 ngày",
-    Step.DUE: "đến hạn",
-    Step.PROGRESS: "báo cáo tiến độ",
-    Step.OVERDUE: "quá hạn",
-    Step.ESCALATION: "báo cáo cơ quan điều phối",
-    Step.COORDINATE: "phối hợp",
-    Step.SNOOZE: "nhắc lại",
-}
-
 # Ladder order: when two steps of one track land on the same day, the later one in this order
 # is kept. A snooze ranks first so that a ladder step on the snooze day wins over it.
 STEP_RANK: dict[Step, int] = {

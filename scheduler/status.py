@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 # Provinces single out items overdue for more than this many days (DOMAIN.md).
 LONG_OVERDUE_DAYS = 120
@@ -39,3 +41,69 @@ def standing(due: date, done_on: date | None, blocked: bool, today: date) -> Sta
     late = max(0, (today - due).days)
     category = Category.OVERDUE if late else Category.IN_PROGRESS
     return Standing(category, blocked, late)
+
+
+class Tracked(Protocol):
+    """Anything with a due date, a completion date and a blocked flag (an assignment)."""
+
+    @property
+    def due(self) -> date: ...
+
+    @property
+    def completed_on(self) -> date | None: ...
+
+    @property
+    def blocked(self) -> bool: ...
+
+
+def standing_of(item: Tracked, today: date) -> Standing:
+    """Return where `item` stands on `today`."""
+    return standing(item.due, item.completed_on, item.blocked, today)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of the status categories over some assignments."""
+
+    done_on_time: int = 0
+    done_late: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    blocked_in_time: int = 0
+    blocked_overdue: int = 0
+    long_overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done_on_time + self.done_late + self.in_progress + self.overdue
+
+    @property
+    def blocked(self) -> int:
+        return self.blocked_in_time + self.blocked_overdue
+
+    @property
+    def overdue_share(self) -> float:
+        """Return the overdue items as a fraction of all items (0 when there are none)."""
+        return self.overdue / self.total if self.total else 0.0
+
+
+def tally(standings: Iterable[Standing]) -> Tally:
+    """Return the counts of the categories of `standings`."""
+    counts = dict.fromkeys(Category, 0)
+    blocked_in_time = blocked_overdue = long_overdue = 0
+    for item in standings:
+        counts[item.category] += 1
+        if item.blocked and item.category is Category.OVERDUE:
+            blocked_overdue += 1
+        elif item.blocked:
+            blocked_in_time += 1
+        long_overdue += item.long_overdue
+    return Tally(counts[Category.DONE_ON_TIME], counts[Category.DONE_LATE],
+                 counts[Category.IN_PROGRESS], counts[Category.OVERDUE], blocked_in_time,
+                 blocked_overdue, long_overdue)
+
+
+def chase_order(counts: Tally) -> tuple[int, int]:
+    """Sort key of agencies as a coordinator chases them: the most overdue first, then the most
+    blocked (/status, the digest and the upward report share it)."""
+    return (-counts.overdue, -counts.blocked)

@@ -23,11 +23,3 @@ def latest_send_instant(now: datetime, send_at: time, calendar: WorkingCalendar,
         day -= timedelta(days=1)
     return None
 
-
-def tick_due(last_served: datetime | None, now: datetime, send_at: time,
-             calendar: WorkingCalendar, tz: ZoneInfo) -> datetime | None:
-    """Return the send instant a tick at `now` should serve, or None if `last_served` covers it."""
-    instant = latest_send_instant(now, send_at, calendar, tz)
-    if instant is None or (last_served is not None and last_served >= instant):
-        return None
-    return instant

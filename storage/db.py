@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB_URL = "sqlite:///nhacviec.db"
-DB_URL_ENV = "NHACVIEC_DB_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
-
-
-def db_url_from_env() -> str:
-    """Return `NHACVIEC_DB_URL`, or the default SQLite file when it is unset or empty."""
-    return os.environ.get(DB_URL_ENV, "").strip() or DEFAULT_DB_URL
 
 
 def safe_url(url: str) -> str:

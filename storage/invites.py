@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from storage import queries
+from storage import inbox
 from storage.models import AgencyRow, Invite, Officer, OfficerChat, Role
 
 INVITE_TTL = timedelta(days=7)
@@ -183,7 +183,7 @@ def _bind_chat(session: Session, chat: OfficerChat | None, channel: str, chat_id
         chat = OfficerChat(channel=channel, chat_id=chat_id)
         session.add(chat)
     if chat.officer_id is not None and chat.officer_id != officer.id:
-        queries.drop_prompts(session, chat=(channel, chat_id))  # asked of the previous holder
+        inbox.drop_prompts(session, chat=(channel, chat_id))  # asked of the previous holder
     chat.officer = officer
     chat.reachable = True
     chat.unreachable_reason = None
@@ -225,6 +225,6 @@ def revoke_officer(session: Session, officer_id: int) -> Officer:
         raise UnknownOfficerError(officer_id)
     officer.active = False
     # A question asked of the officer ("what is the blocker?") is void with the officer.
-    queries.drop_prompts(session, officer_id=officer.id)
+    inbox.drop_prompts(session, officer_id=officer.id)
     session.flush()
     return officer

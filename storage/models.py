@@ -285,6 +285,15 @@ class Assignment(Base):
     occurrence: Mapped[OccurrenceRow] = relationship()
     agency: Mapped[AgencyRow] = relationship()
 
+    @property
+    def due(self) -> date:
+        """The due date of its occurrence (what `scheduler.status.standing_of` reads)."""
+        return self.occurrence.due
+
+    @property
+    def blocked(self) -> bool:
+        return self.status == AssignmentStatus.BLOCKED.value
+
     def __repr__(self) -> str:
         return (
             f"Assignment(id={self.id!r}, occurrence_id={self.occurrence_id!r}, "

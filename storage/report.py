@@ -1,20 +1,20 @@
 """The rows of the coordinator's upward report: one query, plain data, no formatting.
 
 The categories are those of /status for the same day: the same lead assignments
-(`queries.lead_assignments`) and the same `standing_of`, restricted to one plan.
+(`work.lead_assignments`) and the same `standing_of`, restricted to one plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
-from scheduler.status import Category, Standing
-from storage import queries
+from scheduler.status import Standing, Tally, chase_order, standing_of, tally
+from storage import people, work
 from storage.models import (
     Assignment,
     EventStatus,
@@ -30,48 +30,6 @@ from storage.models import (
 # withdrawal stay in the history, but no longer say where the work stands.
 _REPORTS = frozenset(status.value for status in EventStatus
                      if status not in (EventStatus.SNOOZE, EventStatus.WITHDRAWN))
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Counts of the status categories over some assignments."""
-
-    done_on_time: int = 0
-    done_late: int = 0
-    in_progress: int = 0
-    overdue: int = 0
-    blocked_in_time: int = 0
-    blocked_overdue: int = 0
-    long_overdue: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.done_on_time + self.done_late + self.in_progress + self.overdue
-
-    @property
-    def blocked(self) -> int:
-        return self.blocked_in_time + self.blocked_overdue
-
-    @property
-    def overdue_share(self) -> float:
-        """Return the overdue items as a fraction of all items (0 when there are none)."""
-        return self.overdue / self.total if self.total else 0.0
-
-
-def tally(standings: Iterable[Standing]) -> Tally:
-    """Return the counts of the categories of `standings`."""
-    counts = dict.fromkeys(Category, 0)
-    blocked_in_time = blocked_overdue = long_overdue = 0
-    for item in standings:
-        counts[item.category] += 1
-        if item.blocked and item.category is Category.OVERDUE:
-            blocked_overdue += 1
-        elif item.blocked:
-            blocked_in_time += 1
-        long_overdue += item.long_overdue
-    return Tally(counts[Category.DONE_ON_TIME], counts[Category.DONE_LATE],
-                 counts[Category.IN_PROGRESS], counts[Category.OVERDUE], blocked_in_time,
-                 blocked_overdue, long_overdue)
 
 
 @dataclass(frozen=True)
@@ -134,7 +92,7 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
     plan = session.get(PlanRow, plan_id)
     if plan is None:
         raise LookupError(plan_id)
-    agencies = queries.agency_names(session)
+    agencies = people.agency_names(session)
 
     def short(code: str) -> str:
         return agencies[code].short_name if code in agencies else code
@@ -149,12 +107,10 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
             reports_by_assignment.setdefault(event.assignment_id, []).append(event)
 
     details: list[DetailRow] = []
-    for assignment in queries.lead_assignments(session, today):
+    for assignment in work.lead_assignments(session, today, plan_id=plan_id):
         occurrence = assignment.occurrence
         task = occurrence.task
-        if task.plan_id != plan_id:
-            continue
-        item = queries.standing_of(assignment, today)
+        item = standing_of(assignment, today)
         reports = reports_by_assignment.get(assignment.id, [])
         blocked = [e for e in reports if e.status == EventStatus.BLOCKED.value]
         noted = [e for e in reports if e.note]
@@ -179,8 +135,7 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
     for row in details:
         by_code.setdefault(row.agency_code, []).append(row.standing)
     by_agency = [AgencyTally(code, short(code), tally(items)) for code, items in by_code.items()]
-    # The order of /status: the most overdue first, then the most blocked.
-    by_agency.sort(key=lambda row: (-row.tally.overdue, -row.tally.blocked))
+    by_agency.sort(key=lambda row: chase_order(row.tally))
 
     event_rows = [
         _event_row(event, assignment, short, officers, event.id in withdrawn,

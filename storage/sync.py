@@ -90,30 +90,6 @@ def sync_plan(
     return report
 
 
-def describe_sync(report: SyncReport) -> str:
-    """Return one Vietnamese line saying what the sync changed, or that nothing changed."""
-    changes = [
-        f"{verb} {count} {noun}"
-        for verb, count, noun in (
-            ("thêm", report.agencies_added, "cơ quan"),
-            ("cập nhật", report.agencies_updated, "cơ quan"),
-            ("thêm", report.tasks_added, "nhiệm vụ"),
-            ("cập nhật", report.tasks_updated, "nhiệm vụ"),
-            ("lưu trữ", report.tasks_archived, "nhiệm vụ"),
-            ("thêm", report.occurrences_added, "kỳ"),
-            ("cập nhật", report.occurrences_updated, "kỳ"),
-            ("lưu trữ", report.occurrences_archived, "kỳ"),
-            ("thêm", report.assignments_added, "phân công"),
-            ("cập nhật", report.assignments_updated, "phân công"),
-            ("lưu trữ", report.assignments_archived, "phân công"),
-        )
-        if count
-    ]
-    if report.plan_updated:
-        changes.append("cập nhật thông tin kế hoạch")
-    return "Thay đổi: " + ", ".join(changes) + "." if changes else "Không có thay đổi."
-
-
 def _update(row: Any, values: dict[str, Any]) -> bool:
     """Set the attributes of `row` that differ from `values`; return True if any did."""
     changed = False

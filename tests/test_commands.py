@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands import Incoming
-from bot.delivery import run_tick
+from bot.delivery.tick import run_tick
 from storage.invites import create_link_invite
 from storage.models import (
     Assignment,

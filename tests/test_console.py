@@ -21,9 +21,9 @@ from sqlalchemy import select
 from bot.app import Services, build_services
 from bot.channels.console import chat, register
 from bot.commands import Incoming
-from bot.delivery import Queued
+from bot.delivery.tick import Queued
 from bot.settings import Settings
-from storage import queries
+from storage import outbox
 from storage.db import make_engine, make_sessionmaker
 from storage.invites import create_invite
 from storage.models import (
@@ -345,7 +345,7 @@ def test_a_backlog_for_other_chats_does_not_hide_the_terminal_s_reminders(
     with services.sessions() as db, db.begin():
         zalo_chat = db.scalars(select(OfficerChat)).one()
         for number in range(120):
-            queries.enqueue(db, zalo_chat, OutboxKind.NOTICE.value, f"Thông báo {number}", (),
+            outbox.enqueue(db, zalo_chat, OutboxKind.NOTICE.value, f"Thông báo {number}", (),
                             services.clock())
 
     async def session() -> None:

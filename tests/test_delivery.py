@@ -18,11 +18,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.app import Services
-from bot.delivery import Dispatcher, claim_tick, pending_tick
+from bot.delivery.dispatcher import Dispatcher
 from bot.settings import Settings
 from bot.transports.base import OutMessage, TransportError
 from scheduler.plan import load_bundled
-from storage import queries
+from storage import outbox as stored_outbox
+from storage import people
 from storage.db import make_engine, make_sessionmaker
 from storage.invites import revoke_officer
 from storage.models import (
@@ -35,6 +36,7 @@ from storage.models import (
     TaskRow,
     Tick,
 )
+from storage.schedule import claim_tick, pending_tick
 from tests.world import TZ, World, local, make_world
 
 T = TypeVar("T")
@@ -317,7 +319,7 @@ def test_revoked_officers_and_unreachable_chats_get_nothing(world: World) -> Non
         officer = session.scalars(
             select(Officer).join(OfficerChat).where(OfficerChat.chat_id == "sct-2")).one()
         revoke_officer(session, officer.id)
-        assert queries.mark_unreachable(session, "console", "tttt", "bot was blocked by the user")
+        assert people.mark_unreachable(session, "console", "tttt", "bot was blocked by the user")
     services = services_of(world)
     for when in ("2024-06-21 08:00", "2024-06-28 08:00", "2024-07-03 08:00"):
         tick_at(world, services, when)
@@ -380,7 +382,7 @@ def queue_to_officer(world: World, chat_id: str, text: str, kind: str = "reminde
     """Queue a message to a registered officer's chat (at `queued_at`, default now)."""
     with world.sessions() as session, session.begin():
         chat = session.scalars(select(OfficerChat).where(OfficerChat.chat_id == chat_id)).one()
-        assert queries.enqueue(session, chat, kind, text, (), queued_at or world.clock())
+        assert stored_outbox.enqueue(session, chat, kind, text, (), queued_at or world.clock())
         return session.scalar(select(func.max(OutboxMessage.id))) or 0
 
 
@@ -610,7 +612,7 @@ def test_two_dispatchers_on_one_database_send_each_message_once(empty: World) ->
 def test_a_message_claimed_by_a_dead_dispatcher_is_sent_after_the_lease(empty: World) -> None:
     message_id = queue(empty, "a", "xin chào")
     with empty.sessions() as session, session.begin():
-        assert queries.claim(session, message_id, empty.clock())
+        assert stored_outbox.claim(session, message_id, empty.clock())
     transport = FakeTransport()
     sender = dispatcher(empty, transport, lease=timedelta(minutes=2))
     empty.clock.now = local("2024-06-21 08:01:59")
@@ -625,7 +627,7 @@ def test_a_message_claimed_by_a_dead_dispatcher_is_sent_after_the_lease(empty: W
 def test_a_message_whose_sent_mark_failed_is_not_sent_again(
         empty: World, monkeypatch: pytest.MonkeyPatch) -> None:
     message_id = queue(empty, "a", "xin chào")
-    real_mark_sent = queries.mark_sent
+    real_mark_sent = stored_outbox.mark_sent
     calls: list[int] = []
 
     def mark_sent_failing_once(session: Session, message: int, now: datetime) -> None:
@@ -634,7 +636,7 @@ def test_a_message_whose_sent_mark_failed_is_not_sent_again(
             raise OperationalError("UPDATE outbox", {}, Exception("database is locked"))
         real_mark_sent(session, message, now)
 
-    monkeypatch.setattr(queries, "mark_sent", mark_sent_failing_once)
+    monkeypatch.setattr(stored_outbox, "mark_sent", mark_sent_failing_once)
     transport = FakeTransport()
     sender = dispatcher(empty, transport)
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from bot import texts
 from bot.app import Services, build_services, run_bot
 from bot.cli import main as nhacviec
-from bot.delivery import Queued
+from bot.delivery.tick import Queued
 from bot.settings import load_settings
 from storage.invites import create_invite
 from storage.models import (

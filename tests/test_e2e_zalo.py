@@ -21,7 +21,8 @@ from bot import texts
 from bot.app import Services, background, build_services, run_bot
 from bot.channels.zalo import SECRET_HEADER, ZaloChannel, ZaloWebhookServer
 from bot.commands import Incoming
-from bot.delivery import Dispatcher, Queued, claim_tick, pending_tick
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.tick import Queued
 from bot.settings import Settings
 from bot.transports.zalo import ZaloClient, ZaloTransport
 from storage.invites import create_invite
@@ -36,6 +37,7 @@ from storage.models import (
     StatusEvent,
     TaskRow,
 )
+from storage.schedule import claim_tick, pending_tick
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer, text_update
 from tests.world import Clock, local

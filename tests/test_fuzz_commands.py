@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from bot import texts
 from bot.commands import Incoming, Reply
-from bot.delivery import run_tick
+from bot.delivery.tick import run_tick
 from storage.models import (
     Assignment,
     InboundMessage,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from scheduler.occurrences import Occurrence, adhoc_occurrence, occurrences
+from scheduler.occurrences import Occurrence, occurrences
 from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
 
 PLAN_START = date(2024, 4, 1)
@@ -86,12 +86,6 @@ def test_after_event_and_unscheduled_time_frames_have_no_occurrence() -> None:
     unscheduled = Timeframe("Theo kế hoạch", TimeframeKind.UNSCHEDULED, None, None, None)
     assert occurrences("X", after, PLAN_START, date(2030, 12, 31)) == []
     assert occurrences("X", unscheduled, PLAN_START, date(2030, 12, 31)) == []
-
-
-def test_an_ad_hoc_occurrence_is_numbered() -> None:
-    assert adhoc_occurrence("7", 2, date(2024, 8, 5), date(2024, 8, 30)) == Occurrence(
-        "7", "DX2", "Đột xuất 2", date(2024, 8, 5), date(2024, 8, 30)
-    )
 
 
 def dues(text: str, until: date) -> list[tuple[str, date]]:

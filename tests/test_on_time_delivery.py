@@ -21,7 +21,7 @@ from telegram import Bot
 
 from bot.app import Clock, Services, shifted_clock
 from bot.channels.zalo import ZaloChannel
-from bot.delivery import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.settings import Settings
 from bot.transports.telegram import TelegramTransport
 from bot.transports.zalo import ZaloClient, ZaloTransport, parse_update

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot import texts
-from bot.delivery import run_tick
+from bot.delivery.tick import run_tick
 from bot.report import build_workbook
 from storage.invites import revoke_officer
 from storage.models import (

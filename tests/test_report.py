@@ -21,7 +21,7 @@ from bot.report import (
     reporting_period,
     write_report,
 )
-from storage import queries
+from storage import work
 from storage.models import Officer, StatusEvent
 from storage.report import collect_report
 from tests.world import TZ, World, local, make_world
@@ -218,7 +218,7 @@ def test_the_details_have_one_row_per_lead_assignment_opened_by_the_day(
     ws = load_workbook(write(world, tmp_path / "r.xlsx"))[DETAIL_SHEET]
     rows = table(ws, HEADER_ROW)
     with world.sessions() as session:
-        opened = queries.lead_assignments(session, AS_OF.date())
+        opened = work.lead_assignments(session, AS_OF.date())
     assert len(rows) == len(opened)
     assert ws.auto_filter.ref == f"A{HEADER_ROW}:L{HEADER_ROW + len(opened)}"
 

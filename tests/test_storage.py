@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
+from bot.settings import db_url_from_env
 from scheduler.plan import bundled_plan_path
 from storage.db import (
     DEFAULT_DB_URL,
     alembic_config,
-    db_url_from_env,
     make_engine,
     make_sessionmaker,
     schema_is_current,

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.texts import describe_sync
 from scheduler.plan import Agency, AgencyGroup, Directory, Plan, Task, load_bundled
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Assignment, Base, OccurrenceRow, PlanRow, StatusEvent, TaskRow
-from storage.sync import SyncReport, describe_sync, sync_plan
+from storage.sync import SyncReport, sync_plan
 
 NOW = datetime(2024, 5, 2, 1, 0, tzinfo=UTC)
 LATER = datetime(2024, 8, 1, 1, 0, tzinfo=UTC)

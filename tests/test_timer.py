@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.timer import latest_send_instant, tick_due
+from scheduler.timer import latest_send_instant
 from scheduler.workdays import WorkingCalendar
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -85,51 +85,3 @@ def test_it_returns_none_when_no_working_day_is_in_sight() -> None:
     closed = WorkingCalendar(extra_days_off={date(2024, 6, 1) + timedelta(days=n)
                                              for n in range(60)})
     assert latest_send_instant(at("2024-07-20 09:00"), EIGHT, closed, TZ) is None
-    assert tick_due(None, at("2024-07-20 09:00"), EIGHT, closed, TZ) is None
-
-
-def test_a_first_tick_serves_the_latest_instant(calendar: WorkingCalendar) -> None:
-    assert tick_due(None, at("2024-06-22 10:00"), EIGHT, calendar, TZ) == at("2024-06-21 08:00")
-
-
-def test_an_instant_already_served_is_not_due_again(calendar: WorkingCalendar) -> None:
-    served = at("2024-06-21 08:00")
-    for minute in range(0, 24 * 60, 7):
-        now = served + timedelta(minutes=minute)
-        assert tick_due(served, now, EIGHT, calendar, TZ) is None
-    # Served as stored in the database: the same instant in UTC.
-    assert tick_due(served.astimezone(UTC), at("2024-06-21 17:00"), EIGHT, calendar, TZ) is None
-
-
-def test_a_later_served_instant_covers_earlier_ones(calendar: WorkingCalendar) -> None:
-    # `nhacviec tick --as-of` a week ahead was served: nothing before it is due.
-    assert tick_due(at("2024-06-28 08:00"), at("2024-06-24 09:00"), EIGHT, calendar,
-                    TZ) is None
-
-
-def test_the_next_working_day_is_due_after_the_last_served(calendar: WorkingCalendar) -> None:
-    served = at("2024-06-21 08:00")
-    assert tick_due(served, at("2024-06-24 07:59"), EIGHT, calendar, TZ) is None
-    assert tick_due(served, at("2024-06-24 08:00"), EIGHT, calendar, TZ) == at("2024-06-24 08:00")
-
-
-def test_a_process_down_for_five_days_catches_up_with_exactly_one_tick(
-        calendar: WorkingCalendar) -> None:
-    # Served Monday 17/6, down until Saturday 22/6 noon; then woken every minute till Monday.
-    served: datetime | None = at("2024-06-17 08:00")
-    ticks: list[datetime] = []
-    now = at("2024-06-22 12:00")
-    while now < at("2024-06-24 08:00"):
-        instant = tick_due(served, now, EIGHT, calendar, TZ)
-        if instant is not None:
-            ticks.append(instant)
-            served = instant
-        now += timedelta(minutes=1)
-    assert ticks == [at("2024-06-21 08:00")]
-
-
-def test_a_process_down_over_tet_catches_up_once_on_the_first_day_back(
-        calendar: WorkingCalendar) -> None:
-    served = at("2025-01-24 08:00")
-    assert tick_due(served, at("2025-02-01 10:00"), EIGHT, calendar, TZ) is None
-    assert tick_due(served, at("2025-02-03 09:15"), EIGHT, calendar, TZ) == at("2025-02-03 08:00")

@@ -11,7 +11,7 @@ from bot.answers import render_choices
 from bot.app import Services, background
 from bot.commands import Incoming, Reply
 from bot.transports.base import OutMessage
-from storage import queries
+from storage import people
 from storage.invites import create_invite
 from storage.models import Role
 
@@ -49,8 +49,8 @@ def register(services: Services, agency: str, role: Role, name: str) -> list[Rep
     """Bind the console chat of (agency, role) to an officer, once; return the greeting."""
     chat_id = console_chat_id(agency, role.value)
     with services.sessions() as session, session.begin():
-        if queries.officer_for_chat(session, CHANNEL, chat_id) is not None:
-            queries.set_chat_open(session, CHANNEL, chat_id, True)
+        if people.officer_for_chat(session, CHANNEL, chat_id) is not None:
+            people.set_chat_open(session, CHANNEL, chat_id, True)
             code = None
         else:
             code = create_invite(session, agency, role, services.clock()).code
@@ -74,7 +74,7 @@ async def chat(services: Services, agency: str, role: Role, name: str, read_line
         # Nobody reads a closed terminal: reminders and escalations must not count as
         # delivered there (they wait for whoever registers on a real channel).
         with services.sessions() as session, session.begin():
-            queries.set_chat_open(session, CHANNEL, chat_id, False)
+            people.set_chat_open(session, CHANNEL, chat_id, False, texts.SESSION_CLOSED)
 
 
 async def _converse(services: Services, chat_id: str, name: str, read_line: ReadLine,

@@ -34,7 +34,7 @@ from bot.commands.core import (
 )
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
-from storage import queries
+from storage import inbox, people, work
 
 __all__ = ["COMMANDS", "NOTE_LIMIT", "PROMPT_LIFETIME", "UNDO_LIFETIME", "Clock", "Command",
            "CommandLayer", "Commands", "Deliver", "Incoming", "Reply"]
@@ -82,11 +82,11 @@ class Commands:
         incoming = storable_incoming(incoming)
         now = incoming.received_at or self.clock()
         with self.sessions() as session, session.begin():
-            if incoming.message_id is not None and not queries.record_inbound(
+            if incoming.message_id is not None and not inbox.record_inbound(
                     session, incoming.channel, incoming.message_id, incoming.chat_id,
                     unicodedata.normalize("NFC", incoming.text), now):
                 return []  # delivered twice: the first delivery was answered
-            officer = queries.officer_for_chat(session, incoming.channel, incoming.chat_id)
+            officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
             request = Request(session=session, today=now.astimezone(self.tz).date(),
                               incoming=incoming, now=now, officer=officer,
                               calendar=self.calendar, tz=self.tz)
@@ -128,12 +128,12 @@ def _route(request: Request) -> list[Reply]:
     # The question belongs to the officer who was asked: a chat that changed hands, or an
     # officer revoked since, leaves it void.
     officer = request.officer
-    prompt = (queries.pop_prompt(request.session, incoming.channel, incoming.chat_id)
+    prompt = (inbox.pop_prompt(request.session, incoming.channel, incoming.chat_id)
               if officer is not None else None)
     if (officer is not None and prompt is not None and prompt.officer_id == officer.id
             and not slashed and not answers.BARE_CHOICE.match(text)
             and request.now - prompt.created_at <= PROMPT_LIFETIME):
-        assignment = queries.assignment_for_update(request.session, prompt.assignment_id)
+        assignment = work.assignment_for_update(request.session, prompt.assignment_id)
         if assignment is not None:
             return answering.pending_question(request, assignment, text)
     if name is not None:

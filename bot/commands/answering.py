@@ -12,7 +12,8 @@ from bot.commands.reporting import (
     snooze,
 )
 from bot.render import ref, standing_text
-from storage import queries
+from scheduler.status import standing_of
+from storage import inbox, outbox, work
 from storage.models import Assignment, AssignmentStatus, Officer, Role
 
 
@@ -22,7 +23,7 @@ def button(request: Request, data: str) -> list[Reply]:
     if officer is None:
         return [Reply(texts.NEED_INVITE)]
     tapped = answers.parse_button(data)
-    assignment = (queries.assignment_for_update(request.session, tapped.assignment_id)
+    assignment = (work.assignment_for_update(request.session, tapped.assignment_id)
                   if tapped else None)
     if tapped is None or assignment is None:
         return [Reply(texts.NO_REMINDER_TO_ANSWER)]
@@ -32,11 +33,11 @@ def button(request: Request, data: str) -> list[Reply]:
 def numbered(request: Request, reply: answers.NumberedAnswer) -> list[Reply]:
     """Apply a numbered reply to the last reminder sent to the chat."""
     officer = request.registered
-    last = queries.last_reminder_to_chat(request.session, request.incoming.channel,
+    last = outbox.last_reminder_to_chat(request.session, request.incoming.channel,
                                          request.incoming.chat_id)
     if last is None or last.assignment_id is None:
         return [Reply(texts.NO_REMINDER_TO_ANSWER)]
-    assignment = queries.assignment_for_update(request.session, last.assignment_id)
+    assignment = work.assignment_for_update(request.session, last.assignment_id)
     if assignment is None:
         return [Reply(texts.NO_REMINDER_TO_ANSWER)]
     return answer(request, officer, assignment, reply.action, reply.rest)
@@ -65,7 +66,7 @@ def answer(request: Request, officer: Officer, assignment: Assignment, action: s
         raise Refusal(texts.STALE_BUTTON.format(
             key=ref(occurrence.task, occurrence.period), period=occurrence.label,
             agency=agency_name(request, assignment.agency_code),
-            standing=standing_text(queries.standing_of(assignment, request.today))))
+            standing=standing_text(standing_of(assignment, request.today))))
     check_opened(request, assignment)
     if action == answers.DONE:
         return record_done(request, assignment, rest)
@@ -73,7 +74,7 @@ def answer(request: Request, officer: Officer, assignment: Assignment, action: s
         return snooze(request, assignment)
     if rest:
         return record_blocked(request, assignment, rest)
-    queries.set_prompt(request.session, request.incoming.channel, request.incoming.chat_id,
+    inbox.set_prompt(request.session, request.incoming.channel, request.incoming.chat_id,
                        assignment.id, officer, request.now)
     occurrence = assignment.occurrence
     return [Reply(texts.ASK_BLOCKED_REASON.format(

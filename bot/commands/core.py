@@ -17,7 +17,7 @@ from bot import texts
 from bot.transports.base import Button
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
-from storage import queries
+from storage import people, work
 from storage.models import AgencyRow, Officer, TaskRow
 
 Clock = Callable[[], datetime]
@@ -70,7 +70,7 @@ class View:
     def agencies(self) -> dict[str, AgencyRow]:
         """Return every agency by code, read once per request."""
         if self._agencies is None:
-            self._agencies = queries.agency_names(self.session)
+            self._agencies = people.agency_names(self.session)
         return self._agencies
 
 
@@ -162,7 +162,7 @@ def agency_short(view: View, code: str) -> str:
 
 def find_task(view: View, key: str) -> TaskRow:
     """Return the task of `key`, or refuse."""
-    tasks = queries.tasks_by_key(view.session, key)
+    tasks = work.tasks_by_key(view.session, key)
     if not tasks:
         raise Refusal(texts.UNKNOWN_TASK.format(key=clip(key)))
     return tasks[0]

@@ -15,8 +15,8 @@ from bot.commands.core import (
     parse_key,
 )
 from bot.render import ref, render_status, task_line
-from scheduler.status import Category
-from storage import queries
+from scheduler.status import Category, standing_of
+from storage import work
 from storage.models import Assignment, Officer, Role, TaskRow
 
 
@@ -34,7 +34,7 @@ def overdue(request: Request, rest: str) -> list[Reply]:
 
 def tasks_text(view: View, agency_code: str) -> str:
     """Return the open items of an agency, one line each."""
-    items = queries.open_items(view.session, agency_code, view.today)
+    items = work.open_items(view.session, agency_code, view.today)
     agency = agency_name(view, agency_code)
     if not items:
         return texts.NO_OPEN_ITEMS.format(agency=agency)
@@ -64,7 +64,7 @@ def status_text(view: View, officer: Officer | None, argument: str) -> str:
             raise Refusal(texts.FOCAL_OWN_AGENCY.format(
                 agency=agency_name(view, officer.agency_code)))
         agency_code = officer.agency_code
-    items = queries.lead_assignments(session, view.today, agency_code,
+    items = work.lead_assignments(session, view.today, agency_code,
                                      task.id if task else None)
     scope = (texts.STATUS_TASK.format(key=task.key) if task else
              agency_name(view, agency_code) if agency_code else texts.STATUS_WHOLE_PLAN)
@@ -78,8 +78,8 @@ def overdue_text(view: View, officer: Officer) -> str:
     """Return the overdue items, one line per occurrence with its late agencies."""
     if officer.role == Role.FOCAL.value:
         raise Refusal(texts.ONLY_COORDINATOR)
-    items = [a for a in queries.lead_assignments(view.session, view.today)
-             if queries.standing_of(a, view.today).category is Category.OVERDUE]
+    items = [a for a in work.lead_assignments(view.session, view.today)
+             if standing_of(a, view.today).category is Category.OVERDUE]
     if not items:
         return texts.NO_OVERDUE
     lines = [texts.OVERDUE_TITLE.format(count=len(items), day=texts.day(view.today))]
@@ -89,10 +89,10 @@ def overdue_text(view: View, officer: Officer) -> str:
         by_occurrence.setdefault(assignment.occurrence_id, []).append(assignment)
     for group in by_occurrence.values():
         occurrence = group[0].occurrence
-        item = queries.standing_of(group[0], view.today)
+        item = standing_of(group[0], view.today)
         agencies = ", ".join(
             agency_short(view, a.agency_code)
-            + (texts.BLOCKED_FLAG if queries.standing_of(a, view.today).blocked else "")
+            + (texts.BLOCKED_FLAG if standing_of(a, view.today).blocked else "")
             for a in group)
         lines.append(texts.OVERDUE_LINE.format(
             ref=ref(occurrence.task, occurrence.period), period=occurrence.label,

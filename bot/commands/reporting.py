@@ -18,8 +18,9 @@ from bot.commands.core import (
     split_first,
 )
 from bot.render import ref
+from scheduler.status import standing_of
 from scheduler.timeframe import TimeframeKind
-from storage import queries
+from storage import outbox, people, work
 from storage.models import (
     Assignment,
     AssignmentRole,
@@ -80,10 +81,10 @@ def record_done(request: Request, assignment: Assignment, note: str) -> list[Rep
     if assignment.status == AssignmentStatus.DONE.value:
         raise Refusal(already_done(request, assignment))
     check_opened(request, assignment)
-    queries.record_event(request.session, assignment, EventStatus.DONE, note or None,
+    work.record_event(request.session, assignment, EventStatus.DONE, note or None,
                          request.officer, request.incoming.channel, request.now,
                          request.today)
-    item = queries.standing_of(assignment, request.today)
+    item = standing_of(assignment, request.today)
     return [Reply(texts.DONE_RECORDED.format(
         agency=agency_name(request, assignment.agency_code),
         key=ref(occurrence.task, occurrence.period), period=occurrence.label,
@@ -98,15 +99,15 @@ def record_blocked(request: Request, assignment: Assignment, reason: str) -> lis
         raise Refusal(already_done(request, assignment))
     check_opened(request, assignment)
     session = request.session
-    queries.record_event(session, assignment, EventStatus.BLOCKED, reason, request.officer,
+    work.record_event(session, assignment, EventStatus.BLOCKED, reason, request.officer,
                          request.incoming.channel, request.now, request.today)
     occurrence = assignment.occurrence
     alert = texts.blocked_alert(agency_name(request, assignment.agency_code),
                                 ref(occurrence.task, occurrence.period),
                                 occurrence.task.title, occurrence.label, reason,
                                 request.officer.name if request.officer else "")
-    for chat in queries.coordinator_chats(session):
-        queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
+    for chat in people.coordinator_chats(session):
+        outbox.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
     return [Reply(texts.BLOCKED_RECORDED.format(
         agency=agency_name(request, assignment.agency_code),
         key=ref(occurrence.task, occurrence.period), period=occurrence.label))]
@@ -117,7 +118,7 @@ def record_progress(request: Request, assignment: Assignment, note: str) -> list
     if assignment.status == AssignmentStatus.DONE.value:
         raise Refusal(already_done(request, assignment))
     check_opened(request, assignment)
-    queries.record_event(request.session, assignment, EventStatus.PROGRESS, note,
+    work.record_event(request.session, assignment, EventStatus.PROGRESS, note,
                          request.officer, request.incoming.channel, request.now,
                          request.today)
     occurrence = assignment.occurrence
@@ -131,8 +132,8 @@ def snooze(request: Request, assignment: Assignment) -> list[Reply]:
         raise Refusal(texts.NEED_INVITE)
     check_opened(request, assignment)
     until = request.calendar.add_working_days(request.today, 1)
-    queries.snooze(request.session, assignment, until, request.officer,
-                   request.incoming.channel, request.now)
+    work.snooze(request.session, assignment, until, request.officer,
+                request.incoming.channel, request.now, texts.snooze_note(until))
     occurrence = assignment.occurrence
     return [Reply(texts.SNOOZED.format(key=ref(occurrence.task, occurrence.period),
                                        day=texts.day(until)))]
@@ -144,7 +145,7 @@ def check_opened(request: Request, assignment: Assignment) -> None:
     task = occurrence.task
     if task.kind not in _PERIODIC or occurrence.window_start <= request.today:
         return
-    siblings = queries.assignments_of_task(request.session, task.id, assignment.agency_code,
+    siblings = work.assignments_of_task(request.session, task.id, assignment.agency_code,
                                            AssignmentRole.LEAD)
     opened = [a for a in siblings if a.occurrence.window_start <= request.today]
     open_refs = [ref(task, a.occurrence.period) for a in opened
@@ -166,7 +167,7 @@ def check_opened(request: Request, assignment: Assignment) -> None:
 
 def leads(request: Request, task: TaskRow) -> list[str]:
     """Return the codes of the task's lead agencies, in order, once each."""
-    assignments = queries.assignments_of_task(request.session, task.id,
+    assignments = work.assignments_of_task(request.session, task.id,
                                               role=AssignmentRole.LEAD)
     return list(dict.fromkeys(a.agency_code for a in assignments))
 
@@ -209,7 +210,7 @@ def check_may_report(request: Request, officer: Officer, assignment: Assignment)
 def pick_assignment(request: Request, task: TaskRow, agency: str,
                     period: str | None) -> Assignment:
     """Return the agency's assignment of `period`, or its current open one."""
-    assignments = queries.assignments_of_task(request.session, task.id, agency,
+    assignments = work.assignments_of_task(request.session, task.id, agency,
                                               AssignmentRole.LEAD, for_update=True)
     if period is not None:
         for assignment in assignments:

@@ -18,7 +18,8 @@ from bot.commands.core import (
 )
 from bot.commands.reporting import acting_agency, pick_assignment
 from bot.render import ref, standing_text
-from storage import queries
+from scheduler.status import standing_of
+from storage import outbox, people, work
 from storage.models import AssignmentRole, EventStatus, Officer, OutboxKind, Role, StatusEvent
 
 
@@ -44,9 +45,9 @@ def undo(request: Request, rest: str) -> list[Reply]:
     session = request.session
     assignments = (
         [pick_assignment(request, task, agency, period)] if period is not None else
-        queries.assignments_of_task(session, task.id, agency, AssignmentRole.LEAD,
+        work.assignments_of_task(session, task.id, agency, AssignmentRole.LEAD,
                                     for_update=True))
-    report = queries.latest_report(session, [a.id for a in assignments])
+    report = work.latest_report(session, [a.id for a in assignments])
     if report is None:
         shown = ref(task, assignments[0].occurrence.period) if period else task.key
         raise Refusal(texts.NOTHING_TO_UNDO.format(agency=agency_name(request, agency),
@@ -67,7 +68,7 @@ def undo(request: Request, rest: str) -> list[Reply]:
     else:
         raise Refusal(texts.UNDO_NOT_AUTHOR.format(
             what=what, ref=item_ref, at=at, author=_author(request, report)))
-    queries.withdraw_report(session, assignment, report, note or None, officer,
+    work.withdraw_report(session, assignment, report, note or None, officer,
                             request.incoming.channel, request.now, request.tz)
     name = agency_name(request, assignment.agency_code)
     if report.status == EventStatus.BLOCKED.value:
@@ -75,11 +76,11 @@ def undo(request: Request, rest: str) -> list[Reply]:
         alert = texts.UNDO_BLOCKED_ALERT.format(agency=name, ref=item_ref,
                                                 period=occurrence.label, at=at,
                                                 officer=officer.name)
-        for chat in queries.coordinator_chats(session):
-            queries.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
+        for chat in people.coordinator_chats(session):
+            outbox.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
     return [Reply(texts.UNDO_RECORDED.format(
         what=what, at=at, agency=name, ref=item_ref, period=occurrence.label,
-        standing=standing_text(queries.standing_of(assignment, request.today))))]
+        standing=standing_text(standing_of(assignment, request.today))))]
 
 
 def _author(request: Request, report: StatusEvent) -> str:

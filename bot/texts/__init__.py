@@ -7,6 +7,12 @@ all are reached as `texts.NAME`.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from scheduler.policy import Step
+
+if TYPE_CHECKING:
+    from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
 from bot.texts.importer import *  # noqa: F403  (the plan importer's words)
@@ -348,3 +354,51 @@ def moment(value: datetime) -> str:
 # --- r-commands ---
 
 CHOICES_TITLE = "Trả lời:"
+
+
+# --- r-storage ---
+
+STEP_LABELS: dict[Step, str] = {
+    Step.T30: "nhắc trước 30 ngày",
+    Step.T7: "nhắc trước 7 ngày",
+    Step.T1: "nhắc trước 1 ngày",
+    Step.DUE: "đến hạn",
+    Step.PROGRESS: "báo cáo tiến độ",
+    Step.OVERDUE: "quá hạn",
+    Step.ESCALATION: "báo cáo cơ quan điều phối",
+    Step.COORDINATE: "phối hợp",
+    Step.SNOOZE: "nhắc lại",
+}
+
+# Why a chat or a message is out of service (stored, shown by the CLI).
+SESSION_CLOSED = "phiên đã đóng"
+OFFICER_REVOKED = "cán bộ đã bị vô hiệu hóa"
+
+
+def snooze_note(until: date) -> str:
+    """Return the note recorded with a snooze until `until`."""
+    return f"nhắc lại ngày {until.isoformat()}"
+
+
+def describe_sync(report: SyncReport) -> str:
+    """Return one Vietnamese line saying what the sync changed, or that nothing changed."""
+    changes = [
+        f"{verb} {count} {noun}"
+        for verb, count, noun in (
+            ("thêm", report.agencies_added, "cơ quan"),
+            ("cập nhật", report.agencies_updated, "cơ quan"),
+            ("thêm", report.tasks_added, "nhiệm vụ"),
+            ("cập nhật", report.tasks_updated, "nhiệm vụ"),
+            ("lưu trữ", report.tasks_archived, "nhiệm vụ"),
+            ("thêm", report.occurrences_added, "kỳ"),
+            ("cập nhật", report.occurrences_updated, "kỳ"),
+            ("lưu trữ", report.occurrences_archived, "kỳ"),
+            ("thêm", report.assignments_added, "phân công"),
+            ("cập nhật", report.assignments_updated, "phân công"),
+            ("lưu trữ", report.assignments_archived, "phân công"),
+        )
+        if count
+    ]
+    if report.plan_updated:
+        changes.append("cập nhật thông tin kế hoạch")
+    return "Thay đổi: " + ", ".join(changes) + "." if changes else "Không có thay đổi."

@@ -5,10 +5,19 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.db import db_url_from_env, make_engine
+from storage.db import make_engine
 from storage.models import Base
 
 target_metadata = Base.metadata
+
+
+def _url() -> str:
+    # The URL comes from the caller's settings through storage.db.alembic_config: the
+    # database layer reads no environment of its own.
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("run migrations through storage.db.upgrade(url)")
+    return url
 
 
 def _run(connection: Connection) -> None:
@@ -26,7 +35,7 @@ def _run(connection: Connection) -> None:
 def run_offline() -> None:
     """Write the SQL to stdout instead of running it (`alembic upgrade --sql`)."""
     context.configure(
-        url=context.config.get_main_option("sqlalchemy.url") or db_url_from_env(),
+        url=_url(),
         target_metadata=target_metadata,
         literal_binds=True,
     )
@@ -39,7 +48,7 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = context.config.get_main_option("sqlalchemy.url") or db_url_from_env()
+    url = _url()
     engine = make_engine(url, foreign_keys=False)
     try:
         with engine.connect() as own_connection:

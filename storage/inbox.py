@@ -1,0 +1,77 @@
+"""What people sent: inbound messages and the questions awaiting their answer. Each takes the
+session first; none commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    InboundMessage,
+    Officer,
+    PendingPrompt,
+    PromptKind,
+)
+from storage.rows import rows_changed
+
+
+def record_inbound(session: Session, channel: str, message_id: str, chat_id: str, text: str,
+                   now: datetime) -> bool:
+    """Keep what a person sent. Return False if this message id was received before."""
+    try:
+        with session.begin_nested():
+            session.add(InboundMessage(channel=channel, message_id=message_id, chat_id=chat_id,
+                                       text=text, received_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def set_prompt(
+    session: Session, channel: str, chat_id: str, assignment_id: int, officer: Officer,
+    now: datetime
+) -> None:
+    """Remember that the officer's next message in this chat answers a question about
+    `assignment_id`."""
+    pop_prompt(session, channel, chat_id)
+    session.add(
+        PendingPrompt(
+            channel=channel,
+            chat_id=chat_id,
+            assignment_id=assignment_id,
+            officer_id=officer.id,
+            kind=PromptKind.BLOCKED_REASON.value,
+            created_at=now,
+        )
+    )
+    session.flush()
+
+
+def pop_prompt(session: Session, channel: str, chat_id: str) -> PendingPrompt | None:
+    """Remove and return the chat's pending question, if any."""
+    prompt = session.scalars(
+        select(PendingPrompt).where(
+            PendingPrompt.channel == channel, PendingPrompt.chat_id == chat_id
+        )
+    ).one_or_none()
+    if prompt is not None:
+        session.delete(prompt)
+        session.flush()
+    return prompt
+
+
+def drop_prompts(session: Session, *, officer_id: int | None = None,
+                 chat: tuple[str, str] | None = None) -> None:
+    """Forget the questions asked of an officer, or in a chat (at least one is given)."""
+    if officer_id is None and chat is None:
+        raise ValueError("drop_prompts needs an officer or a chat")
+    statement = delete(PendingPrompt)
+    if officer_id is not None:
+        statement = statement.where(PendingPrompt.officer_id == officer_id)
+    if chat is not None:
+        statement = statement.where(PendingPrompt.channel == chat[0],
+                                    PendingPrompt.chat_id == chat[1])
+    rows_changed(session, statement)

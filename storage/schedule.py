@@ -1,0 +1,120 @@
+"""The schedule: what the stored plan rows say can be due, as the scheduler's objects.
+
+Each takes the session first; none commits.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from scheduler.occurrences import Occurrence
+from scheduler.plan import Ladder
+from scheduler.policy import PolicyState, ScheduledOccurrence
+from scheduler.timeframe import TimeframeKind
+from scheduler.timer import latest_send_instant
+from scheduler.workdays import WorkingCalendar
+from storage.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    OccurrenceRow,
+    PlanRow,
+    ReminderRow,
+    TaskRow,
+    Tick,
+)
+
+
+def plans(session: Session) -> list[PlanRow]:
+    """Return every stored plan, by id."""
+    return list(session.scalars(select(PlanRow).order_by(PlanRow.id)))
+
+
+def policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: ZoneInfo,
+                 send_at: time) -> tuple[PolicyState, dict[tuple[str, str, str], Assignment]]:
+    """Return the policy state of the plan's live work, and its assignments by (task key,
+    period, agency)."""
+    rows = session.execute(
+        select(Assignment, OccurrenceRow, TaskRow)
+        .join(Assignment.occurrence).join(OccurrenceRow.task)
+        .where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
+               OccurrenceRow.archived.is_(False), Assignment.archived.is_(False))
+        .order_by(OccurrenceRow.due, OccurrenceRow.id, Assignment.id)
+    ).all()
+    by_key: dict[tuple[str, str, str], Assignment] = {}
+    occurrence_rows: dict[int, tuple[OccurrenceRow, TaskRow]] = {}
+    leads: dict[int, list[str]] = {}
+    coordinating: dict[int, list[str]] = {}
+    done: set[tuple[str, str, str]] = set()
+    snoozes: dict[tuple[str, str, str], date] = {}
+    for assignment, occurrence, task in rows:
+        key = (task.key, occurrence.period, assignment.agency_code)
+        by_key[key] = assignment
+        occurrence_rows[occurrence.id] = (occurrence, task)
+        target = leads if assignment.role == AssignmentRole.LEAD.value else coordinating
+        target.setdefault(occurrence.id, []).append(assignment.agency_code)
+        if assignment.status == AssignmentStatus.DONE.value:
+            done.add(key)
+        if assignment.snoozed_until is not None:
+            snoozes[key] = assignment.snoozed_until
+    scheduled = tuple(
+        ScheduledOccurrence(
+            Occurrence(task.key, occurrence.period, occurrence.label, occurrence.window_start,
+                       occurrence.due),
+            TimeframeKind(task.kind), tuple(leads.get(occurrence_id, ())),
+            tuple(coordinating.get(occurrence_id, ())))
+        for occurrence_id, (occurrence, task) in occurrence_rows.items())
+    sent = {
+        (task_key, period, agency, key)
+        for task_key, period, agency, key in session.execute(
+            select(TaskRow.key, OccurrenceRow.period, Assignment.agency_code, ReminderRow.key)
+            .join(Assignment, Assignment.id == ReminderRow.assignment_id)
+            .join(OccurrenceRow, OccurrenceRow.id == Assignment.occurrence_id)
+            .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
+            .where(TaskRow.plan_id == plan.id))
+    }
+    state = PolicyState(scheduled, ladder(plan.ladder_json), calendar, tz, send_at,
+                        frozenset(sent), frozenset(done), snoozes)
+    return state, by_key
+
+
+def ladder(ladder_json: str) -> Ladder:
+    """Return the stored ladder; a send time stored by an older version is not the ladder's."""
+    stored = json.loads(ladder_json)
+    stored.pop("send_at", None)
+    return Ladder.model_validate(stored)
+
+
+def pending_tick(session: Session, now: datetime, send_at: time, calendar: WorkingCalendar,
+                 tz: ZoneInfo) -> datetime | None:
+    """Return the send instant a tick at `now` should serve, or None if one already served it.
+
+    Only the latest instant counts: a bot down for days serves one tick when it is back.
+    """
+    instant = latest_send_instant(now, send_at, calendar, tz)
+    if instant is None:
+        return None
+    # Served is asked of this very instant, not of the latest one recorded, so a clock set
+    # back for a demo (--clock) still ticks.
+    served = session.scalar(select(Tick.id).where(Tick.due_at == instant))
+    return None if served is not None else instant
+
+
+def claim_tick(session: Session, instant: datetime, now: datetime) -> bool:
+    """Record that a tick serves `instant`. False: another process already did.
+
+    Written in the caller's transaction with what the tick queues, so two processes cannot both
+    serve one instant, and a bot that was down serves only the latest instant when it is back.
+    """
+    try:
+        with session.begin_nested():
+            session.add(Tick(due_at=instant, started_at=now, completed_at=now))
+    except IntegrityError:
+        return False
+    return True

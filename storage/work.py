@@ -1,0 +1,243 @@
+"""Tasks, assignments and the status events reported on them. Each takes the session first;
+none commits."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime, tzinfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, contains_eager
+
+from storage.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    EventStatus,
+    OccurrenceRow,
+    Officer,
+    StatusEvent,
+    TaskRow,
+)
+
+
+def tasks_by_key(session: Session, key: str, plan_id: str | None = None) -> list[TaskRow]:
+    """Return the live tasks whose key is `key`, ignoring case (one per plan), of plan
+    `plan_id` if given."""
+    query = select(TaskRow).where(func.upper(TaskRow.key) == key.upper(),
+                                  TaskRow.archived.is_(False))
+    if plan_id is not None:
+        query = query.where(TaskRow.plan_id == plan_id)
+    return list(session.scalars(query.order_by(TaskRow.plan_id)))
+
+
+def _live_assignments() -> Select[Assignment]:
+    return (
+        select(Assignment)
+        .join(Assignment.occurrence)
+        .join(OccurrenceRow.task)
+        .options(contains_eager(Assignment.occurrence).contains_eager(OccurrenceRow.task))
+        .where(
+            Assignment.archived.is_(False),
+            OccurrenceRow.archived.is_(False),
+            TaskRow.archived.is_(False),
+        )
+    )
+
+
+def assignment_for_update(session: Session, assignment_id: int) -> Assignment | None:
+    """Return the assignment, locked until the transaction ends (two reports cannot interleave)."""
+    return session.get(Assignment, assignment_id, with_for_update=True, populate_existing=True)
+
+
+def assignments_of_task(
+    session: Session,
+    task_id: int,
+    agency_code: str | None = None,
+    role: AssignmentRole | None = None,
+    *,
+    for_update: bool = False,
+) -> list[Assignment]:
+    """Return the live assignments of a task, by due date, optionally of one agency or role.
+
+    `for_update` locks them until the transaction ends, and reads their current state.
+    """
+    query = _live_assignments().where(TaskRow.id == task_id)
+    if for_update:
+        query = query.with_for_update(of=Assignment).execution_options(populate_existing=True)
+    if agency_code is not None:
+        query = query.where(Assignment.agency_code == agency_code)
+    if role is not None:
+        query = query.where(Assignment.role == role.value)
+    return list(session.scalars(query.order_by(OccurrenceRow.due, Assignment.id)))
+
+
+def lead_assignments(
+    session: Session, today: date, agency_code: str | None = None, task_id: int | None = None,
+    *, plan_id: str | None = None,
+) -> list[Assignment]:
+    """Return the live lead assignments whose window has opened by `today` (of one plan if
+    `plan_id` is given)."""
+    query = _live_assignments().where(
+        Assignment.role == AssignmentRole.LEAD.value, OccurrenceRow.window_start <= today
+    )
+    if plan_id is not None:
+        query = query.where(TaskRow.plan_id == plan_id)
+    if agency_code is not None:
+        query = query.where(Assignment.agency_code == agency_code)
+    if task_id is not None:
+        query = query.where(TaskRow.id == task_id)
+    return list(
+        session.scalars(query.order_by(OccurrenceRow.due, TaskRow.id, Assignment.agency_code))
+    )
+
+
+def open_items(session: Session, agency_code: str, today: date, *,
+               plan_id: str | None = None) -> list[Assignment]:
+    """Return the agency's lead work not yet done: every opened window, plus the next one due
+    (of one plan if `plan_id` is given)."""
+    query = (
+        _live_assignments()
+        .where(
+            Assignment.agency_code == agency_code,
+            Assignment.role == AssignmentRole.LEAD.value,
+            Assignment.status != AssignmentStatus.DONE.value,
+        )
+        .order_by(OccurrenceRow.due, TaskRow.id)
+    )
+    if plan_id is not None:
+        query = query.where(TaskRow.plan_id == plan_id)
+    items: list[Assignment] = []
+    upcoming: set[int] = set()
+    for assignment in session.scalars(query):
+        task_id = assignment.occurrence.task_id
+        if assignment.occurrence.window_start <= today:
+            items.append(assignment)
+        elif task_id not in upcoming and not any(a.occurrence.task_id == task_id for a in items):
+            items.append(assignment)
+            upcoming.add(task_id)
+    return items
+
+
+
+
+def record_event(
+    session: Session,
+    assignment: Assignment,
+    status: EventStatus,
+    note: str | None,
+    officer: Officer | None,
+    channel: str,
+    now: datetime,
+    today: date,
+) -> StatusEvent:
+    """Append a status event and move the assignment's current status accordingly."""
+    event = StatusEvent(
+        assignment_id=assignment.id,
+        officer_id=officer.id if officer else None,
+        agency_code=officer.agency_code if officer else assignment.agency_code,
+        channel=channel,
+        status=status.value,
+        note=note,
+        at=now,
+    )
+    session.add(event)
+    if status is EventStatus.DONE:
+        assignment.status = AssignmentStatus.DONE.value
+        assignment.completed_on = today
+        assignment.snoozed_until = None
+    elif status is EventStatus.BLOCKED:
+        assignment.status = AssignmentStatus.BLOCKED.value
+    assignment.updated_at = now
+    session.flush()
+    return event
+
+
+def snooze(
+    session: Session,
+    assignment: Assignment,
+    until: date,
+    officer: Officer,
+    channel: str,
+    now: datetime,
+    note: str,
+) -> None:
+    """Record a snooze until `until`, with `note`, and hold the reminders until then."""
+    record_event(
+        session,
+        assignment,
+        EventStatus.SNOOZE,
+        note,
+        officer,
+        channel,
+        now,
+        until,
+    )
+    assignment.snoozed_until = until
+
+
+# What a person reports about where the work stands; a withdrawal (/huy) takes one back.
+REPORTS = (EventStatus.DONE, EventStatus.BLOCKED, EventStatus.PROGRESS)
+
+
+def latest_report(session: Session, assignment_ids: Collection[int]) -> StatusEvent | None:
+    """Return the latest report on any of the assignments that was not withdrawn, or None."""
+    if not assignment_ids:
+        return None
+    withdrawn = select(StatusEvent.withdraws_id).where(StatusEvent.withdraws_id.is_not(None))
+    return session.scalars(
+        select(StatusEvent)
+        .where(StatusEvent.assignment_id.in_(list(assignment_ids)),
+               StatusEvent.status.in_([status.value for status in REPORTS]),
+               StatusEvent.id.not_in(withdrawn))
+        .order_by(StatusEvent.id.desc())
+        .limit(1)
+    ).first()
+
+
+def withdraw_report(
+    session: Session,
+    assignment: Assignment,
+    report: StatusEvent,
+    note: str | None,
+    officer: Officer,
+    channel: str,
+    now: datetime,
+    tz: tzinfo,
+) -> StatusEvent:
+    """Append the withdrawal of `report` and put the assignment in the state the reports left
+    standing give it (the report itself is kept). `tz` gives the day of a completion."""
+    withdrawal = StatusEvent(
+        assignment_id=assignment.id, officer_id=officer.id, agency_code=officer.agency_code,
+        channel=channel, status=EventStatus.WITHDRAWN.value, note=note, at=now,
+        withdraws_id=report.id)
+    session.add(withdrawal)
+    session.flush()
+    events = list(session.scalars(
+        select(StatusEvent).where(StatusEvent.assignment_id == assignment.id)
+        .order_by(StatusEvent.id)))
+    withdrawn = {e.withdraws_id for e in events if e.withdraws_id is not None}
+    status, completed_on = AssignmentStatus.OPEN, None
+    for event in events:
+        if event.id in withdrawn:
+            continue
+        if event.status == EventStatus.DONE.value:
+            status, completed_on = AssignmentStatus.DONE, event.at.astimezone(tz).date()
+        elif event.status == EventStatus.BLOCKED.value:
+            status = AssignmentStatus.BLOCKED
+        elif event.status == EventStatus.REOPENED.value:
+            status, completed_on = AssignmentStatus.OPEN, None
+    assignment.status = status.value
+    assignment.completed_on = completed_on
+    assignment.updated_at = now
+    session.flush()
+    return withdrawal
+
+
+def last_event(session: Session, assignment_id: int, status: EventStatus) -> StatusEvent | None:
+    return session.scalars(
+        select(StatusEvent)
+        .where(StatusEvent.assignment_id == assignment_id, StatusEvent.status == status.value)
+        .order_by(StatusEvent.id.desc())
+        .limit(1)
+    ).first()
