@@ -23,11 +23,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
+from bot.channels.base import OutMessage, StartupError, Transport, TransportError
 from bot.commands import Commands
 from bot.delivery import Dispatcher, Queued, claim_tick, pending_tick, run_tick
 from bot.inbox import Inbox
 from bot.settings import Settings
-from bot.transports.base import OutMessage, StartupError, Transport, TransportError
 from scheduler.plan import Directory, Plan, bundled_plan_path, load_directory, load_plan
 from scheduler.workdays import WorkingCalendar
 from storage import queries
@@ -313,8 +313,8 @@ class _Startup:
 @contextlib.asynccontextmanager
 async def _telegram(services: Services, token: str, transports: dict[str, Transport],
                     health: _Health, start: _Startup) -> AsyncIterator[None]:
-    from bot.channels import telegram as channel
-    from bot.transports.telegram import TelegramTransport
+    from bot.channels.telegram import inbound as channel
+    from bot.channels.telegram.transport import TelegramTransport
 
     settings = services.settings
 
@@ -358,7 +358,8 @@ async def _telegram(services: Services, token: str, transports: dict[str, Transp
 @contextlib.asynccontextmanager
 async def _zalo(services: Services, token: str, transports: dict[str, Transport],
                 stop: asyncio.Event, health: _Health, start: _Startup) -> AsyncIterator[None]:
-    from bot.channels.zalo import (
+    from bot.channels.zalo.client import ZaloClient
+    from bot.channels.zalo.inbound import (
         STARTUP_ATTEMPTS,
         STARTUP_INTERVAL,
         ZaloChannel,
@@ -367,7 +368,7 @@ async def _zalo(services: Services, token: str, transports: dict[str, Transport]
         start_webhook_mode,
         starting,
     )
-    from bot.transports.zalo import ZaloClient, ZaloTransport
+    from bot.channels.zalo.transport import ZaloTransport
 
     settings = services.settings
     attempts = start.attempts or STARTUP_ATTEMPTS

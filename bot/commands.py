@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from bot.transports.base import Button
+from bot.channels.base import Button
 from scheduler.status import Category, Standing
 from scheduler.timeframe import TimeframeKind
 from scheduler.workdays import WorkingCalendar

@@ -23,8 +23,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from bot.commands import reminder_buttons, render_status
-from bot.transports.base import (
+from bot.channels.base import (
     Button,
     ChannelDown,
     OutMessage,
@@ -32,6 +31,7 @@ from bot.transports.base import (
     TransportError,
     deliver,
 )
+from bot.commands import reminder_buttons, render_status
 from scheduler.occurrences import Occurrence
 from scheduler.plan import Ladder
 from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence, Step, due_reminders

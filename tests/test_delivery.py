@@ -18,9 +18,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.app import Services
+from bot.channels.base import OutMessage, TransportError
 from bot.delivery import Dispatcher, claim_tick, pending_tick
 from bot.settings import Settings
-from bot.transports.base import OutMessage, TransportError
 from scheduler.plan import load_bundled
 from storage import queries
 from storage.db import make_engine, make_sessionmaker

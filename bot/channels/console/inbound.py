@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from bot import texts
 from bot.app import Services, background
+from bot.channels.base import OutMessage
+from bot.channels.choices import render_choices
 from bot.commands import Incoming, Reply
-from bot.transports.base import OutMessage
-from bot.transports.zalo import render_choices
 from storage import queries
 from storage.invites import create_invite
 from storage.models import Role

@@ -23,7 +23,7 @@ from bot.app import (
     shifted_clock,
     system_clock,
 )
-from bot.cli import NOT_INITIALISED, database_error, os_reason
+from bot.cli.common import NOT_INITIALISED, database_error, os_reason
 from bot.settings import Settings, SettingsError, load_settings
 from scheduler.plan import PlanError
 from scheduler.policy import STEP_LABELS
@@ -149,7 +149,7 @@ def xlsx_path(text: str) -> Path:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.report import default_report_name, write_report
+    from bot.reports.xlsx import default_report_name, write_report
     from storage.report import collect_report
 
     out: Path | None = args.out
@@ -198,7 +198,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.channels.console import chat
+    from bot.channels.console.inbound import chat
     from storage.models import Role
 
     services = _services(args.clock)

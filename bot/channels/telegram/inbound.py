@@ -27,9 +27,9 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.channels.base import OutMessage, StartupError, TransportError, Undelivered
+from bot.channels.telegram.transport import TelegramTransport, redact
 from bot.commands import CommandLayer, Incoming, Reply
-from bot.transports.base import OutMessage, StartupError, TransportError, Undelivered
-from bot.transports.telegram import TelegramTransport, redact
 
 # Start-up calls (getMe, deleteWebhook/setWebhook) are retried on network failures: PTB's own
 # bootstrap_retries default is 0 since 21.11, so one hiccup at start would stop the bot.
