@@ -447,7 +447,7 @@ IMPORT_AGENCIES_WRITTEN = (
     "--agencies {agencies}, hoặc đặt NHACVIEC_AGENCIES={agencies} cho init và run)"
 )
 
-# The review of an imported plan (bot/plan_import): what the reader proposed and guessed.
+# The review of an imported plan (plan_data/importer): what the reader proposed and guessed.
 IMPORT_UNKNOWN_AGENCY = (
     "Cơ quan {role} «{name}» không có trong danh mục cơ quan: đề xuất thêm mới với mã {code} "
     "(kiểm tra trong tệp cơ quan đề xuất)."

@@ -72,7 +72,7 @@ def plan_id_arg(text: str) -> str:
 
 
 def cmd_plan_import(args: argparse.Namespace) -> int:
-    from bot.plan_import import (
+    from plan_data.importer import (
         DocumentError,
         agencies_path,
         import_document,
