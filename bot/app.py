@@ -28,7 +28,8 @@ from bot.commands import Commands
 from bot.delivery import Dispatcher, Queued, claim_tick, pending_tick, run_tick
 from bot.inbox import Inbox
 from bot.settings import Settings
-from scheduler.plan import Directory, Plan, bundled_plan_path, load_directory, load_plan
+from plan_data.loader import bundled_plan_path, load_directory, load_plan
+from scheduler.plan import Directory, Plan
 from scheduler.workdays import WorkingCalendar
 from storage import queries
 from storage.db import (

@@ -21,7 +21,7 @@ from bot.app import Services
 from bot.channels.base import OutMessage, TransportError
 from bot.delivery import Dispatcher, claim_tick, pending_tick
 from bot.settings import Settings
-from scheduler.plan import load_bundled
+from plan_data.loader import load_bundled
 from storage import queries
 from storage.db import make_engine, make_sessionmaker
 from storage.invites import revoke_officer

@@ -26,7 +26,7 @@ from bot.channels.zalo.inbound import ZaloChannel
 from bot.channels.zalo.transport import ZaloTransport
 from bot.delivery import Dispatcher
 from bot.settings import Settings
-from scheduler.plan import load_bundled
+from plan_data.loader import load_bundled
 from storage.db import make_engine, make_sessionmaker
 from storage.models import OutboxMessage, Tick
 from tests.fakes.telegram_api import FakeTelegramServer

@@ -24,7 +24,8 @@ from plan_data.importer import (
     read_markdown,
 )
 from plan_data.importer.agencies import Proposals, prose_agencies
-from scheduler.plan import Directory, bundled_plan_path, load_directory, load_plan
+from plan_data.loader import bundled_plan_path, load_directory, load_plan
+from scheduler.plan import Directory
 from scheduler.timeframe import TimeframeKind, parse_timeframe
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"

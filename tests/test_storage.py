@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from scheduler.plan import bundled_plan_path
+from plan_data.loader import bundled_plan_path
 from storage.db import (
     DEFAULT_DB_URL,
     alembic_config,

@@ -25,7 +25,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.app import SYNC_HORIZON
-    from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
+    from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, safe_url, upgrade
     from storage.sync import describe_sync, sync_plan
 

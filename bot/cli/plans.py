@@ -39,13 +39,8 @@ def _agencies_file(given: Path | None) -> Path | None:
 
 
 def cmd_plan_check(args: argparse.Namespace) -> int:
-    from scheduler.plan import (
-        PlanError,
-        bundled_plan_path,
-        describe_plan,
-        load_directory,
-        load_plan,
-    )
+    from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
+    from scheduler.plan import describe_plan
 
     path = args.file if args.file is not None else bundled_plan_path()
     try:
@@ -81,7 +76,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
         with_proposals,
         write_import,
     )
-    from scheduler.plan import PlanError, load_directory
+    from plan_data.loader import PlanError, load_directory
 
     try:
         directory = load_directory(_agencies_file(args.agencies))
@@ -121,7 +116,7 @@ PREVIEW_DAYS = 90
 def cmd_preview(args: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
-    from scheduler.plan import PlanError, bundled_plan_path, load_directory, load_plan
+    from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
     from scheduler.policy import plan_timeline
     from scheduler.workdays import CalendarError, WorkingCalendar
 

@@ -12,7 +12,8 @@ import yaml
 
 from bot import texts
 from plan_data.importer.model import Gap, ImportedTask, PlanImport
-from scheduler.plan import Directory, PlanError, load_directory, load_plan
+from plan_data.loader import PlanError, load_directory, load_plan
+from scheduler.plan import Directory
 from scheduler.timeframe import Timeframe, TimeframeKind
 
 _KIND_NAMES = {
