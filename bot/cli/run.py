@@ -25,7 +25,7 @@ from bot.app import (
 )
 from bot.cli.common import NOT_INITIALISED, database_error, os_reason
 from bot.settings import Settings, SettingsError, load_settings
-from scheduler.plan import PlanError
+from plan_data.loader import PlanError
 from scheduler.policy import STEP_LABELS
 from scheduler.workdays import CalendarError
 
@@ -198,7 +198,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.channels.console.inbound import chat
+    from bot.cli.chat import chat
     from storage.models import Role
 
     services = _services(args.clock)
