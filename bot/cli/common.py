@@ -77,7 +77,7 @@ def database_error(url: str, exc: Exception) -> str:
 
 
 
-NOT_INITIALISED = "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: hãy chạy `nhacviec init`."
+NOT_INITIALISED = texts.CLI_NOT_INITIALISED
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from bot.cli.common import database, database_error, read_settings
 
 def officer_id_arg(text: str) -> int:
     if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"mã cán bộ phải là một số: {text}")
+        raise argparse.ArgumentTypeError(texts.CLI_OFFICER_ID_NOT_A_NUMBER.format(text=text))
     return int(text)
 
 
@@ -57,16 +57,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, ImportError) as exc:
         print(database_error(settings.db_url, exc), file=sys.stderr)
         return 1
-    print(f"Cơ sở dữ liệu: {safe_url(settings.db_url)} (đã cập nhật cấu trúc mới nhất).")
-    print(
-        f"Kế hoạch {plan.id}: {report.tasks} nhiệm vụ, {report.occurrences} kỳ, "
-        f"{report.assignments} phân công (lịch tính đến {until:%d/%m/%Y})."
-    )
+    print(texts.CLI_INIT_DATABASE.format(url=safe_url(settings.db_url)))
+    print(texts.CLI_INIT_PLAN.format(plan=plan.id, tasks=report.tasks,
+                                     occurrences=report.occurrences,
+                                     assignments=report.assignments, until=until))
     print(describe_sync(report))
     if args.plan is not None and args.plan != settings.plan_path:
         # The bot re-reads its plan file at every start and tick: another file would undo this.
-        print(f"Lưu ý: đặt NHACVIEC_PLAN={args.plan} để bot dùng kế hoạch này "
-              "(mỗi lần chạy, bot đọc lại tệp kế hoạch trong NHACVIEC_PLAN).")
+        print(texts.CLI_INIT_SET_PLAN.format(path=args.plan))
     return 0
 
 
@@ -93,16 +91,16 @@ def cmd_invite(args: argparse.Namespace) -> int:
             if args.officer is not None:
                 invite = create_link_invite(session, args.officer, now)
             elif args.agency is None:
-                print("Cần mã cơ quan hoặc --officer ID.", file=sys.stderr)
+                print(texts.CLI_INVITE_NEEDS_AGENCY, file=sys.stderr)
                 return 2
             else:
                 invite = create_invite(session, args.agency, Role(args.role), now)
         except UnknownOfficerError:
-            print(f"Không có cán bộ đang hoạt động với ID {args.officer}.", file=sys.stderr)
+            print(texts.CLI_NO_ACTIVE_OFFICER.format(id=args.officer), file=sys.stderr)
             return 2
         except UnknownAgencyError:
             codes = ", ".join(session.scalars(select(AgencyRow.code).order_by(AgencyRow.code)))
-            print(f"Không có cơ quan mã «{args.agency}». Các mã có: {codes}.", file=sys.stderr)
+            print(texts.CLI_NO_AGENCY_CODES.format(code=args.agency, codes=codes), file=sys.stderr)
             return 2
         agency = session.get_one(AgencyRow, invite.agency_code)
 
@@ -118,13 +116,14 @@ def cmd_invite(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False))
         return 0
-    print(f"Mã mời cho {agency.name} ({agency.code}), vai trò {texts.ROLE_NAMES[invite.role]}:")
+    print(texts.CLI_INVITE_FOR.format(name=agency.name, code=agency.code,
+                                     role=texts.ROLE_NAMES[invite.role]))
     print(f"  {invite.code}")
-    print(f"Dùng một lần, hết hạn lúc {expires_at:%H:%M} ngày {expires_at:%d/%m/%Y}.")
+    print(texts.CLI_INVITE_EXPIRES.format(at=expires_at))
     if link is not None:
-        print(f"Gửi đường dẫn này cho cán bộ: {link}")
+        print(texts.CLI_INVITE_LINK.format(link=link))
     else:
-        print(f"Cán bộ mở bot và gửi: /start {invite.code}")
+        print(texts.CLI_INVITE_SEND.format(code=invite.code))
     return 0
 
 
@@ -142,15 +141,15 @@ def cmd_officers(args: argparse.Namespace) -> int:
                 officer.agency.short_name,
                 texts.ROLE_NAMES.get(officer.role, officer.role),
                 ", ".join(f"{chat.channel} {chat.chat_id}" for chat in officer.chats) or "-",
-                "có" if officer.active else "không",
-                "có" if officer.reachable else "không",
+                texts.YES if officer.active else texts.NO,
+                texts.YES if officer.reachable else texts.NO,
             )
             for officer in list_officers(session)
         ]
     if not rows:
-        print("Chưa có cán bộ nào. Tạo mã mời bằng: nhacviec invite MÃ_CƠ_QUAN")
+        print(texts.CLI_NO_OFFICERS)
         return 0
-    header = ("ID", "Họ tên", "Cơ quan", "Vai trò", "Kênh", "Hoạt động", "Liên lạc được")
+    header = texts.CLI_OFFICERS_HEADER
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
     for row in (header, *rows):
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
@@ -171,14 +170,13 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         try:
             officer = revoke_officer(session, args.officer_id)
         except UnknownOfficerError:
-            print(f"Không có cán bộ số {args.officer_id}.", file=sys.stderr)
+            print(texts.CLI_NO_OFFICER.format(id=args.officer_id), file=sys.stderr)
             return 2
-        who = (
-            f"cán bộ số {officer.id}: {officer.name} ({officer.agency.short_name}, "
-            f"{texts.ROLE_NAMES.get(officer.role, officer.role)})"
-        )
+        who = texts.CLI_OFFICER_WHO.format(id=officer.id, name=officer.name,
+                                           agency=officer.agency.short_name,
+                                           role=texts.ROLE_NAMES.get(officer.role, officer.role))
     if was_active:
-        print(f"Đã vô hiệu hóa {who}. Cán bộ này không còn nhận nhắc việc hay báo cáo được nữa.")
+        print(texts.CLI_REVOKED.format(who=who))
     else:
-        print(f"{who[0].upper()}{who[1:]} đã bị vô hiệu hóa từ trước; không có gì thay đổi.")
+        print(texts.CLI_ALREADY_REVOKED.format(who=f"{who[0].upper()}{who[1:]}"))
     return 0

@@ -49,7 +49,7 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
     except PlanError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Tệp hợp lệ: {path}")
+    print(texts.CLI_PLAN_VALID.format(path=path))
     print(describe_plan(plan, directory))
     return 0
 
@@ -61,7 +61,7 @@ def plan_id_arg(text: str) -> str:
 
     if re.match(PLAN_ID_PATTERN, text) is None:
         raise argparse.ArgumentTypeError(
-            f"mã kế hoạch chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang: {text}"
+            texts.CLI_BAD_PLAN_ID.format(text=text)
         )
     return text
 
@@ -95,7 +95,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
             return 1
         except OSError:
             print(
-                f"không ghi được tệp {args.out}: thư mục không tồn tại hoặc không có quyền ghi",
+                texts.CLI_CANNOT_WRITE_PLAN.format(path=args.out),
                 file=sys.stderr,
             )
             return 1
@@ -127,7 +127,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     start: date = args.date_from or datetime.now(tz).date()
     end: date = args.date_to or start + timedelta(days=PREVIEW_DAYS)
     if end < start:
-        print(f"Ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}.",
+        print(texts.CLI_END_BEFORE_START.format(end=end, start=start),
               file=sys.stderr)
         return 2
     try:
@@ -141,7 +141,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if args.agency is not None:
         code = args.agency.strip().upper()
         if not directory.knows(code):
-            print(f"Không có cơ quan mã «{args.agency}». Xem plan_data/agencies.yaml.",
+            print(texts.CLI_NO_AGENCY_SEE_FILE.format(code=args.agency),
                   file=sys.stderr)
             return 2
         agencies = set(directory.expand([code]))
@@ -170,10 +170,10 @@ def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directo
     def day(value: date) -> str:
         return value.strftime("%d/%m/%Y")
 
-    title = f"Lịch nhắc việc từ {day(start)} đến {day(end)}"
+    title = texts.PREVIEW_TITLE.format(start=day(start), end=day(end))
     if not reminders:
-        return f"{title}: không có lời nhắc nào."
-    rows = [("Ngày", "Cơ quan", "Nhiệm vụ", "Bước", "Hạn")]
+        return texts.PREVIEW_EMPTY.format(title=title)
+    rows = [texts.PREVIEW_HEADER]
     for reminder in reminders:
         task = f"{reminder.task_key}. {plan.task(reminder.task_key).title}"
         if reminder.period:
@@ -184,5 +184,5 @@ def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directo
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
-    return "\n".join([f"{title} ({len(reminders)} lời nhắc, gửi lúc {send_at:%H:%M})", "",
-                      *lines])
+    heading = texts.PREVIEW_HEADING.format(title=title, count=len(reminders), at=send_at)
+    return "\n".join([heading, "", *lines])

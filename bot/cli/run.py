@@ -36,7 +36,7 @@ def iso_datetime(text: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
-            f"thời điểm không hợp lệ (cần dạng 2024-06-20T08:00): {text}") from exc
+            texts.CLI_BAD_DATETIME.format(text=text)) from exc
 
 
 def _services(start: datetime | None, *, read_only: bool = False,
@@ -95,13 +95,13 @@ def cmd_tick(args: argparse.Namespace) -> int:
     now = services.clock()
     queued = services.tick(now, forced=True) or []
     local = now.astimezone(services.settings.tz)
-    print(f"Lượt nhắc lúc {local:%H:%M %d/%m/%Y}: {len(queued)} lời nhắc được xếp hàng gửi.")
+    print(texts.CLI_TICK_QUEUED.format(at=local, count=len(queued)))
     for item in queued:
         reminder = item.reminder
         period = f" ({reminder.label})" if reminder.label else ""
-        print(f"- {reminder.agency}: nhiệm vụ {reminder.task_key}{period}, "
-              f"{STEP_LABELS[reminder.step]}, hạn {texts.day(reminder.due)}, "
-              f"{item.recipients} người nhận")
+        print(texts.CLI_TICK_LINE.format(agency=reminder.agency, task=reminder.task_key,
+                                         period=period, step=STEP_LABELS[reminder.step],
+                                         due=texts.day(reminder.due), count=item.recipients))
     return 0
 
 
@@ -173,7 +173,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(texts.CLI_CANNOT_WRITE.format(path=path, reason=os_reason(exc)), file=sys.stderr)
         return 1
-    print(f"Đã ghi báo cáo: {path.absolute()}")
+    print(texts.CLI_REPORT_WRITTEN.format(path=path.absolute()))
     return 0
 
 
