@@ -513,3 +513,6 @@ CLI_BAD_DATETIME = "thời điểm không hợp lệ (cần dạng 2024-06-20T08
 CLI_TICK_QUEUED = "Lượt nhắc lúc {at:%H:%M %d/%m/%Y}: {count} lời nhắc được xếp hàng gửi."
 CLI_TICK_LINE = "- {agency}: nhiệm vụ {task}{period}, {step}, hạn {due}, {count} người nhận"
 CLI_REPORT_WRITTEN = "Đã ghi báo cáo: {path}"
+CLI_CHAT_NAME = "Cán bộ {agency}"
+CLI_CHAT_INTRO = ("Nhắc việc — phiên dùng thử trên dòng lệnh ({agency}, {role}). "
+                  "Gõ /help để xem lệnh, /thoat để thoát.\n")

@@ -216,9 +216,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
     def write(text: str) -> None:
         print(text + "\n", flush=True)
 
-    name = args.name or f"Cán bộ {services.directory.agency(agency).short_name}"
-    print(f"Nhắc việc — phiên dùng thử trên dòng lệnh ({agency}, {args.role}). "
-          "Gõ /help để xem lệnh, /thoat để thoát.\n", flush=True)
+    short_name = services.directory.agency(agency).short_name
+    name = args.name or texts.CLI_CHAT_NAME.format(agency=short_name)
+    print(texts.CLI_CHAT_INTRO.format(agency=agency, role=args.role), flush=True)
     asyncio.run(chat(services, agency, Role(args.role), name, read_line, write))
     return 0
 
