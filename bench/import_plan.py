@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.plan_import import extract_plan, read_markdown  # noqa: E402
-from scheduler.plan import Directory, load_directory  # noqa: E402
+from plan_data.importer import extract_plan, read_markdown  # noqa: E402
+from plan_data.loader import load_directory  # noqa: E402
+from scheduler.plan import Directory  # noqa: E402
 
 _AGENCIES = ("Sở Công Thương", "Sở Tài chính", "Sở Tư pháp", "Sở Y tế", "Công an tỉnh")
 

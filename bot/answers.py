@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot import texts
-from bot.transports.base import Button
+from bot.channels.base import Button
 
 DONE = "d"
 BLOCKED = "b"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import signal
 import threading
 import time as monotonic_time
@@ -23,13 +22,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
+from bot.channels.base import OutMessage, StartupError, Transport, TransportError
 from bot.commands import Commands
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.tick import Queued, run_tick
 from bot.inbox import Inbox
 from bot.settings import Settings
-from bot.transports.base import OutMessage, StartupError, Transport, TransportError
-from scheduler.plan import Directory, Plan, bundled_plan_path, load_directory, load_plan
+from plan_data.loader import bundled_plan_path, load_directory, load_plan
+from scheduler.plan import Directory, Plan
 from scheduler.workdays import WorkingCalendar
 from storage import outbox, people
 from storage.db import (
@@ -315,96 +315,34 @@ class _Startup:
 @contextlib.asynccontextmanager
 async def _telegram(services: Services, token: str, transports: dict[str, Transport],
                     health: _Health, start: _Startup) -> AsyncIterator[None]:
-    from bot.channels import telegram as channel
-    from bot.transports.telegram import TelegramTransport
+    from bot.channels.telegram.startup import telegram_channel
 
     settings = services.settings
 
     async def migrated(old_chat_id: str, new_chat_id: str) -> None:
         await asyncio.to_thread(services.chat_migrated, "telegram", old_chat_id, new_chat_id)
 
-    application = channel.build_telegram_application(token, settings.telegram_api_url,
-                                                      services.inbox,
-                                                      on_undelivered=services.defer_reply,
-                                                      on_migrated=migrated)
-    attempts = start.attempts or channel.STARTUP_ATTEMPTS
-    interval = start.interval if start.interval is not None else channel.STARTUP_INTERVAL
-    transports["telegram"] = TelegramTransport(application.bot, migrated)
-    if settings.telegram_webhook_url is None:
-        def refused() -> None:
-            health.channel_down("telegram", texts.TELEGRAM_TOKEN_REJECTED)
-
-        async with channel.polling(application, attempts=attempts, interval=interval,
-                                   on_token_refused=refused):
-            yield
-        return
-    await channel.initialize(application, attempts=attempts, interval=interval)
-    async with application:
-        await channel.set_command_menu(application.bot)
-        updater = application.updater
-        assert updater is not None
-        # A fresh secret each start: Telegram echoes it in a header, PTB rejects calls without it.
-        await channel.bootstrap(updater.start_webhook(
-            listen="0.0.0.0", port=settings.telegram_webhook_port, url_path="telegram",
-            webhook_url=f"{settings.telegram_webhook_url}/telegram",
-            secret_token=secrets.token_urlsafe(32), bootstrap_retries=attempts - 1),
-            attempts=attempts)
-        await application.start()
-        try:
-            yield
-        finally:
-            await updater.stop()
-            await application.stop()
+    async with telegram_channel(
+        token, settings.telegram_api_url, services.inbox, transports, tz=settings.tz,
+        webhook_url=settings.telegram_webhook_url, webhook_port=settings.telegram_webhook_port,
+        on_undelivered=services.defer_reply, on_migrated=migrated,
+        on_down=lambda reason: health.channel_down("telegram", reason),
+        attempts=start.attempts, interval=start.interval,
+    ):
+        yield
 
 
 @contextlib.asynccontextmanager
 async def _zalo(services: Services, token: str, transports: dict[str, Transport],
                 stop: asyncio.Event, health: _Health, start: _Startup) -> AsyncIterator[None]:
-    from bot.channels.zalo import (
-        STARTUP_ATTEMPTS,
-        STARTUP_INTERVAL,
-        ZaloChannel,
-        ZaloWebhookServer,
-        start_polling_mode,
-        start_webhook_mode,
-        starting,
-    )
-    from bot.transports.zalo import ZaloClient, ZaloTransport
+    from bot.channels.zalo.startup import zalo_channel
 
     settings = services.settings
-    attempts = start.attempts or STARTUP_ATTEMPTS
-    interval = start.interval if start.interval is not None else STARTUP_INTERVAL
-    async with ZaloClient(token, settings.zalo_api_url) as client:
-        channel = ZaloChannel(client, services.inbox, on_undelivered=services.defer_reply)
-        if settings.zalo_webhook_url and settings.zalo_webhook_secret:
-            server = ZaloWebhookServer(channel, settings.zalo_webhook_secret, "0.0.0.0",
-                                       settings.zalo_webhook_port, asyncio.get_running_loop())
-            server.start()
-            try:
-                await starting(lambda: start_webhook_mode(client, settings.zalo_webhook_url or "",
-                                                          settings.zalo_webhook_secret or ""),
-                               attempts=attempts, interval=interval)
-                transports["zalo"] = ZaloTransport(client)
-                yield
-            finally:
-                server.stop()
-            return
-        await starting(lambda: start_polling_mode(client), attempts=attempts, interval=interval)
-        transports["zalo"] = ZaloTransport(client)
-        polling_task = asyncio.create_task(channel.poll_forever(stop))
-
-        def stop_if_failed(task: asyncio.Task[None]) -> None:
-            # A rejected token ends polling: the Zalo channel stops (the others go on), and the
-            # operator and the coordinators hear it once.
-            if not task.cancelled() and task.exception() is not None:
-                error = task.exception()
-                reason = error.message if isinstance(error, TransportError) else repr(error)
-                health.channel_down("zalo", reason)
-
-        polling_task.add_done_callback(stop_if_failed)
-        try:
-            yield
-        finally:
-            stop.set()
-            with contextlib.suppress(Exception):
-                await polling_task
+    async with zalo_channel(
+        token, settings.zalo_api_url, services.inbox, transports, stop,
+        webhook_url=settings.zalo_webhook_url, webhook_secret=settings.zalo_webhook_secret,
+        webhook_port=settings.zalo_webhook_port, on_undelivered=services.defer_reply,
+        on_down=lambda reason: health.channel_down("zalo", reason),
+        attempts=start.attempts, interval=start.interval,
+    ):
+        yield

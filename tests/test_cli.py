@@ -15,7 +15,7 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.cli import main
-from scheduler.plan import bundled_plan_path
+from plan_data.loader import bundled_plan_path
 from storage.db import make_engine, make_sessionmaker
 from storage.models import OccurrenceRow, TaskRow
 

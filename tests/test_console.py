@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Services, build_services
-from bot.channels.console import chat, register
+from bot.cli.chat import chat, register
 from bot.commands import Incoming
 from bot.delivery.tick import Queued
 from bot.settings import Settings

@@ -18,10 +18,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.app import Services
+from bot.channels.base import OutMessage, TransportError
 from bot.delivery.dispatcher import Dispatcher
 from bot.settings import Settings
-from bot.transports.base import OutMessage, TransportError
-from scheduler.plan import load_bundled
+from plan_data.loader import load_bundled
 from storage import outbox as stored_outbox
 from storage import people
 from storage.db import make_engine, make_sessionmaker

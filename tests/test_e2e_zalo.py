@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 
 from bot import texts
 from bot.app import Services, background, build_services, run_bot
-from bot.channels.zalo import SECRET_HEADER, ZaloChannel, ZaloWebhookServer
+from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.inbound import SECRET_HEADER, ZaloChannel, ZaloWebhookServer
+from bot.channels.zalo.transport import ZaloTransport
 from bot.commands import Incoming
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.tick import Queued
 from bot.settings import Settings
-from bot.transports.zalo import ZaloClient, ZaloTransport
 from storage.invites import create_invite
 from storage.models import (
     Assignment,

@@ -20,12 +20,13 @@ from sqlalchemy import func, or_, select
 from telegram import Bot
 
 from bot.app import Clock, Services, shifted_clock
-from bot.channels.zalo import ZaloChannel
+from bot.channels.telegram.transport import TelegramTransport
+from bot.channels.zalo.client import ZaloClient, parse_update
+from bot.channels.zalo.inbound import ZaloChannel
+from bot.channels.zalo.transport import ZaloTransport
 from bot.delivery.dispatcher import Dispatcher
 from bot.settings import Settings
-from bot.transports.telegram import TelegramTransport
-from bot.transports.zalo import ZaloClient, ZaloTransport, parse_update
-from scheduler.plan import load_bundled
+from plan_data.loader import load_bundled
 from storage.db import make_engine, make_sessionmaker
 from storage.models import OutboxMessage, Tick
 from tests.fakes.telegram_api import FakeTelegramServer

@@ -12,17 +12,15 @@ import pydantic
 import pytest
 
 from bot.cli import main
-from scheduler.plan import (
+from plan_data.loader import (
     PLAN_DATA_DIR,
-    Directory,
-    Plan,
     PlanError,
     bundled_plan_path,
-    describe_plan,
     load_bundled,
     load_directory,
     load_plan,
 )
+from scheduler.plan import Directory, Plan, describe_plan
 from scheduler.timeframe import TimeframeKind, parse_timeframe
 
 # A copy of shared/seed/, so the verbatim checks run wherever the repository is cloned.

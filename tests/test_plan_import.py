@@ -12,7 +12,7 @@ import pytest
 from docx.enum.text import WD_BREAK
 
 from bot.cli import main
-from bot.plan_import import (
+from plan_data.importer import (
     AgencyMatcher,
     GapKind,
     ImportedTask,
@@ -23,8 +23,9 @@ from bot.plan_import import (
     import_document,
     read_markdown,
 )
-from bot.plan_import.agencies import Proposals, prose_agencies
-from scheduler.plan import Directory, bundled_plan_path, load_directory, load_plan
+from plan_data.importer.agencies import Proposals, prose_agencies
+from plan_data.loader import bundled_plan_path, load_directory, load_plan
+from scheduler.plan import Directory
 from scheduler.timeframe import TimeframeKind, parse_timeframe
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"

@@ -19,9 +19,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from bot.cli import main
-from bot.plan_import import read_document, read_markdown
-from bot.plan_import.document import PAGE_BREAK, Table
-from bot.plan_import.word import format_number
+from plan_data.importer import read_document, read_markdown
+from plan_data.importer.document import PAGE_BREAK, Table
+from plan_data.importer.word import format_number
 
 W = nsdecls("w")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from scheduler.plan import load_bundled
+from plan_data.loader import load_bundled
 from storage import people, work
 from storage.sync import sync_plan
 from tests.world import World, local, make_world

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
-from scheduler.plan import Directory, Plan, Task, load_bundled, load_directory
+from plan_data.loader import load_bundled, load_directory
+from scheduler.plan import Directory, Plan, Task
 from scheduler.policy import Reminder, plan_timeline
 from scheduler.workdays import WorkingCalendar
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from bot import texts
 from bot.delivery.tick import run_tick
-from bot.report import build_workbook
+from bot.reports.xlsx import build_workbook
 from storage.invites import revoke_officer
 from storage.models import (
     Assignment,

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.report import (
+from bot.reports.xlsx import (
     DETAIL_SHEET,
     HEADER_ROW,
     HISTORY_SHEET,

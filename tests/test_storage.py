@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
 from bot.settings import db_url_from_env
-from scheduler.plan import bundled_plan_path
+from plan_data.loader import bundled_plan_path
 from storage.db import (
     DEFAULT_DB_URL,
     alembic_config,

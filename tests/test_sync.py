@@ -12,7 +12,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.texts import describe_sync
-from scheduler.plan import Agency, AgencyGroup, Directory, Plan, Task, load_bundled
+from plan_data.loader import load_bundled
+from scheduler.plan import Agency, AgencyGroup, Directory, Plan, Task
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Assignment, Base, OccurrenceRow, PlanRow, StatusEvent, TaskRow
 from storage.sync import SyncReport, sync_plan

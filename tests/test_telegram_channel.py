@@ -11,11 +11,11 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot import texts
-from bot.channels.telegram import TelegramApplication, build_telegram_application, polling
+from bot.channels.base import Button, OutMessage
+from bot.channels.telegram.inbound import TelegramApplication, build_telegram_application, polling
+from bot.channels.telegram.transport import TelegramTransport
 from bot.commands import Incoming, Reply
 from bot.logs import configure_logging
-from bot.transports.base import Button, OutMessage
-from bot.transports.telegram import TelegramTransport
 from tests.fakes.telegram_api import FakeTelegramServer
 
 REMINDER_BUTTONS = (

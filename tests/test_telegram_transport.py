@@ -14,8 +14,8 @@ import pytest
 from telegram import Bot
 
 from bot import texts
-from bot.transports.base import Button, ChannelDown, OutMessage, TransportError, split_message
-from bot.transports.telegram import TelegramTransport
+from bot.channels.base import Button, ChannelDown, OutMessage, TransportError, split_message
+from bot.channels.telegram.transport import TelegramTransport
 from tests.fakes.telegram_api import FakeTelegramServer
 
 T = TypeVar("T")

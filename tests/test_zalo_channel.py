@@ -13,15 +13,15 @@ import httpx
 import pytest
 
 from bot import texts
-from bot.channels.zalo import (
+from bot.channels.base import Button, ChannelDown
+from bot.channels.zalo.client import ZaloApiError, ZaloClient, parse_update
+from bot.channels.zalo.inbound import (
     ZaloChannel,
     ZaloWebhookServer,
     start_polling_mode,
     start_webhook_mode,
 )
 from bot.commands import Incoming, Reply
-from bot.transports.base import Button, ChannelDown
-from bot.transports.zalo import ZaloApiError, ZaloClient, parse_update
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer, text_update, wrap
 
 T = TypeVar("T")

@@ -13,16 +13,16 @@ import pytest
 
 from bot import texts
 from bot.answers import render_choices
-from bot.transports.base import Button, ChannelDown, OutMessage
-from bot.transports.zalo import (
+from bot.channels.base import Button, ChannelDown, OutMessage
+from bot.channels.zalo.client import (
     DEFAULT_RETRY_AFTER,
     TEXT_LIMIT,
     ZaloApiError,
     ZaloClient,
     ZaloTokenRejected,
-    ZaloTransport,
     parse_update,
 )
+from bot.channels.zalo.transport import ZaloTransport
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer, sticker_update, text_update, wrap
 
 T = TypeVar("T")

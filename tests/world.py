@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.commands import Commands, Incoming, Reply
-from scheduler.plan import load_bundled
+from plan_data.loader import load_bundled
 from scheduler.workdays import WorkingCalendar
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.invites import create_invite

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
-from bot.transports.base import Button
+from bot.channels.base import Button
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
 from storage import people, work

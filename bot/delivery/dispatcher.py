@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from bot.transports.base import (
+from bot.channels.base import (
     Button,
     ChannelDown,
     OutMessage,

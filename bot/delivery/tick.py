@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.answers import reminder_buttons
+from bot.channels.base import Button
 from bot.render import render_status
-from bot.transports.base import Button
 from scheduler.policy import Reminder, Step, due_reminders
 from scheduler.workdays import WorkingCalendar
 from storage import outbox, people, schedule, work

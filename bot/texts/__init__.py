@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
 from bot.texts.importer import *  # noqa: F403  (the plan importer's words)
 from scheduler.status import LONG_OVERDUE_DAYS
+from storage.models import Channel
 
 # Commands as (canonical name, aliases, menu description). Aliases are written without
 # diacritics: input is folded the same way before matching.
@@ -228,7 +229,16 @@ def blocked_alert(agency: str, key: str, title: str, period: str, reason: str,
     )
 
 
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "dòng lệnh"}
+# The one table of channel names, one per storage.models.Channel (tests/test_channels.py checks).
+CHANNEL_NAMES: dict[str, str] = {
+    Channel.TELEGRAM: "Telegram", Channel.ZALO: "Zalo", Channel.CONSOLE: "dòng lệnh",
+}
+
+
+def channel_label(channel: str) -> str:
+    """The channel's name as a heading or table cell starts it: "Dòng lệnh"."""
+    name = CHANNEL_NAMES.get(channel)
+    return channel if name is None else name[:1].upper() + name[1:]
 
 
 # What the platforms answer (in English), as a coordinator should read it.

@@ -64,3 +64,47 @@ CLI_STATUS_UNKNOWN_TARGET = (
     "Mã cơ quan: xem plan_data/agencies.yaml (ví dụ SCT)."
 )
 CLI_HEALTH_OK = "Sẵn sàng: cơ sở dữ liệu {url} đúng cấu trúc mới nhất; kế hoạch {plan} hợp lệ."
+
+
+# --- r-edges ---
+# The command line's own lines (bot/cli/), besides its argparse help.
+CLI_NOT_INITIALISED = (
+    "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: hãy chạy `nhacviec init`."
+)
+CLI_OFFICER_ID_NOT_A_NUMBER = "mã cán bộ phải là một số: {text}"
+CLI_INIT_DATABASE = "Cơ sở dữ liệu: {url} (đã cập nhật cấu trúc mới nhất)."
+CLI_INIT_PLAN = ("Kế hoạch {plan}: {tasks} nhiệm vụ, {occurrences} kỳ, {assignments} phân công "
+                 "(lịch tính đến {until:%d/%m/%Y}).")
+CLI_INIT_SET_PLAN = ("Lưu ý: đặt NHACVIEC_PLAN={path} để bot dùng kế hoạch này "
+                     "(mỗi lần chạy, bot đọc lại tệp kế hoạch trong NHACVIEC_PLAN).")
+CLI_INVITE_NEEDS_AGENCY = "Cần mã cơ quan hoặc --officer ID."
+CLI_NO_ACTIVE_OFFICER = "Không có cán bộ đang hoạt động với ID {id}."
+CLI_NO_AGENCY_CODES = "Không có cơ quan mã «{code}». Các mã có: {codes}."
+CLI_INVITE_FOR = "Mã mời cho {name} ({code}), vai trò {role}:"
+CLI_INVITE_EXPIRES = "Dùng một lần, hết hạn lúc {at:%H:%M} ngày {at:%d/%m/%Y}."
+CLI_INVITE_LINK = "Gửi đường dẫn này cho cán bộ: {link}"
+CLI_INVITE_SEND = "Cán bộ mở bot và gửi: /start {code}"
+YES = "có"
+NO = "không"
+CLI_NO_OFFICERS = "Chưa có cán bộ nào. Tạo mã mời bằng: nhacviec invite MÃ_CƠ_QUAN"
+CLI_OFFICERS_HEADER = ("ID", "Họ tên", "Cơ quan", "Vai trò", "Kênh", "Hoạt động", "Liên lạc được")
+CLI_NO_OFFICER = "Không có cán bộ số {id}."
+CLI_OFFICER_WHO = "cán bộ số {id}: {name} ({agency}, {role})"
+CLI_REVOKED = "Đã vô hiệu hóa {who}. Cán bộ này không còn nhận nhắc việc hay báo cáo được nữa."
+CLI_ALREADY_REVOKED = "{who} đã bị vô hiệu hóa từ trước; không có gì thay đổi."
+CLI_PLAN_VALID = "Tệp hợp lệ: {path}"
+CLI_BAD_PLAN_ID = "mã kế hoạch chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang: {text}"
+CLI_CANNOT_WRITE_PLAN = "không ghi được tệp {path}: thư mục không tồn tại hoặc không có quyền ghi"
+CLI_END_BEFORE_START = "Ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}."
+CLI_NO_AGENCY_SEE_FILE = "Không có cơ quan mã «{code}». Xem plan_data/agencies.yaml."
+PREVIEW_TITLE = "Lịch nhắc việc từ {start} đến {end}"
+PREVIEW_EMPTY = "{title}: không có lời nhắc nào."
+PREVIEW_HEADER = ("Ngày", "Cơ quan", "Nhiệm vụ", "Bước", "Hạn")
+PREVIEW_HEADING = "{title} ({count} lời nhắc, gửi lúc {at:%H:%M})"
+CLI_BAD_DATETIME = "thời điểm không hợp lệ (cần dạng 2024-06-20T08:00): {text}"
+CLI_TICK_QUEUED = "Lượt nhắc lúc {at:%H:%M %d/%m/%Y}: {count} lời nhắc được xếp hàng gửi."
+CLI_TICK_LINE = "- {agency}: nhiệm vụ {task}{period}, {step}, hạn {due}, {count} người nhận"
+CLI_REPORT_WRITTEN = "Đã ghi báo cáo: {path}"
+CLI_CHAT_NAME = "Cán bộ {agency}"
+CLI_CHAT_INTRO = ("Nhắc việc — phiên dùng thử trên dòng lệnh ({agency}, {role}). "
+                  "Gõ /help để xem lệnh, /thoat để thoát.\n")

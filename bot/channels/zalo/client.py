@@ -1,4 +1,4 @@
-"""The Zalo Bot API: a thin async httpx client, the parsed update, and the Zalo transport."""
+"""The Zalo Bot API: a thin async httpx client and the parsed update (receiving and sending)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,7 @@ from typing import Any
 import httpx
 
 from bot import texts
-from bot.answers import render_choices
-from bot.transports.base import (
-    ChannelDown,
-    OutMessage,
-    TransportError,
-    deliver,
-    split_message,
-)
+from bot.channels.base import ChannelDown, TransportError
 
 log = logging.getLogger(__name__)
 
@@ -301,30 +294,3 @@ def _retry_after_header(response: httpx.Response) -> float | None:
 
 def _as_dict(result: Any) -> dict[str, Any]:
     return dict(result) if isinstance(result, Mapping) else {}
-
-
-class ZaloTransport:
-    """Deliver OutMessages on Zalo: buttons become numbered choices, long texts are split."""
-
-    channel = "zalo"
-
-    def __init__(self, client: ZaloClient) -> None:
-        self.client = client
-
-    def pieces(self, message: OutMessage) -> list[OutMessage]:
-        """Return the text, choices rendered, split on line boundaries to Zalo's limit."""
-        if not message.text.strip():
-            raise ValueError("tin nhắn trống: Zalo không nhận tin nhắn trống")
-        text = render_choices(message.text, message.buttons)
-        # Zalo refuses a blank message, which a cut between blank lines could produce.
-        return [OutMessage(message.chat_id, piece)
-                for piece in split_message(text, TEXT_LIMIT) if piece.strip()]
-
-    async def send(self, message: OutMessage) -> None:
-        """Send the pieces from `first_piece` on; a failure raises ZaloApiError (`pieces_sent`
-        set) after the pieces before it."""
-        await deliver(self, message)
-
-    async def send_piece(self, piece: OutMessage) -> None:
-        """Send one piece of at most TEXT_LIMIT characters."""
-        await self.client.send_message(piece.chat_id, piece.text)

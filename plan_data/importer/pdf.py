@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import texts
-from bot.plan_import.document import (
+from plan_data.importer.document import (
     PAGE_BREAK,
     Block,
     DocumentError,
@@ -32,7 +32,7 @@ from bot.plan_import.document import (
     build_blocks,
     clean_cell,
 )
-from bot.plan_import.text import starts_structure
+from plan_data.importer.text import starts_structure
 
 # A page whose text layer has fewer letters than this is taken as a scanned image.
 _MIN_LETTERS = 40

@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 
 from bot import texts
-from bot.plan_import.extract import Gap, ImportedTask, PlanImport
-from scheduler.plan import Directory, PlanError, load_directory, load_plan
+from plan_data.importer.model import Gap, ImportedTask, PlanImport
+from plan_data.loader import PlanError, load_directory, load_plan
+from scheduler.plan import Directory
 from scheduler.timeframe import Timeframe, TimeframeKind
 
 _KIND_NAMES = {

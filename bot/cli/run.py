@@ -23,10 +23,10 @@ from bot.app import (
     shifted_clock,
     system_clock,
 )
-from bot.cli import NOT_INITIALISED, database_error, os_reason
+from bot.cli.common import NOT_INITIALISED, database_error, os_reason
 from bot.settings import Settings, SettingsError, load_settings
 from bot.texts import STEP_LABELS
-from scheduler.plan import PlanError
+from plan_data.loader import PlanError
 from scheduler.workdays import CalendarError
 
 
@@ -36,7 +36,7 @@ def iso_datetime(text: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
-            f"thời điểm không hợp lệ (cần dạng 2024-06-20T08:00): {text}") from exc
+            texts.CLI_BAD_DATETIME.format(text=text)) from exc
 
 
 def _services(start: datetime | None, *, read_only: bool = False,
@@ -95,13 +95,13 @@ def cmd_tick(args: argparse.Namespace) -> int:
     now = services.clock()
     queued = services.tick(now, forced=True) or []
     local = now.astimezone(services.settings.tz)
-    print(f"Lượt nhắc lúc {local:%H:%M %d/%m/%Y}: {len(queued)} lời nhắc được xếp hàng gửi.")
+    print(texts.CLI_TICK_QUEUED.format(at=local, count=len(queued)))
     for item in queued:
         reminder = item.reminder
         period = f" ({reminder.label})" if reminder.label else ""
-        print(f"- {reminder.agency}: nhiệm vụ {reminder.task_key}{period}, "
-              f"{STEP_LABELS[reminder.step]}, hạn {texts.day(reminder.due)}, "
-              f"{item.recipients} người nhận")
+        print(texts.CLI_TICK_LINE.format(agency=reminder.agency, task=reminder.task_key,
+                                         period=period, step=STEP_LABELS[reminder.step],
+                                         due=texts.day(reminder.due), count=item.recipients))
     return 0
 
 
@@ -149,7 +149,7 @@ def xlsx_path(text: str) -> Path:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.report import default_report_name, write_report
+    from bot.reports.xlsx import default_report_name, write_report
     from storage.report import collect_report
 
     out: Path | None = args.out
@@ -173,7 +173,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(texts.CLI_CANNOT_WRITE.format(path=path, reason=os_reason(exc)), file=sys.stderr)
         return 1
-    print(f"Đã ghi báo cáo: {path.absolute()}")
+    print(texts.CLI_REPORT_WRITTEN.format(path=path.absolute()))
     return 0
 
 
@@ -198,7 +198,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.channels.console import chat
+    from bot.cli.chat import chat
     from storage.models import Role
 
     services = _services(args.clock)
@@ -216,9 +216,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
     def write(text: str) -> None:
         print(text + "\n", flush=True)
 
-    name = args.name or f"Cán bộ {services.directory.agency(agency).short_name}"
-    print(f"Nhắc việc — phiên dùng thử trên dòng lệnh ({agency}, {args.role}). "
-          "Gõ /help để xem lệnh, /thoat để thoát.\n", flush=True)
+    short_name = services.directory.agency(agency).short_name
+    name = args.name or texts.CLI_CHAT_NAME.format(agency=short_name)
+    print(texts.CLI_CHAT_INTRO.format(agency=agency, role=args.role), flush=True)
     asyncio.run(chat(services, agency, Role(args.role), name, read_line, write))
     return 0
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.plan_import.text import fold
+from plan_data.importer.text import fold
 from scheduler.plan import Agency, AgencyKind, Directory
 
 # Spellings that mean the same words, as folded token sequences: "Ủy ban nhân dân" is "UBND".

@@ -9,8 +9,8 @@ import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
+from datetime import UTC, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Bot, BotCommand, Message, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
@@ -27,9 +27,9 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.channels.base import OutMessage, StartupError, TransportError, Undelivered
+from bot.channels.telegram.transport import TelegramTransport, redact
 from bot.commands import CommandLayer, Incoming, Reply
-from bot.transports.base import OutMessage, StartupError, TransportError, Undelivered
-from bot.transports.telegram import TelegramTransport, redact
 
 # Start-up calls (getMe, deleteWebhook/setWebhook) are retried on network failures: PTB's own
 # bootstrap_retries default is 0 since 21.11, so one hiccup at start would stop the bot.
@@ -41,7 +41,6 @@ POLLING_TASK = "Updater:start_polling:polling_task"
 
 log = logging.getLogger(__name__)
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # The menu Telegram shows when a person types "/"; aliases stay out of it to keep it short.
 COMMAND_MENU: tuple[tuple[str, str], ...] = tuple(
     (name, description) for name, _aliases, description in texts.COMMANDS
@@ -59,15 +58,19 @@ _ADDRESSED_COMMAND = re.compile(r"^(/\w+)@(\w+)")
 def build_telegram_application(
     token: str, api_url: str, commands: CommandLayer, *, rate_limiter: bool = True,
     on_undelivered: Undelivered | None = None, on_migrated: Migrated | None = None,
+    tz: tzinfo = UTC,
 ) -> TelegramApplication:
-    """Return the bot, wired to `commands`, calling `{api_url}/bot{token}/{method}`."""
+    """Return the bot, wired to `commands`, calling `{api_url}/bot{token}/{method}`.
+
+    `tz` is the zone PTB gives the dates it reads (the settings' NHACVIEC_TZ when running).
+    """
     # httpx logs every request URL at INFO and python-telegram-bot the API URL at DEBUG, both
     # holding the token: bot.logs keeps them at WARNING and redacts what it prints.
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api_url.rstrip('/')}/bot")
-        .defaults(Defaults(tzinfo=TIMEZONE))
+        .defaults(Defaults(tzinfo=tz))
         .job_queue(None)
         .post_init(_on_post_init)
     )

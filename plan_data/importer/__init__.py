@@ -10,18 +10,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.plan_import.agencies import AgencyMatcher, AgencyReading
-from bot.plan_import.document import Block, DocumentError, Table, read_document, read_markdown
-from bot.plan_import.extract import (
-    Gap,
-    GapKind,
-    ImportedTask,
-    PlanImport,
-    derive_title,
-    extract_plan,
-    slug,
-)
-from bot.plan_import.review import (
+from plan_data.importer.agencies import AgencyMatcher, AgencyReading
+from plan_data.importer.document import Block, DocumentError, Table, read_document, read_markdown
+from plan_data.importer.extract import derive_title, extract_plan, slug
+from plan_data.importer.model import Gap, GapKind, ImportedTask, PlanImport
+from plan_data.importer.review import (
     agencies_path,
     agencies_yaml,
     plan_data,

@@ -16,21 +16,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
 from bot import texts
-from bot.commands import CommandLayer, Incoming
-from bot.transports.base import (
+from bot.channels.base import (
     ChannelDown,
     OutMessage,
     StartupError,
     TransportError,
     Undelivered,
 )
-from bot.transports.zalo import (
+from bot.channels.zalo.client import (
     POLL_TIMEOUT,
     ZaloClient,
-    ZaloTransport,
     ZaloUpdate,
     parse_update,
 )
+from bot.channels.zalo.transport import ZaloTransport
+from bot.commands import CommandLayer, Incoming
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import texts
-from bot.plan_import.document import (
+from plan_data.importer.document import (
     PAGE_BREAK,
     Block,
     DocumentError,
@@ -23,7 +23,7 @@ from bot.plan_import.document import (
     build_blocks,
     clean_cell,
 )
-from bot.plan_import.text import header_field
+from plan_data.importer.text import header_field
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

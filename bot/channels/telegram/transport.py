@@ -21,7 +21,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
-from bot.transports.base import (
+from bot.channels.base import (
     Button,
     ChannelDown,
     OutMessage,

@@ -47,7 +47,6 @@ STATUS_LABELS = {
     "withdrawn": "Hủy báo cáo",
 }
 WITHDRAWN_MARK = " (đã hủy)"
-CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo", "console": "Dòng lệnh"}
 
 DATE_FORMAT = "DD/MM/YYYY"
 TIME_FORMAT = "DD/MM/YYYY HH:MM"
@@ -226,7 +225,7 @@ def _history_sheet(ws: Any, data: ReportData, tz: ZoneInfo) -> None:
         # Excel keeps no time zone: write the local wall-clock time people read.
         local = event.at.astimezone(tz).replace(tzinfo=None)
         values = (local, event.agency_short, event.officer_name or "(hệ thống)",
-                  event.reporter_agency_short, CHANNEL_LABELS.get(event.channel, event.channel),
+                  event.reporter_agency_short, texts.channel_label(event.channel),
                   _status_label(event), event.task_key,
                   event.period_label, event.note)
         for column, value in enumerate(values, start=1):

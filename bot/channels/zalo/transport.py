@@ -1,0 +1,34 @@
+"""The Zalo transport: OutMessages out through the Zalo client (sending only)."""
+
+from __future__ import annotations
+
+from bot.answers import render_choices
+from bot.channels.base import OutMessage, deliver, split_message
+from bot.channels.zalo.client import TEXT_LIMIT, ZaloClient
+
+
+class ZaloTransport:
+    """Deliver OutMessages on Zalo: buttons become numbered choices, long texts are split."""
+
+    channel = "zalo"
+
+    def __init__(self, client: ZaloClient) -> None:
+        self.client = client
+
+    def pieces(self, message: OutMessage) -> list[OutMessage]:
+        """Return the text, choices rendered, split on line boundaries to Zalo's limit."""
+        if not message.text.strip():
+            raise ValueError("tin nhắn trống: Zalo không nhận tin nhắn trống")
+        text = render_choices(message.text, message.buttons)
+        # Zalo refuses a blank message, which a cut between blank lines could produce.
+        return [OutMessage(message.chat_id, piece)
+                for piece in split_message(text, TEXT_LIMIT) if piece.strip()]
+
+    async def send(self, message: OutMessage) -> None:
+        """Send the pieces from `first_piece` on; a failure raises ZaloApiError (`pieces_sent`
+        set) after the pieces before it."""
+        await deliver(self, message)
+
+    async def send_piece(self, piece: OutMessage) -> None:
+        """Send one piece of at most TEXT_LIMIT characters."""
+        await self.client.send_message(piece.chat_id, piece.text)

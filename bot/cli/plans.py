@@ -1,0 +1,188 @@
+"""The plan verbs: timeframe, plan check, plan import, preview."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot import texts
+from bot.cli.common import read_settings
+
+if TYPE_CHECKING:
+    from scheduler.plan import Directory, Plan
+    from scheduler.policy import Reminder
+
+
+def cmd_timeframe(args: argparse.Namespace) -> int:
+    from scheduler.timeframe import parse_timeframe
+
+    timeframe = parse_timeframe(args.text, args.plan_start)
+    print(json.dumps(timeframe.to_json(), ensure_ascii=False))
+    return 0
+
+
+def _agencies_file(given: Path | None) -> Path | None:
+    """Return the agencies file: the --agencies flag, else NHACVIEC_AGENCIES, else None."""
+    if given is not None:
+        return given
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings().agencies_path
+    except SettingsError:
+        return None  # other settings do not concern a plan file; the bundled list is used
+
+
+def cmd_plan_check(args: argparse.Namespace) -> int:
+    from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
+    from scheduler.plan import describe_plan
+
+    path = args.file if args.file is not None else bundled_plan_path()
+    try:
+        directory = load_directory(_agencies_file(args.agencies))
+        plan = load_plan(path, directory)
+    except PlanError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(texts.CLI_PLAN_VALID.format(path=path))
+    print(describe_plan(plan, directory))
+    return 0
+
+
+def plan_id_arg(text: str) -> str:
+    import re
+
+    from scheduler.plan import PLAN_ID_PATTERN
+
+    if re.match(PLAN_ID_PATTERN, text) is None:
+        raise argparse.ArgumentTypeError(
+            texts.CLI_BAD_PLAN_ID.format(text=text)
+        )
+    return text
+
+
+def cmd_plan_import(args: argparse.Namespace) -> int:
+    from plan_data.importer import (
+        DocumentError,
+        agencies_path,
+        import_document,
+        render_review,
+        review_json,
+        with_proposals,
+        write_import,
+    )
+    from plan_data.loader import PlanError, load_directory
+
+    try:
+        directory = load_directory(_agencies_file(args.agencies))
+        result = import_document(
+            args.doc, directory, plan_id=args.plan_id, plan_start=args.plan_start
+        )
+    except (DocumentError, PlanError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    written: Path | None = None
+    if args.out is not None and result.ok:
+        try:
+            write_import(result, args.out, directory)
+        except PlanError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        except OSError:
+            print(
+                texts.CLI_CANNOT_WRITE_PLAN.format(path=args.out),
+                file=sys.stderr,
+            )
+            return 1
+        written = args.out
+    if args.json:
+        print(json.dumps(review_json(result, written), ensure_ascii=False, indent=2))
+    else:
+        print(render_review(result, with_proposals(result, directory), written))
+        if written is not None and result.proposed:
+            print(texts.IMPORT_AGENCIES_WRITTEN.format(
+                agencies=agencies_path(written), plan=written))
+    return 0 if result.ok else 1
+
+
+PREVIEW_DAYS = 90
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta
+
+    from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
+    from scheduler.policy import plan_timeline
+    from scheduler.workdays import CalendarError, WorkingCalendar
+
+    settings = read_settings()
+    if settings is None:
+        return 2
+    tz = settings.tz
+    start: date = args.date_from or datetime.now(tz).date()
+    end: date = args.date_to or start + timedelta(days=PREVIEW_DAYS)
+    if end < start:
+        print(texts.CLI_END_BEFORE_START.format(end=end, start=start),
+              file=sys.stderr)
+        return 2
+    try:
+        directory = load_directory(settings.agencies_path)
+        plan = load_plan(settings.plan_path or bundled_plan_path(), directory)
+        calendar = WorkingCalendar.from_overrides(settings.calendar_path)
+    except (PlanError, CalendarError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    agencies: set[str] | None = None
+    if args.agency is not None:
+        code = args.agency.strip().upper()
+        if not directory.knows(code):
+            print(texts.CLI_NO_AGENCY_SEE_FILE.format(code=args.agency),
+                  file=sys.stderr)
+            return 2
+        agencies = set(directory.expand([code]))
+    reminders = [
+        reminder
+        for reminder in plan_timeline(plan, directory, calendar, tz, end,
+                                      send_at=settings.send_at)
+        if start <= reminder.day and (agencies is None or reminder.agency in agencies)
+    ]
+    if args.json:
+        for reminder in reminders:
+            print(json.dumps({"date": reminder.day.isoformat(),
+                              "send_at": reminder.send_at.isoformat(),
+                              "agency": reminder.agency,
+                              "task": reminder.task_key, "step": reminder.step.value,
+                              "due": reminder.due.isoformat()}, ensure_ascii=False))
+    else:
+        print(_preview_table(reminders, plan, directory, start, end, settings.send_at))
+    return 0
+
+
+def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directory,
+                   start: date, end: date, send_at: time) -> str:
+    from bot.texts import STEP_LABELS
+
+    def day(value: date) -> str:
+        return value.strftime("%d/%m/%Y")
+
+    title = texts.PREVIEW_TITLE.format(start=day(start), end=day(end))
+    if not reminders:
+        return texts.PREVIEW_EMPTY.format(title=title)
+    rows = [texts.PREVIEW_HEADER]
+    for reminder in reminders:
+        task = f"{reminder.task_key}. {plan.task(reminder.task_key).title}"
+        if reminder.period:
+            task += f" ({reminder.label})"
+        rows.append((day(reminder.day), directory.display_name(reminder.agency), task,
+                     STEP_LABELS[reminder.step], day(reminder.due)))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    heading = texts.PREVIEW_HEADING.format(title=title, count=len(reminders), at=send_at)
+    return "\n".join([heading, "", *lines])

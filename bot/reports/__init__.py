@@ -1,0 +1,1 @@
+"""Reports written as files for people (Excel)."""

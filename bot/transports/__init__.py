@@ -1,1 +1,0 @@
-"""Transports: one class per messenger, one error type."""
