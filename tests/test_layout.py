@@ -40,11 +40,20 @@ def test_the_scheduler_reads_no_plan_file_and_imports_no_plan_data() -> None:
     assert "read_text(" not in source and "open(" not in source
 
 
-def test_the_moved_rooms_have_no_module_over_450_lines() -> None:
+def test_no_module_of_the_package_is_over_450_lines() -> None:
     too_long = {
         str(path.relative_to(ROOT)): length
-        for folder in ("bot/channels", "bot/cli", "bot/reports", "plan_data")
+        for folder in ("bot", "scheduler", "storage", "plan_data")
         for path in _modules(folder)
         if (length := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert too_long == {}
+
+
+def test_delivery_does_not_depend_on_the_chat_protocol() -> None:
+    offending = {
+        str(path.relative_to(ROOT)): sorted(name for name in _imports(path)
+                                            if name.startswith("bot.commands"))
+        for path in _modules("bot/delivery")
+    }
+    assert {path: names for path, names in offending.items() if names} == {}
