@@ -57,3 +57,12 @@ def test_delivery_does_not_depend_on_the_chat_protocol() -> None:
         for path in _modules("bot/delivery")
     }
     assert {path: names for path, names in offending.items() if names} == {}
+
+
+def test_the_plan_data_room_imports_nothing_from_the_bot() -> None:
+    offending = {
+        str(path.relative_to(ROOT)): sorted(name for name in _imports(path)
+                                            if name.split(".")[0] == "bot")
+        for path in _modules("plan_data")
+    }
+    assert {path: names for path, names in offending.items() if names} == {}

@@ -1,7 +1,7 @@
 """Every word the bot says, in one place, in Vietnamese.
 
-The command line's words are in bot/texts/cli.py, the plan importer's in bot/texts/importer.py;
-all are reached as `texts.NAME`.
+The command line's words are in bot/texts/cli.py, the plan importer's in plan_data/importer/texts.py
+(the importer sits below the bot and imports nothing from it); all are reached as `texts.NAME`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
-from bot.texts.importer import *  # noqa: F403  (the plan importer's words)
+from plan_data.importer.texts import *  # noqa: F403  (the plan importer's words)
 from scheduler.status import LONG_OVERDUE_DAYS
 from storage.models import Channel
 

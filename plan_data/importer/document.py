@@ -366,7 +366,7 @@ def read_document(path: Path) -> list[Block]:
     The type is read from the file's first bytes; .doc, .odt, .rtf and scanned PDFs raise
     DocumentError saying how to convert them.
     """
-    from bot import texts
+    from plan_data.importer import texts
 
     if not path.is_file():
         raise DocumentError(f"không tìm thấy tệp: {path}")

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from bot import texts
+from plan_data.importer import texts
 from plan_data.importer.agencies import (
     AgencyMatcher,
     AgencyReading,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot import texts
+from plan_data.importer import texts
 from plan_data.importer.document import (
     PAGE_BREAK,
     Block,

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot import texts
+from plan_data.importer import texts
 from plan_data.importer.model import Gap, ImportedTask, PlanImport
 from plan_data.loader import PlanError, load_directory, load_plan
 from scheduler.plan import Directory
