@@ -1,6 +1,7 @@
 """Every word the bot says, in one place, in Vietnamese.
 
-The command line's words are in bot/texts/cli.py, the plan importer's in bot/texts/importer.py;
+The command line's words are in bot/texts/cli.py, the plan importer's in bot/texts/importer.py,
+the Excel report's in bot/texts/report.py;
 all are reached as `texts.NAME`.
 """
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
 from bot.texts.importer import *  # noqa: F403  (the plan importer's words)
+from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from scheduler.status import LONG_OVERDUE_DAYS
 from storage.models import Channel
 

@@ -171,3 +171,7 @@ CLI_HELP_HEALTH = (
     "kiểm tra nhanh: cấu hình, kế hoạch và cơ sở dữ liệu "
     "sẵn sàng (dùng cho healthcheck của Docker)"
 )
+NO_CHANNEL = (
+    "Chưa cấu hình kênh nào (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN). "
+    "Để dùng thử không cần token: nhacviec chat --agency SCT --role coordinator"
+)
