@@ -72,7 +72,7 @@ class Inbox:
             return False
 
         try:
-            done = self.journal.replay(apply)
+            done = self.journal.replay(apply, self._rejected_line)
         except OSError as exc:
             log.error("Không đọc hoặc làm trống được nhật ký tin nhắn %s: %s",
                       self.journal.path, exc)
@@ -80,6 +80,9 @@ class Inbox:
         if done:
             log.info("Nhật ký tin nhắn: đã xử lý xong %d tin nhắn chờ", len(applied))
         return done
+
+    def _rejected_line(self, exc: ValueError) -> None:
+        log.error(texts.JOURNAL_BAD_LINE, exc, self.journal.rejected_path)
 
     # ---- keeping and applying --------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from bot.app import (
     shifted_clock,
     system_clock,
 )
-from bot.cli.common import NOT_INITIALISED, database_error, os_reason
+from bot.cli.common import NOT_INITIALISED, database_error, os_reason, shown_url
 from bot.settings import Settings, SettingsError, load_settings
 from bot.texts import STEP_LABELS
 from plan_data.loader import PlanError
@@ -179,8 +179,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     """Exit 0 if the settings, the plan and the database are ready; else say why, exit 1."""
-    from storage.db import safe_url
-
     services = _services(None, read_only=True)
     if services is None:
         return 1
@@ -192,7 +190,7 @@ def cmd_health(args: argparse.Namespace) -> int:
         return 1
     finally:
         services.engine.dispose()
-    print(texts.CLI_HEALTH_OK.format(url=safe_url(services.settings.db_url),
+    print(texts.CLI_HEALTH_OK.format(url=shown_url(services.settings.db_url),
                                      plan=services.plan.id))
     return 0
 

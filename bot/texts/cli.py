@@ -175,3 +175,4 @@ NO_CHANNEL = (
     "Chưa cấu hình kênh nào (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN). "
     "Để dùng thử không cần token: nhacviec chat --agency SCT --role coordinator"
 )
+CLI_DB_URL_UNREADABLE = "(địa chỉ cơ sở dữ liệu không hợp lệ)"
