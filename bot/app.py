@@ -51,8 +51,7 @@ Clock = Callable[[], datetime]
 # Occurrences are kept this far ahead of today, so recurring tasks never run out.
 SYNC_HORIZON = timedelta(days=400)
 
-NO_CHANNEL = ("Chưa cấu hình kênh nào (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN). "
-              "Để dùng thử không cần token: nhacviec chat --agency SCT --role coordinator")
+NO_CHANNEL = texts.NO_CHANNEL
 
 
 def system_clock() -> datetime:

@@ -55,7 +55,7 @@ class Inbox:
             try:
                 return self.commands.handle(incoming)
             except UNAVAILABLE as exc:
-                log.warning("Cơ sở dữ liệu chưa nhận được tin nhắn %s (%s): lưu vào nhật ký %s",
+                log.warning(texts.LOG_JOURNAL_KEPT,
                             incoming.message_id, _reason(exc), self.journal.path)
         return self._keep(incoming)
 
@@ -72,14 +72,17 @@ class Inbox:
             return False
 
         try:
-            done = self.journal.replay(apply)
+            done = self.journal.replay(apply, self._rejected_line)
         except OSError as exc:
-            log.error("Không đọc hoặc làm trống được nhật ký tin nhắn %s: %s",
+            log.error(texts.LOG_JOURNAL_UNREADABLE,
                       self.journal.path, exc)
             return False
         if done:
-            log.info("Nhật ký tin nhắn: đã xử lý xong %d tin nhắn chờ", len(applied))
+            log.info(texts.LOG_JOURNAL_REPLAYED, len(applied))
         return done
+
+    def _rejected_line(self, exc: ValueError) -> None:
+        log.error(texts.JOURNAL_BAD_LINE, exc, self.journal.rejected_path)
 
     # ---- keeping and applying --------------------------------------------------------------
 
@@ -91,7 +94,7 @@ class Inbox:
         try:
             self.journal.append(entry)
         except OSError as exc:
-            log.error("Không ghi được nhật ký tin nhắn %s: %s; tin nhắn %s chưa được lưu",
+            log.error(texts.LOG_JOURNAL_UNWRITABLE,
                       self.journal.path, exc, incoming.message_id)
             return [Reply(texts.JOURNAL_FAILED)]
         return [Reply(texts.JOURNAL_KEPT.format(time=self._time(incoming.received_at)))]
@@ -105,13 +108,13 @@ class Inbox:
             # returns no replies and changes nothing.
             self.commands.handle(incoming, deliver=self._queue_replies)
         except UNAVAILABLE as exc:
-            log.warning("Nhật ký tin nhắn: cơ sở dữ liệu vẫn chưa nhận được (%s), thử lại sau",
+            log.warning(texts.LOG_JOURNAL_DB_STILL_DOWN,
                         _reason(exc))
             return False
         except Exception:
             # As for a live message the command layer fails on: the person hears it failed;
             # the entry is kept aside for a person to look at, not retried for ever.
-            log.exception("Nhật ký tin nhắn: lỗi khi áp dụng tin nhắn %s, giữ lại trong %s",
+            log.exception(texts.LOG_JOURNAL_APPLY_FAILED,
                           entry.message_id, self.journal.rejected_path)
             try:
                 with self.sessions() as session, session.begin():

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import TextIO
 
+from bot import texts
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # The packages of nhacviec; everything else (alembic's "Running upgrade", APScheduler's line per
 # job run, httpx's request lines, python-telegram-bot) speaks at WARNING unless DEBUG is asked.
@@ -59,5 +61,5 @@ def _log_crash(kind: type[BaseException], value: BaseException,
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, value, tb)
         return
-    logging.getLogger("bot").critical("nhacviec dừng vì một lỗi không lường trước",
+    logging.getLogger("bot").critical(texts.LOG_CRASH,
                                       exc_info=(kind, value, tb))

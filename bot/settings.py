@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot import texts
+
 DEFAULT_DB_URL = "sqlite:///nhacviec.db"
 _URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
 _HTTPS_URL = re.compile(r"^https://[^\s/]+(/[^\s]*)?$")
@@ -61,7 +63,7 @@ def _url(env: Mapping[str, str | None], name: str, default: str | None) -> str |
     if value is None:
         return default
     if not _URL.match(value):
-        raise SettingsError(f"{name}: cần một địa chỉ http(s)://..., nhận được {value!r}")
+        raise SettingsError(texts.SETTING_URL.format(name=name, value=value))
     return value.rstrip("/")
 
 
@@ -72,7 +74,7 @@ def _https_url(env: Mapping[str, str | None], name: str) -> str | None:
     if value is None:
         return None
     if not _HTTPS_URL.match(value):
-        raise SettingsError(f"{name}: cần một địa chỉ công khai https://..., nhận được {value!r}")
+        raise SettingsError(texts.SETTING_HTTPS_URL.format(name=name, value=value))
     return value.rstrip("/")
 
 
@@ -95,11 +97,8 @@ def _db_url(env: Mapping[str, str | None]) -> str:
     except ArgumentError:
         # The URL may hold a password: name the setting and the scheme, never the whole value.
         scheme = value.partition(":")[0] if ":" in value else ""
-        shown = f" (loại «{scheme}» không được hỗ trợ)" if scheme else ""
-        raise SettingsError(
-            "NHACVIEC_DB_URL: địa chỉ cơ sở dữ liệu không hợp lệ"
-            f"{shown}; cần dạng sqlite:///nhacviec.db hoặc postgresql+psycopg://..."
-        ) from None
+        shown = texts.SETTING_DB_SCHEME.format(scheme=scheme) if scheme else ""
+        raise SettingsError(texts.SETTING_DB_URL.format(scheme=shown)) from None
     return value
 
 
@@ -110,9 +109,9 @@ def _positive(env: Mapping[str, str | None], name: str, default: float) -> float
     try:
         number = float(value)
     except ValueError:
-        raise SettingsError(f"{name}: cần một số dương, nhận được {value!r}") from None
+        raise SettingsError(texts.SETTING_POSITIVE.format(name=name, value=value)) from None
     if number <= 0:
-        raise SettingsError(f"{name}: cần một số dương, nhận được {value!r}")
+        raise SettingsError(texts.SETTING_POSITIVE.format(name=name, value=value))
     return number
 
 
@@ -121,7 +120,7 @@ def _port(env: Mapping[str, str | None], name: str, default: int) -> int:
     if value is None:
         return default
     if not value.isdigit() or not 0 < int(value) < 65536:
-        raise SettingsError(f"{name}: cần số cổng 1-65535, nhận được {value!r}")
+        raise SettingsError(texts.SETTING_PORT.format(name=name, value=value))
     return int(value)
 
 
@@ -129,7 +128,7 @@ def _token(env: Mapping[str, str | None], name: str) -> str | None:
     value = _opt(env, name)
     if value is not None and not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", value):
         # The value itself is a secret: name the setting, never echo it.
-        raise SettingsError(f"{name}: sai định dạng (cần dạng 123456:ABC-xyz)")
+        raise SettingsError(texts.SETTING_TOKEN.format(name=name))
     return value
 
 
@@ -143,7 +142,7 @@ def _log_level(env: Mapping[str, str | None], name: str) -> int:
         return logging.INFO
     level = LOG_LEVELS.get(value.upper())
     if level is None:
-        raise SettingsError(f"{name}: cần DEBUG, INFO, WARNING hoặc ERROR, nhận được {value!r}")
+        raise SettingsError(texts.SETTING_LOG_LEVEL.format(name=name, value=value))
     return level
 
 
@@ -159,33 +158,34 @@ def load_settings(environ: Mapping[str, str] | None = None,
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"NHACVIEC_TZ: múi giờ không tồn tại: {tz_name!r}") from None
+        raise SettingsError(texts.SETTING_TZ.format(value=tz_name)) from None
 
     send_at_text = _opt(env, "NHACVIEC_SEND_AT") or "08:00"
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", send_at_text)
     if not match:
-        raise SettingsError(f"NHACVIEC_SEND_AT: cần giờ dạng HH:MM, nhận được {send_at_text!r}")
+        raise SettingsError(texts.SETTING_SEND_AT.format(value=send_at_text))
 
     plan = _opt(env, "NHACVIEC_PLAN")
     if plan is not None and not Path(plan).is_file():
-        raise SettingsError(f"NHACVIEC_PLAN: không tìm thấy tệp {plan!r}")
+        raise SettingsError(texts.SETTING_NO_FILE.format(name="NHACVIEC_PLAN", value=plan))
 
     agencies = _opt(env, "NHACVIEC_AGENCIES")
     if agencies is not None and not Path(agencies).is_file():
-        raise SettingsError(f"NHACVIEC_AGENCIES: không tìm thấy tệp {agencies!r}")
+        raise SettingsError(texts.SETTING_NO_FILE.format(name="NHACVIEC_AGENCIES", value=agencies))
 
     calendar = _opt(env, "NHACVIEC_CALENDAR")
     if calendar is not None and not Path(calendar).is_file():
-        raise SettingsError(f"NHACVIEC_CALENDAR: không tìm thấy tệp {calendar!r}")
+        raise SettingsError(texts.SETTING_NO_FILE.format(name="NHACVIEC_CALENDAR", value=calendar))
 
     journal = _opt(env, "NHACVIEC_JOURNAL")
     if journal is not None and not Path(journal).parent.is_dir():
-        raise SettingsError(f"NHACVIEC_JOURNAL: không có thư mục {str(Path(journal).parent)!r}")
+        raise SettingsError(texts.SETTING_NO_FOLDER.format(name="NHACVIEC_JOURNAL",
+                                                           value=str(Path(journal).parent)))
 
     zalo_secret = _opt(env, "ZALO_WEBHOOK_SECRET")
     zalo_webhook = _https_url(env, "ZALO_WEBHOOK_URL")
     if zalo_webhook and not (zalo_secret and 8 <= len(zalo_secret) <= 256):
-        raise SettingsError("ZALO_WEBHOOK_SECRET: bắt buộc khi có ZALO_WEBHOOK_URL, 8-256 ký tự")
+        raise SettingsError(texts.SETTING_ZALO_SECRET)
 
     return Settings(
         db_url=_db_url(env),

@@ -18,12 +18,15 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
-def safe_url(url: str) -> str:
-    """Return `url` with any password masked, for messages and logs."""
+def safe_url(url: str) -> str | None:
+    """Return `url` with any password masked, for messages and logs; None if it is no URL.
+
+    The caller words the None case (bot/cli/common.py `shown_url`).
+    """
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "(địa chỉ cơ sở dữ liệu không hợp lệ)"
+        return None
 
 
 def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:

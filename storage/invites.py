@@ -21,6 +21,9 @@ from storage.models import AgencyRow, Invite, Officer, OfficerChat, Role
 
 INVITE_TTL = timedelta(days=7)
 NAME_MAX_LENGTH = 255  # officers.name
+# The name stored for an officer whose chat shows none: data kept in officers.name (and shown
+# as-is wherever the officer is named), not a message of storage's own.
+DEFAULT_OFFICER_NAME = "Cán bộ {agency}"
 INVITE_CODE_BYTES = 16  # 128 random bits; token_urlsafe gives 22 characters of [A-Za-z0-9_-]
 
 
@@ -151,7 +154,7 @@ def redeem_invite(
     agency = session.get_one(AgencyRow, invite.agency_code)
     name = unicodedata.normalize("NFC", display_name.strip())[:NAME_MAX_LENGTH]
     officer = Officer(
-        name=name or f"Cán bộ {agency.short_name}",
+        name=name or DEFAULT_OFFICER_NAME.format(agency=agency.short_name),
         agency_code=invite.agency_code,
         role=invite.role,
         active=True,

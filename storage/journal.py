@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +23,6 @@ from typing import Any
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
-
-log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 JOURNAL_SUFFIX = ".journal.jsonl"  # SQLite itself owns "<db>-journal" and "<db>-wal"
@@ -89,6 +86,7 @@ class JournalEntry:
 
 
 Apply = Callable[[JournalEntry], bool]
+Rejected = Callable[[ValueError], None]
 
 
 class Journal:
@@ -127,8 +125,11 @@ class Journal:
         except FileNotFoundError:
             return False
 
-    def replay(self, apply: Apply) -> bool:
+    def replay(self, apply: Apply, rejected_line: Rejected | None = None) -> bool:
         """Hand each entry, in order, to `apply`; return True once the journal is empty.
+
+        A line that is no entry is kept in the rejected file and handed, with its error, to
+        `rejected_line` (the caller words the log line).
 
         `apply` returns False to stop (the database failed again): the journal is kept whole
         and the next replay starts from its first entry again. Raise OSError if the file
@@ -150,8 +151,8 @@ class Journal:
                 try:
                     entry = JournalEntry.from_line(line)
                 except ValueError as exc:
-                    log.error("Nhật ký tin nhắn: bỏ qua một dòng hỏng (%s), giữ lại trong %s",
-                              exc, self.rejected_path)
+                    if rejected_line is not None:
+                        rejected_line(exc)
                     rejected.append(line)
                     continue
                 if not apply(entry):

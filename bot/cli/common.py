@@ -62,9 +62,7 @@ def database_error(url: str, exc: Exception) -> str:
 
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from storage.db import safe_url
-
-    shown = safe_url(url)
+    shown = shown_url(url)
     if isinstance(exc, ImportError):
         return texts.CLI_DB_DRIVER_MISSING.format(name=exc.name or exc, url=shown)
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
@@ -119,3 +117,10 @@ def database() -> Iterator[tuple[Settings, Session] | None]:
             yield settings, session
     finally:
         engine.dispose()
+
+
+def shown_url(url: str) -> str:
+    """Return the database URL as messages show it: password hidden, or a word if unreadable."""
+    from storage.db import safe_url
+
+    return safe_url(url) or texts.CLI_DB_URL_UNREADABLE

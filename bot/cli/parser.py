@@ -56,86 +56,89 @@ def _vietnamese_argparse() -> Iterator[None]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="nhacviec", description="Nhắc việc: theo dõi kế hoạch.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH",
-                                title="các lệnh")
+    parser = _Parser(prog="nhacviec", description=texts.CLI_DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True, metavar=texts.CLI_METAVAR_COMMAND,
+                                title=texts.CLI_COMMANDS_TITLE)
 
-    p = sub.add_parser("timeframe", help="phân tích thời gian thực hiện thành lịch")
-    p.add_argument("text", metavar="THỜI_GIAN", help="thời gian thực hiện, ví dụ «Quý 2 năm 2024»")
-    p.add_argument("--plan-start", type=iso_date, default=date(2024, 4, 1), metavar="NGÀY",
-                   help="ngày bắt đầu kế hoạch, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: 2024-04-01)")
+    p = sub.add_parser("timeframe", help=texts.CLI_HELP_TIMEFRAME)
+    p.add_argument("text", metavar=texts.CLI_METAVAR_TIMEFRAME, help=texts.CLI_HELP_TIMEFRAME_TEXT)
+    p.add_argument("--plan-start", type=iso_date, default=date(2024, 4, 1),
+                   metavar=texts.CLI_METAVAR_DATE,
+                   help=texts.CLI_HELP_PLAN_START)
     p.set_defaults(handler=cmd_timeframe)
 
-    p = sub.add_parser("preview", help="xem trước lịch nhắc việc của kế hoạch")
-    p.add_argument("--from", dest="date_from", type=iso_date, metavar="NGÀY",
-                   help="từ ngày (mặc định: hôm nay)")
-    p.add_argument("--to", dest="date_to", type=iso_date, metavar="NGÀY",
-                   help=f"đến ngày (mặc định: {PREVIEW_DAYS} ngày sau ngày bắt đầu)")
-    p.add_argument("--agency", metavar="MÃ",
-                   help="chỉ cơ quan có mã này (ví dụ PHANTHIET; HUYEN là cả mười huyện)")
-    p.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
+    p = sub.add_parser("preview", help=texts.CLI_HELP_PREVIEW)
+    p.add_argument("--from", dest="date_from", type=iso_date, metavar=texts.CLI_METAVAR_DATE,
+                   help=texts.CLI_HELP_FROM)
+    p.add_argument("--to", dest="date_to", type=iso_date, metavar=texts.CLI_METAVAR_DATE,
+                   help=texts.CLI_HELP_TO.format(days=PREVIEW_DAYS))
+    p.add_argument("--agency", metavar=texts.CLI_METAVAR_CODE,
+                   help=texts.CLI_HELP_PREVIEW_AGENCY)
+    p.add_argument("--json", action="store_true", help=texts.CLI_HELP_JSON_LINES)
     p.set_defaults(handler=cmd_preview)
 
-    plan_parser = sub.add_parser("plan", help="kế hoạch dạng dữ liệu")
-    plan_sub = plan_parser.add_subparsers(dest="plan_command", required=True, metavar="LỆNH",
-                                          title="các lệnh")
+    plan_parser = sub.add_parser("plan", help=texts.CLI_HELP_PLAN)
+    plan_sub = plan_parser.add_subparsers(dest="plan_command", required=True,
+                                          metavar=texts.CLI_METAVAR_COMMAND,
+                                          title=texts.CLI_COMMANDS_TITLE)
 
-    p = plan_sub.add_parser("check", help="kiểm tra một tệp kế hoạch và tóm tắt nội dung")
-    p.add_argument("file", nargs="?", type=Path, metavar="TỆP",
-                   help="tệp YAML (mặc định: kế hoạch có sẵn)")
-    p.add_argument("--agencies", type=Path, metavar="TỆP",
-                   help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
+    p = plan_sub.add_parser("check", help=texts.CLI_HELP_PLAN_CHECK)
+    p.add_argument("file", nargs="?", type=Path, metavar=texts.CLI_METAVAR_FILE,
+                   help=texts.CLI_HELP_PLAN_FILE)
+    p.add_argument("--agencies", type=Path, metavar=texts.CLI_METAVAR_FILE,
+                   help=texts.CLI_HELP_AGENCIES_FILE)
     p.set_defaults(handler=cmd_plan_check)
 
     p = plan_sub.add_parser(
         "import",
-        help="đọc văn bản kế hoạch (.md, .txt, .docx, .pdf), đề xuất tệp kế hoạch và rà soát",
+        help=texts.CLI_HELP_PLAN_IMPORT,
     )
-    p.add_argument("doc", type=Path, metavar="VĂN_BẢN",
-                   help="văn bản kế hoạch: Markdown, văn bản thường, .docx, .pdf có lớp chữ")
-    p.add_argument("--out", type=Path, metavar="TỆP.yaml",
-                   help="ghi tệp kế hoạch YAML (chỉ khi không còn thiếu sót)")
-    p.add_argument("--plan-id", type=plan_id_arg, metavar="MÃ",
-                   help="mã kế hoạch (mặc định: theo tên tệp)")
+    p.add_argument("doc", type=Path, metavar=texts.CLI_METAVAR_DOCUMENT,
+                   help=texts.CLI_HELP_IMPORT_DOC)
+    p.add_argument("--out", type=Path, metavar=texts.CLI_METAVAR_YAML_FILE,
+                   help=texts.CLI_HELP_IMPORT_OUT)
+    p.add_argument("--plan-id", type=plan_id_arg, metavar=texts.CLI_METAVAR_CODE,
+                   help=texts.CLI_HELP_IMPORT_PLAN_ID)
     p.add_argument(
-        "--plan-start", type=iso_date, metavar="NGÀY",
-        help="ngày bắt đầu, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: ngày ban hành trong văn bản)"
+        "--plan-start", type=iso_date, metavar=texts.CLI_METAVAR_DATE,
+        help=texts.CLI_HELP_IMPORT_PLAN_START
     )
-    p.add_argument("--agencies", type=Path, metavar="TỆP",
-                   help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
-    p.add_argument("--json", action="store_true", help="in bảng rà soát dạng JSON")
+    p.add_argument("--agencies", type=Path, metavar=texts.CLI_METAVAR_FILE,
+                   help=texts.CLI_HELP_AGENCIES_FILE)
+    p.add_argument("--json", action="store_true", help=texts.CLI_HELP_IMPORT_JSON)
     p.set_defaults(handler=cmd_plan_import)
 
-    p = sub.add_parser("init", help="tạo hoặc cập nhật cơ sở dữ liệu và nạp kế hoạch")
+    p = sub.add_parser("init", help=texts.CLI_HELP_INIT)
     p.add_argument(
-        "--plan", type=Path, metavar="TỆP",
-        help="tệp kế hoạch YAML (mặc định: NHACVIEC_PLAN hoặc kế hoạch có sẵn)"
+        "--plan", type=Path, metavar=texts.CLI_METAVAR_FILE,
+        help=texts.CLI_HELP_INIT_PLAN
     )
-    p.add_argument("--agencies", type=Path, metavar="TỆP",
-                   help="tệp cơ quan (mặc định: agencies.yaml có sẵn)")
+    p.add_argument("--agencies", type=Path, metavar=texts.CLI_METAVAR_FILE,
+                   help=texts.CLI_HELP_AGENCIES_FILE)
     p.add_argument(
-        "--as-of", type=iso_date, metavar="NGÀY",
-        help="tính lịch như thể hôm nay là ngày này (YYYY-MM-DD hoặc dd/mm/yyyy)"
+        "--as-of", type=iso_date, metavar=texts.CLI_METAVAR_DATE,
+        help=texts.CLI_HELP_INIT_AS_OF
     )
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("invite", help="tạo mã mời dùng một lần cho cán bộ của một cơ quan")
-    p.add_argument("agency", nargs="?", metavar="MÃ_CƠ_QUAN", help="mã cơ quan, ví dụ SCT")
+    p = sub.add_parser("invite", help=texts.CLI_HELP_INVITE)
+    p.add_argument("agency", nargs="?", metavar=texts.CLI_METAVAR_AGENCY,
+                   help=texts.CLI_HELP_AGENCY_CODE)
     p.add_argument("--officer", type=officer_id_arg, metavar="ID",
-                   help="thêm một kênh (Telegram hoặc Zalo) cho cán bộ đã đăng ký có ID này")
+                   help=texts.CLI_HELP_INVITE_OFFICER)
     p.add_argument(
-        "--role", choices=tuple(texts.ROLE_NAMES), default="focal", help="vai trò (mặc định: focal)"
+        "--role", choices=tuple(texts.ROLE_NAMES), default="focal", help=texts.CLI_HELP_ROLE
     )
-    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.add_argument("--json", action="store_true", help=texts.CLI_HELP_INVITE_JSON)
     p.set_defaults(handler=cmd_invite)
 
-    p = sub.add_parser("officers", help="liệt kê cán bộ đã đăng ký")
+    p = sub.add_parser("officers", help=texts.CLI_HELP_OFFICERS)
     p.set_defaults(handler=cmd_officers)
 
-    p = sub.add_parser("revoke", help="vô hiệu hóa một cán bộ")
+    p = sub.add_parser("revoke", help=texts.CLI_HELP_REVOKE)
     p.add_argument(
         "officer_id", type=officer_id_arg, metavar="OFFICER_ID",
-        help="số ID trong `nhacviec officers`",
+        help=texts.CLI_HELP_REVOKE_ID,
     )
     p.set_defaults(handler=cmd_revoke)
 

@@ -7,7 +7,7 @@ import json
 import sys
 
 from bot import texts
-from bot.cli.common import database, database_error, read_settings
+from bot.cli.common import database, database_error, read_settings, shown_url
 
 # ---- Storage and registration: init, invite, officers, revoke ----
 
@@ -27,7 +27,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bot.app import SYNC_HORIZON
     from bot.texts import describe_sync
     from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
-    from storage.db import make_engine, make_sessionmaker, safe_url, upgrade
+    from storage.db import make_engine, make_sessionmaker, upgrade
     from storage.sync import sync_plan
 
     settings = read_settings()
@@ -58,7 +58,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, ImportError) as exc:
         print(database_error(settings.db_url, exc), file=sys.stderr)
         return 1
-    print(texts.CLI_INIT_DATABASE.format(url=safe_url(settings.db_url)))
+    print(texts.CLI_INIT_DATABASE.format(url=shown_url(settings.db_url)))
     print(texts.CLI_INIT_PLAN.format(plan=plan.id, tasks=report.tasks,
                                      occurrences=report.occurrences,
                                      assignments=report.assignments, until=until))

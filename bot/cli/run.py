@@ -23,7 +23,7 @@ from bot.app import (
     shifted_clock,
     system_clock,
 )
-from bot.cli.common import NOT_INITIALISED, database_error, os_reason
+from bot.cli.common import NOT_INITIALISED, database_error, os_reason, shown_url
 from bot.settings import Settings, SettingsError, load_settings
 from bot.texts import STEP_LABELS
 from plan_data.loader import PlanError
@@ -179,8 +179,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     """Exit 0 if the settings, the plan and the database are ready; else say why, exit 1."""
-    from storage.db import safe_url
-
     services = _services(None, read_only=True)
     if services is None:
         return 1
@@ -192,7 +190,7 @@ def cmd_health(args: argparse.Namespace) -> int:
         return 1
     finally:
         services.engine.dispose()
-    print(texts.CLI_HEALTH_OK.format(url=safe_url(services.settings.db_url),
+    print(texts.CLI_HEALTH_OK.format(url=shown_url(services.settings.db_url),
                                      plan=services.plan.id))
     return 0
 
@@ -225,40 +223,41 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     """Register run, tick, status, report and chat on the main parser."""
-    p = sub.add_parser("run", help="chạy bot (Telegram, Zalo), bộ hẹn giờ và bộ gửi tin")
+    p = sub.add_parser("run", help=texts.CLI_HELP_RUN)
     p.add_argument("--clock", type=iso_datetime, metavar="ISO",
-                   help="bắt đầu đồng hồ tại thời điểm này rồi chạy theo thời gian thực")
+                   help=texts.CLI_HELP_CLOCK)
     p.add_argument("--agencies", type=Path,
-                   help="tệp cơ quan (mặc định: NHACVIEC_AGENCIES hoặc agencies.yaml có sẵn)")
+                   help=texts.CLI_HELP_RUN_AGENCIES)
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("tick", help="chạy một lượt nhắc việc ngay và in những gì được xếp hàng")
+    p = sub.add_parser("tick", help=texts.CLI_HELP_TICK)
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
-                   help="tính như thể bây giờ là thời điểm này")
+                   help=texts.CLI_HELP_AS_OF)
     p.set_defaults(handler=cmd_tick)
 
-    p = sub.add_parser("status", help="tình hình thực hiện (như lệnh /status của điều phối)")
-    p.add_argument("target", nargs="?", metavar="MÃ", help="mã cơ quan hoặc mã nhiệm vụ")
+    p = sub.add_parser("status", help=texts.CLI_HELP_STATUS)
+    p.add_argument("target", nargs="?", metavar=texts.CLI_METAVAR_CODE,
+                   help=texts.CLI_HELP_STATUS_TARGET)
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
-                   help="tính như thể bây giờ là thời điểm này")
+                   help=texts.CLI_HELP_AS_OF)
     p.set_defaults(handler=cmd_status)
 
-    p = sub.add_parser("report", help="báo cáo tình hình thực hiện ra tệp Excel (.xlsx)")
+    p = sub.add_parser("report", help=texts.CLI_HELP_REPORT)
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
-                   help="tính như thể bây giờ là thời điểm này")
-    p.add_argument("--out", type=xlsx_path, metavar="TỆP.xlsx",
-                   help="tệp kết quả (mặc định: bao-cao-<kế hoạch>-<dd-mm-yyyy>.xlsx)")
+                   help=texts.CLI_HELP_AS_OF)
+    p.add_argument("--out", type=xlsx_path, metavar=texts.CLI_METAVAR_XLSX_FILE,
+                   help=texts.CLI_HELP_REPORT_OUT)
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("health", help="kiểm tra nhanh: cấu hình, kế hoạch và cơ sở dữ liệu "
-                                      "sẵn sàng (dùng cho healthcheck của Docker)")
+    p = sub.add_parser("health", help=texts.CLI_HELP_HEALTH)
     p.set_defaults(handler=cmd_health)
 
-    p = sub.add_parser("chat", help="dùng thử bot trên dòng lệnh như một cán bộ")
-    p.add_argument("--agency", required=True, metavar="MÃ", help="mã cơ quan, ví dụ SCT")
+    p = sub.add_parser("chat", help=texts.CLI_HELP_CHAT)
+    p.add_argument("--agency", required=True, metavar=texts.CLI_METAVAR_CODE,
+                   help=texts.CLI_HELP_AGENCY_CODE)
     p.add_argument("--role", choices=("focal", "coordinator", "leader"), default="focal",
-                   help="vai trò (mặc định: focal)")
-    p.add_argument("--name", metavar="TÊN", help="tên hiển thị")
+                   help=texts.CLI_HELP_ROLE)
+    p.add_argument("--name", metavar=texts.CLI_METAVAR_NAME, help=texts.CLI_HELP_CHAT_NAME)
     p.add_argument("--clock", type=iso_datetime, metavar="ISO",
-                   help="bắt đầu đồng hồ tại thời điểm này rồi chạy theo thời gian thực")
+                   help=texts.CLI_HELP_CLOCK)
     p.set_defaults(handler=cmd_chat)

@@ -23,9 +23,9 @@ from bot import texts
 from scheduler.status import LONG_OVERDUE_DAYS, Category, Tally
 from storage.report import EventRow, ReportData
 
-SUMMARY_SHEET = "Tổng hợp"
-DETAIL_SHEET = "Chi tiết"
-HISTORY_SHEET = "Nhật ký"
+SUMMARY_SHEET = texts.REPORT_SUMMARY_SHEET
+DETAIL_SHEET = texts.REPORT_DETAIL_SHEET
+HISTORY_SHEET = texts.REPORT_HISTORY_SHEET
 
 # Rows 1-3 carry the title, the day and the reporting period; tables start on row 5.
 HEADER_ROW = 5
@@ -38,15 +38,8 @@ CATEGORY_COLOURS = {
     Category.IN_PROGRESS: "1565C0",
     Category.OVERDUE: "C62828",
 }
-STATUS_LABELS = {
-    "done": "Hoàn thành",
-    "blocked": "Vướng mắc",
-    "progress": "Tiến độ",
-    "snooze": "Nhắc lại sau",
-    "reopened": "Mở lại",
-    "withdrawn": "Hủy báo cáo",
-}
-WITHDRAWN_MARK = " (đã hủy)"
+STATUS_LABELS = texts.REPORT_STATUS_LABELS
+WITHDRAWN_MARK = texts.REPORT_WITHDRAWN_MARK
 
 DATE_FORMAT = "DD/MM/YYYY"
 TIME_FORMAT = "DD/MM/YYYY HH:MM"
@@ -67,8 +60,9 @@ class ReportingPeriod:
 
     @property
     def label(self) -> str:
-        name = "6 tháng đầu năm" if self.half_year else "cả năm"
-        return f"Kỳ báo cáo {name} {self.year} ({_short_day(self.start)} - {_short_day(self.end)})"
+        name = texts.REPORT_PERIOD_HALF_YEAR if self.half_year else texts.REPORT_PERIOD_YEAR
+        return texts.REPORT_PERIOD.format(name=name, year=self.year, start=_short_day(self.start),
+                                          end=_short_day(self.end))
 
 
 def reporting_period(day: date) -> ReportingPeriod:
@@ -98,7 +92,7 @@ def write_report(data: ReportData, path: Path, tz: ZoneInfo) -> Path:
 def build_workbook(data: ReportData, tz: ZoneInfo) -> Workbook:
     """Return the report workbook: sheets Tổng hợp, Chi tiết and Nhật ký."""
     workbook = Workbook()
-    workbook.properties.title = f"Báo cáo tình hình thực hiện {data.plan_title}"
+    workbook.properties.title = texts.REPORT_TITLE.format(plan=data.plan_title)
     workbook.properties.creator = "nhacviec"
     summary = workbook.active
     summary.title = SUMMARY_SHEET
@@ -112,31 +106,30 @@ def build_workbook(data: ReportData, tz: ZoneInfo) -> Workbook:
 
 
 def _summary_sheet(ws: Any, data: ReportData) -> None:
-    _heading(ws, data, "Tổng hợp theo tình trạng")
+    _heading(ws, data, texts.REPORT_SUMMARY_SUBTITLE)
     total = data.summary
     rows: list[tuple[str, int | float]] = [
         (CATEGORY_LABELS[Category.DONE_ON_TIME], total.done_on_time),
         (CATEGORY_LABELS[Category.DONE_LATE], total.done_late),
         (CATEGORY_LABELS[Category.IN_PROGRESS], total.in_progress),
         (CATEGORY_LABELS[Category.OVERDUE], total.overdue),
-        ("Vướng mắc trong hạn", total.blocked_in_time),
-        ("Vướng mắc quá hạn", total.blocked_overdue),
-        ("Tổng số", total.total),
-        ("Tỷ lệ quá hạn", total.overdue_share),
-        (f"Quá hạn trên {LONG_OVERDUE_DAYS} ngày", total.long_overdue),
+        (texts.REPORT_BLOCKED_IN_TIME, total.blocked_in_time),
+        (texts.REPORT_BLOCKED_OVERDUE, total.blocked_overdue),
+        (texts.REPORT_TOTAL, total.total),
+        (texts.REPORT_OVERDUE_SHARE, total.overdue_share),
+        (texts.REPORT_LONG_OVERDUE.format(days=LONG_OVERDUE_DAYS), total.long_overdue),
     ]
-    _header(ws, HEADER_ROW, ("Chỉ tiêu", "Số lượng"))
+    _header(ws, HEADER_ROW, texts.REPORT_SUMMARY_COLUMNS)
     for offset, (label, value) in enumerate(rows, start=1):
         ws.cell(HEADER_ROW + offset, 1, label)
         cell = ws.cell(HEADER_ROW + offset, 2, value)
         if isinstance(value, float):
             cell.number_format = SHARE_FORMAT
     last = HEADER_ROW + len(rows)
-    ws.cell(last + 1, 1, "Việc vướng mắc đã được tính trong các tình trạng ở trên.").font = Font(
-        italic=True)
+    ws.cell(last + 1, 1, texts.REPORT_BLOCKED_NOTE).font = Font(italic=True)
 
     pie = PieChart()
-    pie.title = "Cơ cấu theo tình trạng"
+    pie.title = texts.REPORT_PIE_TITLE
     pie.add_data(Reference(ws, min_col=2, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 4))
     pie.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 4))
     for index, category in enumerate(Category):
@@ -149,9 +142,9 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
 
     # Below the pie chart (about 15 rows high), whatever the length of the table above.
     top = max(last + 3, HEADER_ROW + 18)
-    ws.cell(top - 1, 1, "Theo cơ quan chủ trì").font = Font(bold=True)
-    columns = ("Cơ quan", *(CATEGORY_LABELS[c] for c in Category), "Vướng mắc", "Tổng số",
-               "Tỷ lệ quá hạn")
+    ws.cell(top - 1, 1, texts.REPORT_BY_AGENCY).font = Font(bold=True)
+    columns = (texts.REPORT_AGENCY, *(CATEGORY_LABELS[c] for c in Category),
+               texts.REPORT_BLOCKED, texts.REPORT_TOTAL, texts.REPORT_OVERDUE_SHARE)
     _header(ws, top, columns)
     for row, agency in enumerate(data.by_agency, start=top + 1):
         tally = agency.tally
@@ -169,14 +162,14 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
         bars.type = "bar"
         bars.grouping = "stacked"
         bars.overlap = 100
-        bars.title = "Tình trạng theo cơ quan chủ trì"
+        bars.title = texts.REPORT_BARS_TITLE
         bars.add_data(Reference(ws, min_col=2, max_col=5, min_row=top, max_row=bottom),
                       titles_from_data=True)
         bars.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
         for series, category in zip(bars.series, Category, strict=True):
             series.graphicalProperties.solidFill = CATEGORY_COLOURS[category]
             series.graphicalProperties.line.solidFill = CATEGORY_COLOURS[category]
-        bars.y_axis.title = "Số việc"
+        bars.y_axis.title = texts.REPORT_BARS_AXIS
         # Top to bottom in the order of the table (a bar chart draws categories bottom-up).
         bars.x_axis.scaling.orientation = "maxMin"
         # Without an explicit <c:delete val="0"/> recent Excel hides both axes.
@@ -188,17 +181,15 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
 
 
 def _detail_sheet(ws: Any, data: ReportData) -> None:
-    _heading(ws, data, "Chi tiết từng việc (cơ quan chủ trì, các kỳ đã mở)")
-    columns = ("Mã nhiệm vụ", "Nội dung", "Kỳ", "Cơ quan chủ trì", "Hạn", "Tình trạng",
-               "Số ngày trễ", "Vướng mắc", "Lý do vướng mắc", "Ngày hoàn thành",
-               "Ghi chú mới nhất", "Người báo cáo gần nhất")
+    _heading(ws, data, texts.REPORT_DETAIL_SUBTITLE)
+    columns = texts.REPORT_DETAIL_COLUMNS
     _header(ws, HEADER_ROW, columns)
     for row, item in enumerate(data.details, start=HEADER_ROW + 1):
         standing = item.standing
         values = (item.task_key, item.title, item.period_label, item.agency_short, item.due,
                   CATEGORY_LABELS[standing.category], standing.days_late,
-                  "có" if standing.blocked else "không", item.blocked_reason, item.completed_on,
-                  item.latest_note, item.last_reporter)
+                  texts.REPORT_YES if standing.blocked else texts.REPORT_NO, item.blocked_reason,
+                  item.completed_on, item.latest_note, item.last_reporter)
         for column, value in enumerate(values, start=1):
             _put(ws, row, column, value)
         ws.cell(row, 5).number_format = DATE_FORMAT
@@ -217,14 +208,13 @@ def _status_label(event: EventRow) -> str:
 
 
 def _history_sheet(ws: Any, data: ReportData, tz: ZoneInfo) -> None:
-    _heading(ws, data, "Nhật ký cập nhật trạng thái (không sửa, không xóa)")
-    columns = ("Thời gian", "Cơ quan chủ trì", "Cán bộ báo cáo", "Đơn vị của cán bộ", "Kênh",
-               "Trạng thái", "Mã nhiệm vụ", "Kỳ", "Ghi chú")
+    _heading(ws, data, texts.REPORT_HISTORY_SUBTITLE)
+    columns = texts.REPORT_HISTORY_COLUMNS
     _header(ws, HEADER_ROW, columns)
     for row, event in enumerate(data.events, start=HEADER_ROW + 1):
         # Excel keeps no time zone: write the local wall-clock time people read.
         local = event.at.astimezone(tz).replace(tzinfo=None)
-        values = (local, event.agency_short, event.officer_name or "(hệ thống)",
+        values = (local, event.agency_short, event.officer_name or texts.REPORT_SYSTEM,
                   event.reporter_agency_short, texts.channel_label(event.channel),
                   _status_label(event), event.task_key,
                   event.period_label, event.note)
@@ -238,9 +228,8 @@ def _history_sheet(ws: Any, data: ReportData, tz: ZoneInfo) -> None:
 
 
 def _heading(ws: Any, data: ReportData, subtitle: str) -> None:
-    ws.cell(1, 1, f"Báo cáo tình hình thực hiện {data.plan_title}").font = Font(bold=True,
-                                                                                 size=13)
-    ws.cell(2, 1, f"Tính đến ngày {texts.day(data.today)}")
+    ws.cell(1, 1, texts.REPORT_TITLE.format(plan=data.plan_title)).font = Font(bold=True, size=13)
+    ws.cell(2, 1, texts.REPORT_AS_OF.format(day=texts.day(data.today)))
     ws.cell(3, 1, reporting_period(data.today).label)
     ws.cell(4, 1, subtitle).font = Font(italic=True)
 

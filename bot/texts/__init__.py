@@ -1,7 +1,9 @@
 """Every word the bot says, in one place, in Vietnamese.
 
-The command line's words are in bot/texts/cli.py, the plan importer's in plan_data/importer/texts.py
-(the importer sits below the bot and imports nothing from it); all are reached as `texts.NAME`.
+The command line's words are in bot/texts/cli.py, the Excel report's in bot/texts/report.py,
+the log's lines in bot/texts/logs.py, the settings reader's in bot/texts/settings.py, the
+plan importer's in plan_data/importer/texts.py (the importer sits below the bot and imports
+nothing from it); all are reached as `texts.NAME`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
+from bot.texts.logs import *  # noqa: F403  (the log's lines)
+from bot.texts.report import *  # noqa: F403  (the Excel report's words)
+from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
 from plan_data.importer.texts import *  # noqa: F403  (the plan importer's words)
 from scheduler.status import LONG_OVERDUE_DAYS
 from storage.models import Channel

@@ -38,6 +38,6 @@ async def converse(handle: Handle, chat_id: str, name: str, read_line: ReadLine,
         try:
             replies = await asyncio.to_thread(handle, incoming)
         except Exception:
-            log.exception("console: lỗi khi xử lý lệnh")
+            log.exception(texts.LOG_CONSOLE_FAILED)
             replies = [Reply(texts.GENERIC_ERROR)]
         show(replies, write)

@@ -105,7 +105,7 @@ async def set_command_menu(bot: Bot) -> None:
     try:
         await bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMAND_MENU])
     except TelegramError as exc:
-        log.warning("Không đặt được danh sách lệnh Telegram: %s", redact(exc.message, bot.token))
+        log.warning(texts.LOG_TELEGRAM_COMMANDS_NOT_SET, redact(exc.message, bot.token))
 
 
 async def initialize(application: TelegramApplication, *, attempts: int = STARTUP_ATTEMPTS,
@@ -127,7 +127,7 @@ async def initialize(application: TelegramApplication, *, attempts: int = STARTU
                 raise StartupError(texts.server_unreachable(
                     "telegram", "TELEGRAM_API_URL", attempts, type(exc).__name__)) from None
             delay = interval * 2 ** (attempt - 1)
-            log.warning("Telegram chưa trả lời (%s), thử lại sau %.0f giây",
+            log.warning(texts.LOG_TELEGRAM_NO_ANSWER,
                         type(exc).__name__, delay)
             await asyncio.sleep(delay)
 
@@ -146,7 +146,7 @@ async def bootstrap(start: Awaitable[object], *, attempts: int = STARTUP_ATTEMPT
 def polling_error(token: str) -> Callable[[TelegramError], None]:
     """Return the updater's error callback: one redacted line, not PTB's traceback."""
     def log_it(exc: TelegramError) -> None:
-        log.warning("Telegram getUpdates lỗi (%s): %s", type(exc).__name__,
+        log.warning(texts.LOG_TELEGRAM_GET_UPDATES, type(exc).__name__,
                     redact(exc.message, token))
     return log_it
 
@@ -245,7 +245,7 @@ class _Handlers:
         try:
             await query.answer(text=texts.TAP_RECEIVED)
         except TelegramError as exc:
-            log.info("Không trả lời được nút bấm %s: %s", query.id,
+            log.info(texts.LOG_TELEGRAM_CALLBACK_UNANSWERED, query.id,
                      redact(exc.message, context.bot.token))
         replies = await self._ask(incoming)
         # One rule for every tap: the pressed message loses its buttons (so it cannot be pressed
@@ -256,7 +256,7 @@ class _Handlers:
             except BadRequest as exc:
                 # "message is not modified" after a double tap, or "message can't be edited"
                 # once it is 48 hours old: the reply below still matters.
-                log.info("Không gỡ được nút của tin nhắn %s: %s", query.message.message_id, exc)
+                log.info(texts.LOG_TELEGRAM_BUTTONS_KEPT, query.message.message_id, exc)
         await self._send(incoming.chat_id, replies)
 
     async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -268,11 +268,11 @@ class _Handlers:
         token = context.bot.token
         if update is None and isinstance(error, NetworkError):
             # Polling hiccups: python-telegram-bot retries by itself.
-            log.warning("Mất kết nối tới Telegram: %s", redact(str(error), token))
+            log.warning(texts.LOG_TELEGRAM_CONNECTION_LOST, redact(str(error), token))
             return
-        details = "".join(traceback.format_exception(error)) if error else "không rõ lỗi"
+        details = "".join(traceback.format_exception(error)) if error else texts.LOG_UNKNOWN_ERROR
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("Lỗi khi xử lý cập nhật %s:\n%s", update_id, redact(details, token))
+        log.error(texts.LOG_TELEGRAM_UPDATE_FAILED, update_id, redact(details, token))
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         # A tap was answered before its work began: the apology below is all that is left.
@@ -293,7 +293,7 @@ class _Handlers:
             except TransportError as exc:
                 if exc.permanent or self._on_undelivered is None:
                     raise
-                log.warning("Telegram: trả lời chưa gửi được, chuyển vào hàng đợi: %s",
+                log.warning(texts.LOG_TELEGRAM_REPLY_QUEUED,
                             exc.message)
                 await asyncio.to_thread(self._on_undelivered, "telegram",
                                         replace(message, first_piece=exc.pieces_sent))

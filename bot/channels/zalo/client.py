@@ -137,7 +137,7 @@ class ZaloClient:
                  http: httpx.AsyncClient | None = None, *,
                  quota_backoff: float = DEFAULT_RETRY_AFTER) -> None:
         if not token:
-            raise ValueError("ZALO_BOT_TOKEN trống")
+            raise ValueError(texts.ZALO_TOKEN_EMPTY)
         self._token = token
         self._quota_backoff = quota_backoff
         self._base = f"{api_url.rstrip('/')}/bot{token}/"
@@ -181,7 +181,7 @@ class ZaloClient:
             raise self._api_error("getUpdates", body, response)
         update = parse_update(body)
         if update is None and body.get("result") is not None:
-            log.warning("Zalo getUpdates: bỏ qua một cập nhật không đọc được")
+            log.warning(texts.LOG_ZALO_UNREADABLE_UPDATE)
         return update
 
     async def set_webhook(self, url: str, secret_token: str) -> dict[str, Any]:
@@ -234,10 +234,13 @@ class ZaloClient:
                 response = await self._http.post(
                     url, json=payload, timeout=httpx.Timeout(15.0, read=read_timeout))
         except httpx.TimeoutException as exc:
-            raise ZaloApiError(f"Zalo {method}: hết thời gian chờ ({type(exc).__name__})") from None
+            error = type(exc).__name__
+            raise ZaloApiError(texts.ZALO_TIMEOUT.format(method=method, error=error)) from None
         except httpx.HTTPError as exc:
             # httpx messages may carry the URL, which carries the token: name the type only.
-            raise ZaloApiError(f"Zalo {method}: lỗi kết nối ({type(exc).__name__})") from None
+            error = type(exc).__name__
+            raise ZaloApiError(texts.ZALO_CONNECTION_ERROR.format(method=method, error=error)
+                               ) from None
         try:
             body = response.json()
         except ValueError:
@@ -252,7 +255,7 @@ class ZaloClient:
     def _api_error(self, method: str, body: Mapping[str, Any],
                    response: httpx.Response) -> ZaloApiError:
         description = body.get("description")
-        text = description if isinstance(description, str) else "không rõ lỗi"
+        text = description if isinstance(description, str) else texts.LOG_UNKNOWN_ERROR
         # The HTTP status of an error is not documented: `error_code` first, else the status.
         code = _error_code(body)
         status = response.status_code
@@ -265,7 +268,8 @@ class ZaloClient:
             self.rejected = texts.ZALO_TOKEN_REJECTED
             return ZaloTokenRejected(self.rejected, error_code=code)
         # The description is Zalo's text; scrubbed in case it ever echoes the request URL.
-        message = f"Zalo {method} thất bại ({code}): {description}".replace(self._token, "***")
+        message = texts.ZALO_API_FAILED.format(method=method, code=code, description=description)
+        message = message.replace(self._token, "***")
         if code == QUOTA_EXCEEDED:
             return ZaloApiError(message, error_code=code,
                                 retry_after=retry_after or self._quota_backoff)

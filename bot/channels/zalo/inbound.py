@@ -90,7 +90,7 @@ class ZaloChannel:
                 failures += 1
                 delay = exc.retry_after or min(self.backoff_cap,
                                                self.backoff_base * 2 ** (failures - 1))
-                log.warning("%s; thử lại sau %.1f giây", exc.message, delay)
+                log.warning(texts.LOG_ZALO_POLL_RETRY, exc.message, delay)
                 await _sleep_unless_stopped(delay, stop)
                 continue
             if polled is None:
@@ -104,7 +104,7 @@ class ZaloChannel:
         """Handle a raw update body (wrapped or flat), logging failures; ignore non-updates."""
         update = parse_update(payload)
         if update is None:
-            log.info("Zalo: bỏ qua một nội dung không phải cập nhật")
+            log.info(texts.LOG_ZALO_NOT_AN_UPDATE)
             return
         await self._handle_safely(update)
 
@@ -112,7 +112,7 @@ class ZaloChannel:
         """Answer one update once: text goes to the command layer, anything else gets a hint."""
         if self._already_seen(update.message_id):
             # Routine: getUpdates hands updates back (no offset), so this is no news.
-            log.debug("Zalo: bỏ qua tin nhắn %s đã xử lý", update.message_id)
+            log.debug(texts.LOG_ZALO_SEEN, update.message_id)
             return
         if update.text is None:
             await self.transport.send(OutMessage(update.chat_id, texts.NOT_TEXT_HINT))
@@ -129,7 +129,7 @@ class ZaloChannel:
             except TransportError as exc:
                 if exc.permanent or self.on_undelivered is None:
                     raise
-                log.warning("Zalo: trả lời chưa gửi được, chuyển vào hàng đợi: %s", exc.message)
+                log.warning(texts.LOG_ZALO_REPLY_QUEUED, exc.message)
                 await asyncio.to_thread(self.on_undelivered, "zalo",
                                         replace(message, first_piece=exc.pieces_sent))
 
@@ -138,9 +138,9 @@ class ZaloChannel:
         try:
             await self.handle_update(update)
         except TransportError as exc:
-            log.warning("Zalo: không trả lời được tin nhắn %s: %s", update.message_id, exc.message)
+            log.warning(texts.LOG_ZALO_REPLY_FAILED, update.message_id, exc.message)
         except Exception:
-            log.exception("Zalo: lỗi khi xử lý tin nhắn %s", update.message_id)
+            log.exception(texts.LOG_ZALO_HANDLING_FAILED, update.message_id)
             # As on Telegram: the person hears that it failed, not silence.
             with contextlib.suppress(TransportError):
                 await self.transport.send(OutMessage(update.chat_id, texts.GENERIC_ERROR))
@@ -194,16 +194,16 @@ async def starting(call: Callable[[], Awaitable[object]], *, attempts: int = STA
                 raise StartupError(texts.server_unreachable(
                     "zalo", "ZALO_API_URL", attempts, exc.message)) from None
             delay = interval * 2 ** (attempt - 1)
-            log.warning("%s; thử lại sau %.0f giây", exc.message, delay)
+            log.warning(texts.LOG_ZALO_RETRY, exc.message, delay)
             await asyncio.sleep(delay)
 
 
 async def start_webhook_mode(client: ZaloClient, public_url: str, secret: str) -> dict[str, Any]:
     """Register `public_url` as the bot's webhook with `secret`; return Zalo's answer."""
     if not 8 <= len(secret) <= 256:
-        raise ValueError("ZALO_WEBHOOK_SECRET phải dài từ 8 đến 256 ký tự")
+        raise ValueError(texts.ZALO_WEBHOOK_SECRET_LENGTH)
     if not public_url.startswith("https://"):
-        raise ValueError("ZALO_WEBHOOK_URL phải là địa chỉ https://")
+        raise ValueError(texts.ZALO_WEBHOOK_URL_NOT_HTTPS)
     return await client.set_webhook(public_url, secret)
 
 
@@ -222,7 +222,7 @@ class ZaloWebhookServer:
     def __init__(self, channel: ZaloChannel, secret: str, host: str = "127.0.0.1",
                  port: int = 0, loop: asyncio.AbstractEventLoop | None = None) -> None:
         if not secret:
-            raise ValueError("ZALO_WEBHOOK_SECRET trống")
+            raise ValueError(texts.ZALO_WEBHOOK_SECRET_EMPTY)
         self.channel = channel
         self.secret = secret
         self.loop = loop
@@ -259,14 +259,14 @@ class ZaloWebhookServer:
         try:
             payload = json.loads(raw)
         except ValueError:
-            log.info("Zalo webhook: bỏ qua nội dung không phải JSON")
+            log.info(texts.LOG_ZALO_WEBHOOK_NOT_JSON)
             return
         assert self.loop is not None, "start() sets the loop"
         future = asyncio.run_coroutine_threadsafe(self.channel.handle_payload(payload), self.loop)
         try:
             future.result(timeout=WEBHOOK_HANDLING_TIMEOUT)
         except FutureTimeout:
-            log.warning("Zalo webhook: xử lý quá %s giây, vẫn trả lời 200",
+            log.warning(texts.LOG_ZALO_WEBHOOK_SLOW,
                         WEBHOOK_HANDLING_TIMEOUT)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import texts
 from bot.answers import render_choices
 from bot.channels.base import OutMessage, deliver, split_message
 from bot.channels.zalo.client import TEXT_LIMIT, ZaloClient
@@ -18,7 +19,7 @@ class ZaloTransport:
     def pieces(self, message: OutMessage) -> list[OutMessage]:
         """Return the text, choices rendered, split on line boundaries to Zalo's limit."""
         if not message.text.strip():
-            raise ValueError("tin nhắn trống: Zalo không nhận tin nhắn trống")
+            raise ValueError(texts.ZALO_EMPTY_MESSAGE)
         text = render_choices(message.text, message.buttons)
         # Zalo refuses a blank message, which a cut between blank lines could produce.
         return [OutMessage(message.chat_id, piece)
