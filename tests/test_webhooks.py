@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.app import build_services, run_bot
 from bot.settings import Settings
@@ -104,4 +105,27 @@ def test_one_running_bot_serves_both_webhooks_on_one_port(
     assert len(zalo.sent) == 1
     # Stopped, the bot let go of the port.
     with socket.socket() as again:
+        # (Connections just closed linger in TIME_WAIT; only a listener would refuse this.)
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         again.bind(("127.0.0.1", port))
+        again.listen()
+
+
+def test_a_webhook_port_in_use_stops_start_up_with_one_line_naming_it(
+        tmp_path: Path, fake_telegram: FakeTelegramServer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        settings = Settings(db_url=f"sqlite:///{tmp_path / 'nhacviec.db'}",
+                            telegram_token=fake_telegram.token,
+                            telegram_api_url=fake_telegram.api_url,
+                            telegram_webhook_url="https://nhacviec.example.vn/hook",
+                            webhook_port=port)
+        services = build_services(settings, Clock(local("2024-06-20 09:00")))
+        code = asyncio.run(asyncio.wait_for(run_bot(services, asyncio.Event()), 30))
+    assert code == 2
+    [line] = [r.getMessage() for r in caplog.records if "NHACVIEC_WEBHOOK_PORT" in r.getMessage()]
+    assert line.startswith(f"Không mở được cổng webhook {port}")
+    assert fake_telegram.calls("setWebhook") == []
