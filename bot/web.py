@@ -98,7 +98,9 @@ async def serve(app: WebApp, host: str = "127.0.0.1", port: int = 0) -> AsyncIte
         sock.close()
         raise
     bound = int(sock.getsockname()[1])
-    config = uvicorn.Config(app.asgi, lifespan="off", log_level="warning", access_log=False)
+    # log_config=None: uvicorn's loggers go through the bot's handlers (bot.logs), untouched.
+    config = uvicorn.Config(app.asgi, lifespan="off", log_level="warning", access_log=False,
+                            log_config=None)
     server = _QuietServer(config)
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     try:
