@@ -28,6 +28,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.tick import Queued, run_tick
 from bot.inbox import Inbox
 from bot.settings import Settings
+from bot.web import WebApp, serve
 from plan_data.loader import bundled_plan_path, load_directory, load_plan
 from scheduler.plan import Directory, Plan
 from scheduler.workdays import WorkingCalendar
@@ -286,12 +287,13 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
     transports: dict[str, Transport] = {}
     try:
         async with contextlib.AsyncExitStack() as stack:
+            web = await stack.enter_async_context(_web(settings))
             if settings.telegram_token:
                 await stack.enter_async_context(_telegram(services, settings.telegram_token,
-                                                          transports, health, start))
+                                                          transports, health, start, web))
             if settings.zalo_token:
                 await stack.enter_async_context(_zalo(services, settings.zalo_token,
-                                                      transports, stop, health, start))
+                                                      transports, stop, health, start, web))
             health.started(transports)
             await stack.enter_async_context(background(services, transports, stop,
                                                        on_channel_down=health.transport_down))
@@ -312,8 +314,30 @@ class _Startup:
 
 
 @contextlib.asynccontextmanager
+async def _web(settings: Settings) -> AsyncIterator[WebApp | None]:
+    """Serve the web app on NHACVIEC_WEBHOOK_PORT when a channel receives by webhook."""
+    telegram_hook = bool(settings.telegram_token and settings.telegram_webhook_url)
+    zalo_hook = bool(settings.zalo_token and settings.zalo_webhook_url
+                     and settings.zalo_webhook_secret)
+    if not (telegram_hook or zalo_hook):
+        yield None
+        return
+    web = WebApp()
+    try:
+        serving = serve(web, "0.0.0.0", settings.webhook_port)
+        await serving.__aenter__()
+    except OSError as exc:
+        raise StartupError(texts.webhook_port_unavailable(settings.webhook_port,
+                                                          exc.strerror or str(exc))) from None
+    try:
+        yield web
+    finally:
+        await serving.__aexit__(None, None, None)
+
+
+@contextlib.asynccontextmanager
 async def _telegram(services: Services, token: str, transports: dict[str, Transport],
-                    health: _Health, start: _Startup) -> AsyncIterator[None]:
+                    health: _Health, start: _Startup, web: WebApp | None) -> AsyncIterator[None]:
     from bot.channels.telegram.startup import telegram_channel
 
     settings = services.settings
@@ -323,7 +347,7 @@ async def _telegram(services: Services, token: str, transports: dict[str, Transp
 
     async with telegram_channel(
         token, settings.telegram_api_url, services.inbox, transports, tz=settings.tz,
-        webhook_url=settings.telegram_webhook_url, webhook_port=settings.telegram_webhook_port,
+        webhook_url=settings.telegram_webhook_url, web=web,
         on_undelivered=services.defer_reply, on_migrated=migrated,
         on_down=lambda reason: health.channel_down("telegram", reason),
         attempts=start.attempts, interval=start.interval,
@@ -333,14 +357,15 @@ async def _telegram(services: Services, token: str, transports: dict[str, Transp
 
 @contextlib.asynccontextmanager
 async def _zalo(services: Services, token: str, transports: dict[str, Transport],
-                stop: asyncio.Event, health: _Health, start: _Startup) -> AsyncIterator[None]:
+                stop: asyncio.Event, health: _Health, start: _Startup,
+                web: WebApp | None) -> AsyncIterator[None]:
     from bot.channels.zalo.startup import zalo_channel
 
     settings = services.settings
     async with zalo_channel(
         token, settings.zalo_api_url, services.inbox, transports, stop,
         webhook_url=settings.zalo_webhook_url, webhook_secret=settings.zalo_webhook_secret,
-        webhook_port=settings.zalo_webhook_port, on_undelivered=services.defer_reply,
+        web=web, on_undelivered=services.defer_reply,
         on_down=lambda reason: health.channel_down("zalo", reason),
         attempts=start.attempts, interval=start.interval,
     ):

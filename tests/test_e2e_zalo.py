@@ -20,12 +20,13 @@ from sqlalchemy import func, select
 from bot import texts
 from bot.app import Services, background, build_services, run_bot
 from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.inbound import SECRET_HEADER, ZaloChannel, ZaloWebhookServer
+from bot.channels.zalo.inbound import SECRET_HEADER, ZaloChannel, ZaloWebhook
 from bot.channels.zalo.transport import ZaloTransport
 from bot.commands import Incoming
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.tick import Queued
 from bot.settings import Settings
+from bot.web import WebApp, serve
 from storage.invites import create_invite
 from storage.models import (
     Assignment,
@@ -453,17 +454,18 @@ def test_the_webhook_refuses_a_bad_secret_and_handles_a_pushed_update_once(bot: 
 
     async def go() -> None:
         async with ZaloClient(TOKEN, bot.zalo.url) as client:
-            endpoint = ZaloWebhookServer(ZaloChannel(client, bot.services.commands), SECRET)
-            endpoint.start()
+            web = WebApp()
+            web.mount("zalo", ZaloWebhook(ZaloChannel(client, bot.services.commands), SECRET))
             stop = asyncio.Event()
-            try:
+            async with serve(web) as running:
+                url = f"{running.url}zalo"
                 async with background(bot.services, {"zalo": ZaloTransport(client)}, stop):
-                    await client.set_webhook(endpoint.url, SECRET)
+                    await client.set_webhook(url, SECRET)
                     await bot.register("z-sct", "SCT")
                     sent_before = len(bot.zalo.sent)
                     for headers in ({SECRET_HEADER: "bi-mat-webhook-2025"}, {SECRET_HEADER: ""},
                                     {}):
-                        assert await post(endpoint.url, headers) == 403
+                        assert await post(url, headers) == 403
                     await asyncio.sleep(0.3)
                     assert len(bot.zalo.sent) == sent_before
                     assert bot.events() == []
@@ -479,8 +481,6 @@ def test_the_webhook_refuses_a_bad_secret_and_handles_a_pushed_update_once(bot: 
                     await bot.next_to("z-sct", 3, 4, "lời nhắc")
                     [done] = await bot.says("z-sct", "1")
                     assert "hoàn thành nhiệm vụ 2@2024-Q2" in done
-            finally:
-                endpoint.stop()
 
     asyncio.run(asyncio.wait_for(go(), HANG))
     assert bot.events() == [("done", "zalo", None), ("done", "zalo", None)]

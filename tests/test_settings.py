@@ -42,7 +42,7 @@ def test_the_environment_overrides_the_dotenv_file(tmp_path: Path) -> None:
     ("NHACVIEC_RATE_PER_SECOND", "0", "NHACVIEC_RATE_PER_SECOND"),
     ("NHACVIEC_RATE_PER_CHAT", "nhanh", "NHACVIEC_RATE_PER_CHAT"),
     ("TELEGRAM_API_URL", "api.telegram.org", "TELEGRAM_API_URL"),
-    ("TELEGRAM_WEBHOOK_PORT", "99999", "TELEGRAM_WEBHOOK_PORT"),
+    ("NHACVIEC_WEBHOOK_PORT", "99999", "NHACVIEC_WEBHOOK_PORT"),
     ("NHACVIEC_PLAN", "/khong/co/tep.yaml", "NHACVIEC_PLAN"),
     ("ZALO_WEBHOOK_URL", "https://example.org/zalo", "ZALO_WEBHOOK_SECRET"),
 ])

@@ -37,7 +37,7 @@ def test_a_webhook_is_registered_with_a_secret_and_only_signed_updates_are_answe
                         telegram_token=fake_telegram.token,
                         telegram_api_url=fake_telegram.api_url,
                         telegram_webhook_url="https://nhacviec.example.vn/hook",
-                        telegram_webhook_port=port)
+                        webhook_port=port)
     services = build_services(settings, Clock(local("2024-06-20 09:00")))
 
     async def scenario() -> None:

@@ -17,11 +17,12 @@ from bot.channels.base import Button, ChannelDown
 from bot.channels.zalo.client import ZaloApiError, ZaloClient, parse_update
 from bot.channels.zalo.inbound import (
     ZaloChannel,
-    ZaloWebhookServer,
+    ZaloWebhook,
     start_polling_mode,
     start_webhook_mode,
 )
 from bot.commands import Incoming, Reply
+from bot.web import Running, WebApp, serve
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer, text_update, wrap
 
 T = TypeVar("T")
@@ -244,15 +245,18 @@ def test_the_seen_cache_forgets_the_oldest_message_beyond_its_size(
 # --- the webhook -----------------------------------------------------------------------------
 
 async def webhook(server: FakeZaloServer, commands: FakeCommands,
-                  scenario: Callable[[ZaloWebhookServer, ZaloClient], Awaitable[None]]) -> None:
-    """Run `scenario` with a webhook endpoint in front of a channel on this loop."""
+                  scenario: Callable[[str, ZaloClient], Awaitable[None]]) -> None:
+    """Run `scenario` with the bot's web app in front of a channel on this loop; it is given the
+    URL of `POST /zalo`."""
     async with ZaloClient(TOKEN, server.url) as client:
-        endpoint = ZaloWebhookServer(ZaloChannel(client, commands), SECRET)
-        endpoint.start()
-        try:
-            await scenario(endpoint, client)
-        finally:
-            endpoint.stop()
+        web = WebApp()
+        web.mount("zalo", ZaloWebhook(ZaloChannel(client, commands), SECRET))
+        async with serve(web) as running:
+            await scenario(zalo_url(running), client)
+
+
+def zalo_url(running: Running) -> str:
+    return f"{running.url}zalo"
 
 
 async def post(url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -268,8 +272,8 @@ def test_a_webhook_update_with_the_right_secret_is_handled_before_the_200(
     update = text_update("chat-an", "/tasks", "Võ Minh Em")
     body = json.dumps(wrap(update) if wrapped else update).encode()
 
-    async def scenario(endpoint: ZaloWebhookServer, client: ZaloClient) -> None:
-        status = await post(endpoint.url, body, {"X-Bot-Api-Secret-Token": SECRET})
+    async def scenario(endpoint: str, client: ZaloClient) -> None:
+        status = await post(endpoint, body, {"X-Bot-Api-Secret-Token": SECRET})
         assert status == 200
         assert [message["text"] for message in server.sent] == ["Đã nhận: /tasks"]
 
@@ -284,8 +288,8 @@ def test_a_webhook_call_without_the_secret_is_refused_and_changes_nothing(
     commands = FakeCommands()
     body = json.dumps(wrap(text_update("chat-an", "xong 3"))).encode()
 
-    async def scenario(endpoint: ZaloWebhookServer, client: ZaloClient) -> None:
-        assert await post(endpoint.url, body, headers) == 403
+    async def scenario(endpoint: str, client: ZaloClient) -> None:
+        assert await post(endpoint, body, headers) == 403
 
     run(webhook(server, commands, scenario))
     assert commands.received == []
@@ -298,8 +302,8 @@ def test_a_webhook_call_the_bot_cannot_read_gets_200_and_nothing_happens(
         server: FakeZaloServer, body: bytes) -> None:
     commands = FakeCommands()
 
-    async def scenario(endpoint: ZaloWebhookServer, client: ZaloClient) -> None:
-        assert await post(endpoint.url, body, {"X-Bot-Api-Secret-Token": SECRET}) == 200
+    async def scenario(endpoint: str, client: ZaloClient) -> None:
+        assert await post(endpoint, body, {"X-Bot-Api-Secret-Token": SECRET}) == 200
 
     run(webhook(server, commands, scenario))
     assert commands.received == []
@@ -310,8 +314,8 @@ def test_zalo_pushes_to_the_registered_webhook_and_the_duplicate_is_ignored(
         server: FakeZaloServer) -> None:
     commands = FakeCommands()
 
-    async def scenario(endpoint: ZaloWebhookServer, client: ZaloClient) -> None:
-        await client.set_webhook(endpoint.url, SECRET)
+    async def scenario(endpoint: str, client: ZaloClient) -> None:
+        await client.set_webhook(endpoint, SECRET)
         server.deliver_twice(text_update("chat-an", "/done 3 đã ban hành", message_id="m-7"))
         statuses = await asyncio.to_thread(server.wait_for_webhook_statuses, 2)
         assert statuses == [200, 200]

@@ -417,3 +417,11 @@ def describe_sync(report: SyncReport) -> str:
     if report.plan_updated:
         changes.append("cập nhật thông tin kế hoạch")
     return "Thay đổi: " + ", ".join(changes) + "." if changes else "Không có thay đổi."
+
+
+# --- r-asgi ---
+
+def webhook_port_unavailable(port: int, reason: str) -> str:
+    """Return the operator's line when the webhooks' port cannot be opened."""
+    return (f"Không mở được cổng webhook {port} (NHACVIEC_WEBHOOK_PORT): {reason}. "
+            "Hãy chọn cổng khác hoặc dừng chương trình đang dùng cổng này.")

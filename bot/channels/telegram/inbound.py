@@ -58,11 +58,12 @@ _ADDRESSED_COMMAND = re.compile(r"^(/\w+)@(\w+)")
 def build_telegram_application(
     token: str, api_url: str, commands: CommandLayer, *, rate_limiter: bool = True,
     on_undelivered: Undelivered | None = None, on_migrated: Migrated | None = None,
-    tz: tzinfo = UTC,
+    tz: tzinfo = UTC, updater: bool = True,
 ) -> TelegramApplication:
     """Return the bot, wired to `commands`, calling `{api_url}/bot{token}/{method}`.
 
     `tz` is the zone PTB gives the dates it reads (the settings' NHACVIEC_TZ when running).
+    Without `updater` (webhook mode) updates come only through `application.update_queue`.
     """
     # httpx logs every request URL at INFO and python-telegram-bot the API URL at DEBUG, both
     # holding the token: bot.logs keeps them at WARNING and redacts what it prints.
@@ -74,6 +75,8 @@ def build_telegram_application(
         .job_queue(None)
         .post_init(_on_post_init)
     )
+    if not updater:
+        builder = builder.updater(None)
     application: TelegramApplication = (
         builder.rate_limiter(AIORateLimiter()).build() if rate_limiter else builder.build()
     )

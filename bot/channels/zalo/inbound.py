@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
 import logging
-import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
 
 from bot import texts
 from bot.channels.base import (
@@ -31,6 +30,7 @@ from bot.channels.zalo.client import (
 )
 from bot.channels.zalo.transport import ZaloTransport
 from bot.commands import CommandLayer, Incoming
+from bot.web import answer, secret_matches
 
 log = logging.getLogger(__name__)
 
@@ -212,95 +212,53 @@ async def start_polling_mode(client: ZaloClient) -> None:
     await client.delete_webhook()
 
 
-class ZaloWebhookServer:
-    """A small HTTP endpoint, in a thread, that hands webhook updates to the channel's loop.
+class ZaloWebhook:
+    """The endpoint `POST /zalo` of the bot's web app: hands webhook updates to the channel.
 
-    It answers 403 without reading the body when X-Bot-Api-Secret-Token is wrong, 200 to
-    anything it ignores (bad JSON, unknown shape), and 200 once an update has been handled.
+    It answers 403 without reading the body when X-Bot-Api-Secret-Token is wrong, 413 to a body
+    over MAX_WEBHOOK_BODY, 200 to anything it ignores (bad JSON, unknown shape), and 200 once an
+    update has been handled (or after WEBHOOK_HANDLING_TIMEOUT, the handling going on).
     """
 
-    def __init__(self, channel: ZaloChannel, secret: str, host: str = "127.0.0.1",
-                 port: int = 0, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, channel: ZaloChannel, secret: str) -> None:
         if not secret:
             raise ValueError(texts.ZALO_WEBHOOK_SECRET_EMPTY)
         self.channel = channel
         self.secret = secret
-        self.loop = loop
-        self._httpd = ThreadingHTTPServer((host, port), _webhook_handler_for(self))
-        self._thread: threading.Thread | None = None
+        self._handling: set[asyncio.Task[None]] = set()
 
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/"
+    async def __call__(self, request: Request) -> Response:
+        if not secret_matches(request.headers.get(SECRET_HEADER), self.secret):
+            # The body is never read, so the connection cannot be reused.
+            return _closing(answer(403))
+        try:
+            length = int(request.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_WEBHOOK_BODY:
+            return _closing(answer(413))
+        raw = await request.body()
+        if len(raw) > MAX_WEBHOOK_BODY:
+            return _closing(answer(413))
+        await self.handle_body(raw)
+        return answer(200)
 
-    def start(self) -> None:
-        """Serve in a background thread; without a loop given, use the running one."""
-        if self.loop is None:
-            self.loop = asyncio.get_running_loop()
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.2,),
-                                        name="zalo-webhook", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._httpd.server_close()
-
-    def secret_matches(self, presented: str | None) -> bool:
-        """Compare the presented secret in constant time."""
-        return hmac.compare_digest((presented or "").encode(), self.secret.encode())
-
-    def handle_body(self, raw: bytes) -> None:
-        """Handle the JSON body `raw` on the channel's loop and wait for it; ignore bad JSON."""
+    async def handle_body(self, raw: bytes) -> None:
+        """Handle the JSON body `raw` and wait for it (at most a while); ignore bad JSON."""
         try:
             payload = json.loads(raw)
         except ValueError:
             log.info(texts.LOG_ZALO_WEBHOOK_NOT_JSON)
             return
-        assert self.loop is not None, "start() sets the loop"
-        future = asyncio.run_coroutine_threadsafe(self.channel.handle_payload(payload), self.loop)
-        try:
-            future.result(timeout=WEBHOOK_HANDLING_TIMEOUT)
-        except FutureTimeout:
+        task = asyncio.create_task(self.channel.handle_payload(payload))
+        self._handling.add(task)
+        task.add_done_callback(self._handling.discard)
+        done, _ = await asyncio.wait({task}, timeout=WEBHOOK_HANDLING_TIMEOUT)
+        if not done:
             log.warning(texts.LOG_ZALO_WEBHOOK_SLOW,
                         WEBHOOK_HANDLING_TIMEOUT)
 
 
-def _webhook_handler_for(server: ZaloWebhookServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            if not server.secret_matches(self.headers.get(SECRET_HEADER)):
-                # The body is never read, so the connection cannot be reused.
-                self.close_connection = True
-                self._answer(403)
-                return
-            try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = -1
-            if not 0 <= length <= MAX_WEBHOOK_BODY:
-                self.close_connection = True
-                self._answer(413)
-                return
-            server.handle_body(self.rfile.read(length))
-            self._answer(200)
-
-        def do_GET(self) -> None:
-            self._answer(405)
-
-        def _answer(self, status: int) -> None:
-            body = b'{"ok":true}' if status == 200 else b'{"ok":false}'
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            log.debug("Zalo webhook: " + format, *args)
-
-    return Handler
+def _closing(response: Response) -> Response:
+    response.headers["Connection"] = "close"
+    return response

@@ -14,13 +14,14 @@ from bot.channels.zalo.inbound import (
     STARTUP_ATTEMPTS,
     STARTUP_INTERVAL,
     ZaloChannel,
-    ZaloWebhookServer,
+    ZaloWebhook,
     start_polling_mode,
     start_webhook_mode,
     starting,
 )
 from bot.channels.zalo.transport import ZaloTransport
 from bot.commands import CommandLayer
+from bot.web import WebApp
 
 CHANNEL = "zalo"
 
@@ -29,29 +30,28 @@ CHANNEL = "zalo"
 async def zalo_channel(
     token: str, api_url: str, commands: CommandLayer, transports: MutableMapping[str, Transport],
     stop: asyncio.Event, *, webhook_url: str | None, webhook_secret: str | None,
-    webhook_port: int, on_undelivered: Undelivered, on_down: Callable[[str], None],
+    web: WebApp | None, on_undelivered: Undelivered, on_down: Callable[[str], None],
     attempts: int | None = None, interval: float | None = None,
 ) -> AsyncIterator[None]:
     """Run the channel inside the block; `transports["zalo"]` sends through it.
 
-    The webhook when both `webhook_url` and `webhook_secret` are set, else long polling until
-    `stop`; `on_down(reason)` is told when polling ends on a rejected token.
+    The webhook (`POST /zalo` on the bot's web app `web`) when `webhook_url`, `webhook_secret`
+    and `web` are set, else long polling until `stop`; `on_down(reason)` is told when polling
+    ends on a rejected token.
     """
     attempts = attempts or STARTUP_ATTEMPTS
     interval = interval if interval is not None else STARTUP_INTERVAL
     async with ZaloClient(token, api_url) as client:
         channel = ZaloChannel(client, commands, on_undelivered=on_undelivered)
-        if webhook_url and webhook_secret:
-            server = ZaloWebhookServer(channel, webhook_secret, "0.0.0.0", webhook_port,
-                                       asyncio.get_running_loop())
-            server.start()
+        if webhook_url and webhook_secret and web is not None:
+            web.mount(CHANNEL, ZaloWebhook(channel, webhook_secret))
             try:
                 await starting(lambda: start_webhook_mode(client, webhook_url, webhook_secret),
                                attempts=attempts, interval=interval)
                 transports[CHANNEL] = ZaloTransport(client)
                 yield
             finally:
-                server.stop()
+                web.unmount(CHANNEL)
             return
         await starting(lambda: start_polling_mode(client), attempts=attempts, interval=interval)
         transports[CHANNEL] = ZaloTransport(client)
