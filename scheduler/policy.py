@@ -269,18 +269,31 @@ def schedule_plan(plan: Plan, directory: Directory, until: date) -> list[Schedul
 _HOLIDAY_MARGIN = timedelta(days=31)
 
 
+def timeline_horizon(ladder: Ladder, until: date) -> date:
+    """Return how far occurrences are needed for every step on or before `until`."""
+    lead_time = timedelta(days=max((*ladder.before_days, ladder.coordinate_before_days)))
+    return until + lead_time + _HOLIDAY_MARGIN
+
+
+def timeline(scheduled: Iterable[ScheduledOccurrence], ladder: Ladder,
+             calendar: WorkingCalendar, tz: tzinfo, until: date, *,
+             send_at: time) -> list[Reminder]:
+    """Return the reminders of `scheduled` on or before `until`, assuming nothing is done, by
+    day (within a day, in the order of `scheduled`)."""
+    result: list[Reminder] = []
+    for item in scheduled:
+        result.extend(occurrence_timeline(item.occurrence, item.kind, item.lead,
+                                          item.coordinating, ladder, calendar, tz, until,
+                                          send_at=send_at))
+    result.sort(key=lambda reminder: reminder.day)
+    return result
+
+
 def plan_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar, tz: tzinfo,
                   until: date, *, send_at: time) -> list[Reminder]:
     """Return the plan's reminders on or before `until`, assuming nothing is done, by day.
 
     `send_at` is the daily send time, the same the tick uses (NHACVIEC_SEND_AT).
     """
-    lead_time = timedelta(days=max((*plan.ladder.before_days,
-                                    plan.ladder.coordinate_before_days)))
-    result: list[Reminder] = []
-    for scheduled in schedule_plan(plan, directory, until + lead_time + _HOLIDAY_MARGIN):
-        result.extend(occurrence_timeline(scheduled.occurrence, scheduled.kind, scheduled.lead,
-                                          scheduled.coordinating, plan.ladder, calendar, tz,
-                                          until, send_at=send_at))
-    result.sort(key=lambda reminder: reminder.day)
-    return result
+    scheduled = schedule_plan(plan, directory, timeline_horizon(plan.ladder, until))
+    return timeline(scheduled, plan.ladder, calendar, tz, until, send_at=send_at)

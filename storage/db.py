@@ -12,6 +12,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from storage.models import Base
 
 DEFAULT_DB_URL = "sqlite:///nhacviec.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -61,6 +64,18 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         # lose a concurrent update; a plain BEGIN fails with "database is locked" when another
         # process wrote in between. IMMEDIATE takes the write lock first: the other one waits.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def memory_engine() -> Engine:
+    """Return an engine on a new in-memory SQLite database with the newest schema.
+
+    For work that must leave no file and touch no configured database (the preview). The
+    schema comes from the models, which `tests/test_storage.py` holds equal to the migrations.
+    """
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    _configure_sqlite(engine, foreign_keys=True)
+    Base.metadata.create_all(engine)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

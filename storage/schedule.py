@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scheduler.occurrences import Occurrence
 from scheduler.plan import Ladder
-from scheduler.policy import PolicyState, ScheduledOccurrence
+from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence
+from scheduler.policy import timeline as scheduler_timeline
 from scheduler.timeframe import TimeframeKind
 from scheduler.timer import latest_send_instant
 from scheduler.workdays import WorkingCalendar
@@ -36,40 +37,24 @@ def plans(session: Session) -> list[PlanRow]:
     return list(session.scalars(select(PlanRow).order_by(PlanRow.id)))
 
 
+def plan_row(session: Session, plan_id: str) -> PlanRow:
+    """Return the stored plan `plan_id`; it must have been synced."""
+    row = session.get(PlanRow, plan_id)
+    if row is None:
+        raise LookupError(f"plan {plan_id!r} is not stored")
+    return row
+
+
 def policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: ZoneInfo,
                  send_at: time) -> tuple[PolicyState, dict[tuple[str, str, str], Assignment]]:
     """Return the policy state of the plan's live work, and its assignments by (task key,
     period, agency)."""
-    rows = session.execute(
-        select(Assignment, OccurrenceRow, TaskRow)
-        .join(Assignment.occurrence).join(OccurrenceRow.task)
-        .where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
-               OccurrenceRow.archived.is_(False), Assignment.archived.is_(False))
-        .order_by(OccurrenceRow.due, OccurrenceRow.id, Assignment.id)
-    ).all()
-    by_key: dict[tuple[str, str, str], Assignment] = {}
-    occurrence_rows: dict[int, tuple[OccurrenceRow, TaskRow]] = {}
-    leads: dict[int, list[str]] = {}
-    coordinating: dict[int, list[str]] = {}
-    done: set[tuple[str, str, str]] = set()
-    snoozes: dict[tuple[str, str, str], date] = {}
-    for assignment, occurrence, task in rows:
-        key = (task.key, occurrence.period, assignment.agency_code)
-        by_key[key] = assignment
-        occurrence_rows[occurrence.id] = (occurrence, task)
-        target = leads if assignment.role == AssignmentRole.LEAD.value else coordinating
-        target.setdefault(occurrence.id, []).append(assignment.agency_code)
-        if assignment.status == AssignmentStatus.DONE.value:
-            done.add(key)
-        if assignment.snoozed_until is not None:
-            snoozes[key] = assignment.snoozed_until
-    scheduled = tuple(
-        ScheduledOccurrence(
-            Occurrence(task.key, occurrence.period, occurrence.label, occurrence.window_start,
-                       occurrence.due),
-            TimeframeKind(task.kind), tuple(leads.get(occurrence_id, ())),
-            tuple(coordinating.get(occurrence_id, ())))
-        for occurrence_id, (occurrence, task) in occurrence_rows.items())
+    scheduled, by_key = _live_work(session, plan, OccurrenceRow.due, OccurrenceRow.id,
+                                   Assignment.id)
+    done = {key for key, assignment in by_key.items()
+            if assignment.status == AssignmentStatus.DONE.value}
+    snoozes = {key: assignment.snoozed_until for key, assignment in by_key.items()
+               if assignment.snoozed_until is not None}
     sent = {
         (task_key, period, agency, key)
         for task_key, period, agency, key in session.execute(
@@ -82,6 +67,47 @@ def policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz:
     state = PolicyState(scheduled, ladder(plan.ladder_json), calendar, tz, send_at,
                         frozenset(sent), frozenset(done), snoozes)
     return state, by_key
+
+
+def timeline(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: ZoneInfo,
+             until: date, send_at: time) -> list[Reminder]:
+    """Return the reminders of the plan's live work on or before `until`, assuming nothing is
+    done, by day; within a day in the order the rows were stored (a plan stored afresh, as the
+    preview does: the plan file's order). The same objects the tick's policy state holds."""
+    scheduled, _ = _live_work(session, plan, TaskRow.id, OccurrenceRow.id, Assignment.id)
+    return scheduler_timeline(scheduled, ladder(plan.ladder_json), calendar, tz, until,
+                              send_at=send_at)
+
+
+def _live_work(session: Session, plan: PlanRow, *order: InstrumentedAttribute[int] |
+               InstrumentedAttribute[date]
+               ) -> tuple[tuple[ScheduledOccurrence, ...], dict[tuple[str, str, str], Assignment]]:
+    """Return the plan's live occurrences as the scheduler's objects, in `order`, and their
+    assignments by (task key, period, agency)."""
+    rows = session.execute(
+        select(Assignment, OccurrenceRow, TaskRow)
+        .join(Assignment.occurrence).join(OccurrenceRow.task)
+        .where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
+               OccurrenceRow.archived.is_(False), Assignment.archived.is_(False))
+        .order_by(*order)
+    ).all()
+    by_key: dict[tuple[str, str, str], Assignment] = {}
+    occurrence_rows: dict[int, tuple[OccurrenceRow, TaskRow]] = {}
+    leads: dict[int, list[str]] = {}
+    coordinating: dict[int, list[str]] = {}
+    for assignment, occurrence, task in rows:
+        by_key[(task.key, occurrence.period, assignment.agency_code)] = assignment
+        occurrence_rows[occurrence.id] = (occurrence, task)
+        target = leads if assignment.role == AssignmentRole.LEAD.value else coordinating
+        target.setdefault(occurrence.id, []).append(assignment.agency_code)
+    scheduled = tuple(
+        ScheduledOccurrence(
+            Occurrence(task.key, occurrence.period, occurrence.label, occurrence.window_start,
+                       occurrence.due),
+            TimeframeKind(task.kind), tuple(leads.get(occurrence_id, ())),
+            tuple(coordinating.get(occurrence_id, ())))
+        for occurrence_id, (occurrence, task) in occurrence_rows.items())
+    return scheduled, by_key
 
 
 def ladder(ladder_json: str) -> Ladder:

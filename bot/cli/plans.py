@@ -14,8 +14,11 @@ from bot import texts
 from bot.cli.common import read_settings
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from scheduler.plan import Directory, Plan
     from scheduler.policy import Reminder
+    from scheduler.workdays import WorkingCalendar
 
 
 def cmd_timeframe(args: argparse.Namespace) -> int:
@@ -117,7 +120,6 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
     from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
-    from scheduler.policy import plan_timeline
     from scheduler.workdays import CalendarError, WorkingCalendar
 
     settings = read_settings()
@@ -147,8 +149,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         agencies = set(directory.expand([code]))
     reminders = [
         reminder
-        for reminder in plan_timeline(plan, directory, calendar, tz, end,
-                                      send_at=settings.send_at)
+        for reminder in _stored_timeline(plan, directory, calendar, tz, end, settings.send_at)
         if start <= reminder.day and (agencies is None or reminder.agency in agencies)
     ]
     if args.json:
@@ -161,6 +162,29 @@ def cmd_preview(args: argparse.Namespace) -> int:
     else:
         print(_preview_table(reminders, plan, directory, start, end, settings.send_at))
     return 0
+
+
+def _stored_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar,
+                     tz: ZoneInfo, until: date, send_at: time) -> list[Reminder]:
+    """Return the plan's reminders up to `until` the way the tick reads them: the plan synced
+    into a throwaway in-memory database (no file, the configured one untouched), then read
+    back through `storage.schedule`. Nothing is done there, so nothing is left out."""
+    from datetime import datetime
+
+    from scheduler.policy import timeline_horizon
+    from storage import schedule
+    from storage.db import make_sessionmaker, memory_engine
+    from storage.sync import sync_plan
+
+    engine = memory_engine()
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            sync_plan(session, directory, plan, timeline_horizon(plan.ladder, until),
+                      datetime.now(tz))
+            row = schedule.plan_row(session, plan.id)
+            return schedule.timeline(session, row, calendar, tz, until, send_at)
+    finally:
+        engine.dispose()
 
 
 def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directory,
