@@ -18,7 +18,7 @@ from bot.channels.base import Button
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
 from storage import people, work
-from storage.models import AgencyRow, Officer, TaskRow
+from storage.models import AgencyRow, Officer, Role, TaskRow
 
 Clock = Callable[[], datetime]
 
@@ -139,6 +139,27 @@ def storable_incoming(incoming: Incoming) -> Incoming:
         incoming, chat_id=storable(incoming.chat_id),
         display_name=storable(incoming.display_name), text=storable(incoming.text),
         message_id=None if incoming.message_id is None else storable(incoming.message_id))
+
+
+def parse_report(request: Request, rest: str, usage: str) -> tuple[str, str, str | None]:
+    """Read "KEY[@PERIOD] [AGENCY] [note]" as an officer reporting on an item writes it.
+
+    Return the key token, the note and the agency a coordinator named (None otherwise). Refuse a
+    leader (read only) and a missing or malformed key with `usage`.
+    """
+    officer = request.registered
+    if officer.role == Role.LEADER.value:
+        raise Refusal(texts.LEADER_READ_ONLY)
+    key_token, note = split_first(rest)
+    if not key_token or not KEY.match(key_token):
+        raise Refusal(usage)
+    explicit_agency: str | None = None
+    if officer.role == Role.COORDINATOR.value and note:
+        candidate, remainder = split_first(note)
+        explicit_agency = find_agency(request, candidate)
+        if explicit_agency is not None:
+            note = remainder
+    return key_token, note, explicit_agency
 
 
 def find_agency(view: View, token: str) -> str | None:

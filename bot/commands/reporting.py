@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot import texts
 from bot.commands.core import (
-    KEY,
     Refusal,
     Reply,
     Request,
@@ -12,10 +11,9 @@ from bot.commands.core import (
     agency_short,
     check_note,
     clip,
-    find_agency,
     find_task,
     parse_key,
-    split_first,
+    parse_report,
 )
 from bot.render import ref
 from scheduler.status import standing_of
@@ -51,17 +49,7 @@ def progress(request: Request, rest: str) -> list[Reply]:
 def report(request: Request, status: EventStatus, rest: str, usage: str) -> list[Reply]:
     """Apply "/xong KEY[@PERIOD] [AGENCY] [note]" and its kin, or refuse with `usage`."""
     officer = request.registered
-    if officer.role == Role.LEADER.value:
-        raise Refusal(texts.LEADER_READ_ONLY)
-    key_token, note = split_first(rest)
-    if not key_token or not KEY.match(key_token):
-        raise Refusal(usage)
-    explicit_agency: str | None = None
-    if officer.role == Role.COORDINATOR.value and note:
-        candidate, remainder = split_first(note)
-        explicit_agency = find_agency(request, candidate)
-        if explicit_agency is not None:
-            note = remainder
+    key_token, note, explicit_agency = parse_report(request, rest, usage)
     if status is not EventStatus.DONE and not note:
         raise Refusal(usage)
     key, period = parse_key(key_token)

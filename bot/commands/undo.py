@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from bot import texts
 from bot.commands.core import (
-    KEY,
     UNDO_LIFETIME,
     Refusal,
     Reply,
     Request,
     agency_name,
     check_note,
-    find_agency,
     find_task,
     parse_key,
-    split_first,
+    parse_report,
 )
 from bot.commands.reporting import acting_agency, pick_assignment
 from bot.render import ref, standing_text
@@ -27,17 +25,7 @@ def undo(request: Request, rest: str) -> list[Reply]:
     """Withdraw the latest report on an item: its author within 24 hours, or a coordinator
     with a reason. The report stays in the history, followed by its withdrawal."""
     officer = request.registered
-    if officer.role == Role.LEADER.value:
-        raise Refusal(texts.LEADER_READ_ONLY)
-    key_token, note = split_first(rest)
-    if not key_token or not KEY.match(key_token):
-        raise Refusal(texts.USAGE_UNDO)
-    explicit_agency: str | None = None
-    if officer.role == Role.COORDINATOR.value and note:
-        candidate, remainder = split_first(note)
-        explicit_agency = find_agency(request, candidate)
-        if explicit_agency is not None:
-            note = remainder
+    key_token, note, explicit_agency = parse_report(request, rest, texts.USAGE_UNDO)
     check_note(note)
     key, period = parse_key(key_token)
     task = find_task(request, key)
