@@ -134,7 +134,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
         return 2
     try:
         directory = load_directory(settings.agencies_path)
-        plan = load_plan(settings.plan_path or bundled_plan_path(), directory)
+        plan = (load_plan(settings.plan_path or bundled_plan_path(), directory)
+                if args.plan is None else None)
         calendar = WorkingCalendar.from_overrides(settings.calendar_path)
     except (PlanError, CalendarError) as exc:
         print(exc, file=sys.stderr)
@@ -147,9 +148,19 @@ def cmd_preview(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         agencies = set(directory.expand([code]))
+    if plan is not None:
+        timeline = _stored_timeline(plan, directory, calendar, tz, end, settings.send_at)
+        titles = {task.key: task.title for task in plan.tasks}
+        send_at = plan.send_at or settings.send_at
+    else:
+        from bot.cli.plan_store import stored_plan_timeline
+
+        found = stored_plan_timeline(args.plan, calendar, tz, end, settings.send_at)
+        if found is None:
+            return 2
+        timeline, titles, send_at = found
     reminders = [
-        reminder
-        for reminder in _stored_timeline(plan, directory, calendar, tz, end, settings.send_at)
+        reminder for reminder in timeline
         if start <= reminder.day and (agencies is None or reminder.agency in agencies)
     ]
     if args.json:
@@ -160,7 +171,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
                               "task": reminder.task_key, "step": reminder.step.value,
                               "due": reminder.due.isoformat()}, ensure_ascii=False))
     else:
-        print(_preview_table(reminders, plan, directory, start, end, settings.send_at))
+        print(_preview_table(reminders, titles, directory, start, end, send_at))
     return 0
 
 
@@ -182,13 +193,14 @@ def _stored_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar
             sync_plan(session, directory, plan, timeline_horizon(plan.ladder, until),
                       datetime.now(tz))
             row = schedule.plan_row(session, plan.id)
-            return schedule.timeline(session, row, calendar, tz, until, send_at)
+            return schedule.timeline(session, row, calendar, tz, until,
+                                     schedule.send_time(row, send_at))
     finally:
         engine.dispose()
 
 
-def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directory,
-                   start: date, end: date, send_at: time) -> str:
+def _preview_table(reminders: Sequence[Reminder], titles: dict[str, str],
+                   directory: Directory, start: date, end: date, send_at: time) -> str:
     from bot.texts import STEP_LABELS
 
     def day(value: date) -> str:
@@ -199,7 +211,7 @@ def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directo
         return texts.PREVIEW_EMPTY.format(title=title)
     rows = [texts.PREVIEW_HEADER]
     for reminder in reminders:
-        task = f"{reminder.task_key}. {plan.task(reminder.task_key).title}"
+        task = f"{reminder.task_key}. {titles[reminder.task_key]}"
         if reminder.period:
             task += f" ({reminder.label})"
         rows.append((day(reminder.day), directory.display_name(reminder.agency), task,
