@@ -68,14 +68,14 @@ def summaries(session: Session) -> list[PlanSummary]:
     """Return every stored plan, archived ones last, with its live tasks and lead items."""
     tasks = dict(session.execute(
         select(TaskRow.plan_id, func.count(TaskRow.id))
-        .where(TaskRow.archived.is_(False)).group_by(TaskRow.plan_id)).tuples().all())
+        .where(TaskRow.archived.is_(False)).group_by(TaskRow.plan_id)).all())
     items = dict(session.execute(
         select(TaskRow.plan_id, func.count(Assignment.id))
         .join(OccurrenceRow, OccurrenceRow.task_id == TaskRow.id)
         .join(Assignment, Assignment.occurrence_id == OccurrenceRow.id)
         .where(TaskRow.archived.is_(False), OccurrenceRow.archived.is_(False),
                Assignment.archived.is_(False), Assignment.role == AssignmentRole.LEAD.value)
-        .group_by(TaskRow.plan_id)).tuples().all())
+        .group_by(TaskRow.plan_id)).all())
     rows = session.scalars(select(PlanRow).order_by(PlanRow.archived, PlanRow.code))
     return [PlanSummary(row, tasks.get(row.id, 0), items.get(row.id, 0)) for row in rows]
 

@@ -254,5 +254,5 @@ def stored_plan_timeline(token: str, calendar: WorkingCalendar, tz: ZoneInfo, un
         send_at = schedule.send_time(row, default_send_at)
         reminders = schedule.timeline(session, row, calendar, tz, until, send_at)
         titles = dict(session.execute(select(TaskRow.key, TaskRow.title)
-                                      .where(TaskRow.plan_id == row.id)).tuples().all())
+                                      .where(TaskRow.plan_id == row.id)).all())
         return reminders, titles, send_at
