@@ -29,6 +29,8 @@ from storage.models import (
 )
 from storage.report import collect_report
 from storage.sync import sync_plan
+from tests.fakes.zalo_api import FakeZaloServer
+from tests.test_e2e_zalo import make_bot, play
 from tests.world import TZ, World, local, make_world
 
 SEND_AT = time(8, 0)
@@ -175,12 +177,27 @@ def test_an_ambiguous_bare_key_lists_the_plan_key_choices_and_changes_nothing(
         assert (task.plan_id, task.key) == ("xd-ha-tang", "1")
 
 
-def test_a_zalo_officer_names_a_task_with_its_plan_too(tmp_path: Path) -> None:
-    world = with_plan_b(tmp_path, "2025-06-10 09:00")
-    world.register("zl-lagi", "LAGI", channel="zalo")
-    assert "XD:5" in world.say("zl-lagi", "xong 5", channel="zalo")
-    world.say("zl-lagi", "xong XD:5 đã nộp", channel="zalo")
-    assert world.count(StatusEvent) == 1
+def test_on_zalo_an_ambiguous_key_is_asked_and_plan_key_applies(tmp_path: Path) -> None:
+    with FakeZaloServer() as zalo:
+        bot = make_bot(tmp_path, zalo, local("2025-06-10 09:00"))
+        directory = load_directory()
+        with bot.services.sessions() as session, session.begin():
+            sync_plan(session, directory, load_plan(write_plan_b(tmp_path), directory),
+                      date(2026, 12, 31), bot.clock())
+
+        async def scenario() -> None:
+            await bot.register("z-lagi", "LAGI", slash="")
+            [asked] = await bot.says("z-lagi", "xong 5")
+            assert "ND32:5" in asked and "XD:5" in asked, asked
+            [done] = await bot.says("z-lagi", "xong XD:5 đã nộp báo cáo")
+            assert "hoàn thành" in done, done
+
+        play(bot, scenario)
+    assert [(status, channel) for status, channel, _ in bot.events()] == [("done", "zalo")]
+    with bot.services.sessions() as session:
+        event = session.scalars(select(StatusEvent)).one()
+        assert session.get_one(Assignment, event.assignment_id).occurrence.task.plan_id == (
+            "xd-ha-tang")
 
 
 def test_a_plan_code_first_narrows_tasks_status_and_overdue(tmp_path: Path) -> None:
