@@ -217,9 +217,8 @@ class PlanRow(Base):
     ladder_json: Mapped[str] = mapped_column(Text)
     # The short code people read and type ("ND32" in "ND32:3"); unique across stored plans.
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    # The plan's daily send time "HH:MM" (None: NHACVIEC_SEND_AT).
-    send_at: Mapped[str | None] = mapped_column(String(5))
-    # An archived plan gets no reminders and is left out of /status; its history stays.
+    send_at: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"; None: NHACVIEC_SEND_AT
+    # Archived: no reminders, out of /status; its history stays.
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Periods due before this day are not tracked (a plan started mid-way); None: all are.
     track_from: Mapped[date | None] = mapped_column(Date)

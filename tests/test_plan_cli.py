@@ -91,6 +91,9 @@ def test_plan_add_refuses_a_code_another_plan_holds(cwd: Path,
     code, _, err = run(capsys, "plan", "add", str(path))
     assert code == 1
     assert "«ND32» đã thuộc kế hoạch «nd32-binh-thuan»" in one_line(err)
+    code, _, err = run(capsys, "init", "--plan", str(path))
+    assert code == 1
+    assert "«ND32» đã thuộc kế hoạch «nd32-binh-thuan»" in one_line(err)
     with make_sessionmaker(make_engine(f"sqlite:///{cwd / 'nhacviec.db'}"))() as session:
         assert session.get(PlanRow, "xd-ha-tang") is None
 
@@ -179,3 +182,17 @@ def test_preview_of_a_stored_plan_uses_its_send_time_and_tracking(
     code, table, _ = run(capsys, "preview", "--plan", "XD", "--from", "2025-06-01",
                          "--to", "2025-06-30")
     assert code == 0 and "Báo cáo giao thông kết nối cụm" in table
+
+
+def test_preview_of_the_plan_file_skips_the_periods_its_stored_plan_does_not_track(
+        cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    window = ("--from", "2026-12-01", "--to", "2027-02-28", "--json")
+    code, before, _ = run(capsys, "preview", *window)  # no database yet: every period
+    assert code == 0 and not (cwd / "nhacviec.db").exists()
+    assert run(capsys, "init", "--as-of", "2026-12-01", "--track-from", "2026-12-01")[0] == 0
+    code, after, _ = run(capsys, "preview", *window)
+    dues = [json.loads(line)["due"] for line in after.splitlines()]
+    assert code == 0 and dues and min(dues) >= "2026-12-01"
+    assert min(json.loads(line)["due"] for line in before.splitlines()) < "2026-12-01"
+    assert len(dues) < len(before.splitlines())
+    assert run(capsys, "preview", "--plan", "ND32", *window)[1] == after

@@ -207,6 +207,8 @@ def test_a_plan_code_first_narrows_tasks_status_and_overdue(tmp_path: Path) -> N
     every = world.say("lagi", "/viec")
     only_b = world.say("lagi", "/viec XD")
     assert B_TITLE in every and B_TITLE in only_b and len(only_b) < len(every)
+    assert world.say("lagi", "/viec KHAC") == (
+        "Không có kế hoạch mã «KHAC». Các kế hoạch đang theo dõi: ND32, XD.")
     overdue_b = world.say("sct", "/quahan XD")
     assert "1 (Quý 1 năm 2025)" in overdue_b and "2024" not in overdue_b, overdue_b
     assert "2024" in world.say("sct", "/quahan")

@@ -29,7 +29,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, upgrade
     from storage.models import PlanRow
-    from storage.plans import set_track_from
+    from storage.plans import code_owner, set_track_from
     from storage.sync import sync_plan
 
     settings = read_settings()
@@ -54,6 +54,11 @@ def cmd_init(args: argparse.Namespace) -> int:
         engine = make_engine(settings.db_url)
         try:
             with make_sessionmaker(engine)() as session, session.begin():
+                owner = code_owner(session, plan.short_code)
+                if owner is not None and owner.id != plan.id:
+                    print(texts.CLI_PLAN_CODE_TAKEN.format(code=plan.short_code, owner=owner.id),
+                          file=sys.stderr)
+                    return 1
                 report = sync_plan(session, directory, plan, until, now)
                 if args.track_from is not None:
                     set_track_from(session, session.get_one(PlanRow, plan.id), args.track_from)

@@ -149,7 +149,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
             return 2
         agencies = set(directory.expand([code]))
     if plan is not None:
-        timeline = _stored_timeline(plan, directory, calendar, tz, end, settings.send_at)
+        timeline = _stored_timeline(plan, directory, calendar, tz, end, settings.send_at,
+                                    _tracked_from(settings.db_url, plan.id))
         titles = {task.key: task.title for task in plan.tasks}
         send_at = plan.send_at or settings.send_at
     else:
@@ -175,11 +176,41 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tracked_from(db_url: str, plan_id: str) -> date | None:
+    """Return the first tracked day the configured database holds for the plan, if it holds
+    one; the database is only read (a missing or older one: None)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.db import make_engine, schema_is_current, sqlite_file_missing
+    from storage.models import PlanRow
+
+    if sqlite_file_missing(db_url):
+        return None
+    try:
+        engine = make_engine(db_url)
+    except ImportError:
+        return None
+    try:
+        if not schema_is_current(engine):
+            return None
+        from sqlalchemy.orm import Session
+
+        with Session(engine) as session:
+            row = session.get(PlanRow, plan_id)
+            return row.track_from if row is not None else None
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
 def _stored_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar,
-                     tz: ZoneInfo, until: date, send_at: time) -> list[Reminder]:
+                     tz: ZoneInfo, until: date, send_at: time,
+                     track_from: date | None = None) -> list[Reminder]:
     """Return the plan's reminders up to `until` the way the tick reads them: the plan synced
     into a throwaway in-memory database (no file, the configured one untouched), then read
-    back through `storage.schedule`. Nothing is done there, so nothing is left out."""
+    back through `storage.schedule`, tracked from `track_from` (the stored plan's setting).
+    Nothing is done there, so nothing else is left out."""
     from datetime import datetime
 
     from scheduler.policy import timeline_horizon
@@ -193,6 +224,7 @@ def _stored_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar
             sync_plan(session, directory, plan, timeline_horizon(plan.ladder, until),
                       datetime.now(tz))
             row = schedule.plan_row(session, plan.id)
+            row.track_from = track_from
             return schedule.timeline(session, row, calendar, tz, until,
                                      schedule.send_time(row, send_at))
     finally:

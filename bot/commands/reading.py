@@ -24,7 +24,10 @@ from storage.models import Assignment, Officer, PlanRow, Role, TaskRow
 
 
 def tasks(request: Request, rest: str) -> list[Reply]:
-    plan, _ = take_plan(request, rest)
+    plan, other = take_plan(request, rest)
+    if other:
+        raise Refusal(texts.UNKNOWN_PLAN.format(plan=clip(other.split()[0]),
+                                                plans=plan_codes(request)))
     return [Reply(tasks_text(request, request.registered.agency_code,
                              plan.id if plan else None))]
 
