@@ -182,6 +182,9 @@ def test_preview_of_a_stored_plan_uses_its_send_time_and_tracking(
     code, table, _ = run(capsys, "preview", "--plan", "XD", "--from", "2025-06-01",
                          "--to", "2025-06-30")
     assert code == 0 and "Báo cáo giao thông kết nối cụm" in table
+    assert run(capsys, "plan", "archive", "XD")[0] == 0
+    code, _, err = run(capsys, "preview", "--plan", "XD")
+    assert code == 2 and "«XD»" in one_line(err)
 
 
 def test_preview_of_the_plan_file_skips_the_periods_its_stored_plan_does_not_track(

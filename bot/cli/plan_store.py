@@ -49,13 +49,15 @@ def _code_taken(session: Session, plan: Plan) -> bool:
     return False
 
 
-def _stored(session: Session, token: str) -> PlanRow | None:
-    """Return the stored plan `token` names (id or code), or None after saying so."""
+def _stored(session: Session, token: str, *, archived: bool = True) -> PlanRow | None:
+    """Return the stored plan `token` names (id or code; `archived=False`: a live one), or
+    None after saying so."""
     from storage import plans
 
-    row = plans.find_plan(session, token)
+    row = plans.find_plan(session, token, archived=archived)
     if row is None:
-        known = ", ".join(f"{s.plan.code} ({s.plan.id})" for s in plans.summaries(session))
+        known = ", ".join(f"{s.plan.code} ({s.plan.id})" for s in plans.summaries(session)
+                          if archived or not s.plan.archived)
         print(texts.CLI_UNKNOWN_PLAN.format(plan=token[:40], plans=known or texts.NONE),
               file=sys.stderr)
     return row
@@ -248,7 +250,7 @@ def stored_plan_timeline(token: str, calendar: WorkingCalendar, tz: ZoneInfo, un
         if db is None:
             return None
         _, session = db
-        row = _stored(session, token)
+        row = _stored(session, token, archived=False)  # an archived plan sends nothing
         if row is None:
             return None
         send_at = schedule.send_time(row, default_send_at)
