@@ -11,14 +11,16 @@ from sqlalchemy import func, select
 
 from bot import texts
 from bot.app import Services
+from bot.channels.base import TransportError
 from bot.delivery.tick import run_tick
 from bot.settings import Settings
 from plan_data.loader import load_bundled, load_directory, load_plan
 from scheduler.status import Category, standing_of
-from storage import plans, work
+from storage import outbox, plans, work
 from storage.models import (
     Assignment,
     OccurrenceRow,
+    OfficerChat,
     OutboxKind,
     OutboxMessage,
     PlanRow,
@@ -30,6 +32,7 @@ from storage.models import (
 from storage.report import collect_report
 from storage.sync import sync_plan
 from tests.fakes.zalo_api import FakeZaloServer
+from tests.test_delivery import FakeTransport, dispatcher, drain, run
 from tests.test_e2e_zalo import make_bot, play
 from tests.world import TZ, World, local, make_world
 
@@ -129,6 +132,27 @@ def test_a_blocker_on_plan_b_alerts_only_b_s_coordinators(tmp_path: Path) -> Non
     assert "Thiếu" not in answer or "vướng" in answer.lower()
     assert [t for t in messages(world, "sgtvt", OutboxKind.NOTICE) if B_TITLE in t]
     assert messages(world, "sct", OutboxKind.NOTICE) == []
+
+
+def test_an_unreachable_officer_on_plan_b_s_reminder_is_told_to_b_s_coordinators_only(
+        tmp_path: Path) -> None:
+    world = with_plan_b(tmp_path, "2025-03-24 08:00")
+    world.register("111", "LAGI", name="Võ La Gi", channel="telegram")
+    world.register("900", "SCT", "coordinator", channel="telegram")
+    world.register("901", "SGTVT", "coordinator", channel="telegram")
+    with world.sessions() as session, session.begin():
+        chat = session.scalars(select(OfficerChat).where(OfficerChat.chat_id == "111")).one()
+        task = work.tasks_by_key(session, "1", "xd-ha-tang")[0]
+        [assignment] = work.assignments_of_task(session, task.id, "LAGI")
+        assert outbox.enqueue(session, chat, OutboxKind.REMINDER.value, "nhắc XD:1", (),
+                              world.clock(), assignment_id=assignment.id)
+    transport = FakeTransport()
+    transport.fail("111", TransportError("Forbidden: bot was blocked by the user",
+                                         permanent=True))
+    run(drain(world, dispatcher(world, transport, per_chat_per_second=50)))
+    [alert] = transport.texts("901")
+    assert "Võ La Gi" in alert
+    assert transport.texts("900") == []
 
 
 # ---- naming a task among several plans ---------------------------------------------------
