@@ -42,7 +42,7 @@ from storage.db import (
 )
 from storage.journal import Journal, default_journal_path
 from storage.models import OutboxKind
-from storage.schedule import claim_tick, pending_tick
+from storage.schedule import claim_tick, pending_ticks
 from storage.sync import SyncReport, sync_plan
 
 log = logging.getLogger(__name__)
@@ -124,15 +124,20 @@ class Services:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""
         settings = self.settings
         with self.sessions() as session, session.begin():
+            served: set[str] | None = None  # a forced tick serves every plan
             if not forced:
                 # A forced tick (the CLI, maybe at a future --as-of) serves no send instant, so
-                # it never silences the timer until that instant.
-                instant = pending_tick(session, now, settings.send_at, self.calendar, settings.tz)
-                if instant is None or not claim_tick(session, instant, now):
+                # it never silences the timer until that instant. Each plan has its send time:
+                # one claim per instant serves the plans whose send time it is.
+                served = {plan.id for instant, plans in pending_ticks(
+                    session, now, settings.send_at, self.calendar, settings.tz)
+                    if claim_tick(session, instant, now) for plan in plans}
+                if not served:
                     return None
             until = now.astimezone(settings.tz).date() + SYNC_HORIZON
             sync_plan(session, self.directory, self.plan, until, now)
-            result = run_tick(session, now, self.calendar, settings.tz, settings.send_at)
+            result = run_tick(session, now, self.calendar, settings.tz, settings.send_at,
+                              served)
         # Logged once committed, and only when something was queued: a quiet tick is silent.
         if result.messages:
             log.info("tick %s: %d reminders, %d messages queued",

@@ -59,8 +59,11 @@ def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assig
 def _summary_lines(items: list[Standing]) -> list[str]:
     counts = tally(items)
     share = f"{counts.overdue_share * 100:.0f}%"
+    # Periods due before the plan's tracking began are shown apart, in no other count.
+    apart = ([texts.STATUS_NOT_TRACKED.format(count=counts.not_tracked)]
+             if counts.not_tracked else [])
     return texts.STATUS_SUMMARY.format(
         total=counts.total, on_time=counts.done_on_time, late=counts.done_late,
         in_progress=counts.in_progress, overdue=counts.overdue, share=share,
         blocked=counts.blocked, blocked_in_time=counts.blocked_in_time,
-        blocked_late=counts.blocked_overdue).split("\n")
+        blocked_late=counts.blocked_overdue).split("\n") + apart

@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from scheduler.plan import (
     CODE_PATTERN,
+    PLAN_CODE_PATTERN,
     PLAN_ERROR,
     PLAN_ID_PATTERN,
     TASK_KEY_PATTERN,
@@ -122,6 +123,7 @@ _PATTERN_MESSAGES = {
     CODE_PATTERN: "mã chỉ gồm chữ in hoa không dấu, chữ số và dấu _",
     TASK_KEY_PATTERN: "khóa chỉ gồm chữ không dấu, chữ số, dấu chấm và dấu gạch ngang",
     PLAN_ID_PATTERN: "mã kế hoạch chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang",
+    PLAN_CODE_PATTERN: "mã ngắn chỉ gồm chữ in hoa không dấu, chữ số, dấu _ và dấu gạch ngang",
 }
 
 # Each list in a file and the field that identifies one of its items to a person.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 from typing import Literal
 
 from pydantic import (
@@ -28,6 +29,9 @@ PLAN_ERROR = "plan_invalid"
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 TASK_KEY_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.\-]*$"
 PLAN_ID_PATTERN = r"^[a-z0-9][a-z0-9\-]*$"
+# A plan's short code, as people type it before a task key ("ND32:3"): no ":" and no "@".
+PLAN_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_\-]*$"
+_HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 def _invalid(message: str, loc: tuple[str | int, ...] = (), **values: str) -> PydanticCustomError:
@@ -140,8 +144,8 @@ class Ladder(Frozen):
         # One send time, one source: the timer ticks at NHACVIEC_SEND_AT and reminders are due
         # then. A second one here made a 07:30 tick find the 08:00 reminders not yet due.
         if isinstance(data, dict) and "send_at" in data:
-            raise _invalid("giờ gửi không đặt trong kế hoạch: dùng biến môi trường "
-                           "NHACVIEC_SEND_AT (mặc định 08:00)", ("send_at",))
+            raise _invalid("giờ gửi không đặt trong ladder: ghi send_at ở cấp kế hoạch "
+                           '(send_at: "07:30"), mặc định là NHACVIEC_SEND_AT', ("send_at",))
         return data
 
 
@@ -259,8 +263,29 @@ class Plan(Frozen):
     start_assumed: bool = False
     start_reason: str | None = Field(default=None, validate_default=True)
     coordinator: str = "SCT"
+    # The short code people read and type (default: the id's first part in capitals).
+    code: str | None = Field(default=None, pattern=PLAN_CODE_PATTERN, max_length=16)
+    # The plan's daily send time (None: NHACVIEC_SEND_AT); the timer ticks at each plan's.
+    send_at: time | None = None
     ladder: Ladder = Field(default_factory=Ladder)
     tasks: tuple[Task, ...] = Field(min_length=1)
+
+    @field_validator("send_at", mode="before")
+    @classmethod
+    def _send_at_is_hh_mm(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 7:30 as the number 450: only quoted "HH:MM" is taken.
+        if value is None or isinstance(value, time):
+            return value
+        if isinstance(value, str) and re.match(_HH_MM, value.strip()):
+            hours, minutes = value.strip().split(":")
+            return time(int(hours), int(minutes))
+        raise _invalid('giờ gửi cần dạng "HH:MM" trong ngoặc kép (send_at: "07:30"): "{value}"',
+                       value=str(value))
+
+    @property
+    def short_code(self) -> str:
+        """Return the code people read: `code`, else the id's first part in capitals."""
+        return self.code or derived_code(self.id)
 
     @field_validator("start", mode="before")
     @classmethod
@@ -320,10 +345,16 @@ class Plan(Frozen):
         raise KeyError(key)
 
 
+def derived_code(plan_id: str) -> str:
+    """Return the default code of a plan: its id's first part in capitals ("nd32-..." -> ND32)."""
+    return plan_id.split("-", 1)[0].upper()[:16]
+
+
 def describe_plan(plan: Plan, directory: Directory) -> str:
     """Return a one-screen Vietnamese summary: the plan, its tasks, and who leads or helps what."""
     lines = [
         f"Kế hoạch {plan.id}: {plan.title}",
+        f"Mã kế hoạch: {plan.short_code}",
         f"Cơ quan ban hành: {plan.issuer}",
         f"Bắt đầu: {plan.start:%d/%m/%Y}" + (" (giả định)" if plan.start_assumed else ""),
         f"Điều phối: {directory.display_name(plan.coordinator)}",

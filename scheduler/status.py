@@ -17,6 +17,9 @@ class Category(StrEnum):
     DONE_LATE = "hoan_thanh_qua_han"
     IN_PROGRESS = "dang_thuc_hien_trong_han"
     OVERDUE = "qua_han"
+    # Due before the plan's tracking began (a plan taken up mid-way): neither overdue nor in
+    # progress, and no reminders.
+    NOT_TRACKED = "khong_theo_doi"
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,18 @@ class Standing:
         return self.category is Category.OVERDUE and self.days_late > LONG_OVERDUE_DAYS
 
 
-def standing(due: date, done_on: date | None, blocked: bool, today: date) -> Standing:
-    """Return the category of an item due on `due`, done on `done_on` (None if not done)."""
+def standing(due: date, done_on: date | None, blocked: bool, today: date,
+             track_from: date | None = None) -> Standing:
+    """Return the category of an item due on `due`, done on `done_on` (None if not done).
+
+    An item not done and due before `track_from` is not tracked: it is neither late nor open.
+    """
     if done_on is not None:
         late = max(0, (done_on - due).days)
         category = Category.DONE_LATE if late else Category.DONE_ON_TIME
         return Standing(category, False, late)
+    if track_from is not None and due < track_from:
+        return Standing(Category.NOT_TRACKED, blocked, 0)
     late = max(0, (today - due).days)
     category = Category.OVERDUE if late else Category.IN_PROGRESS
     return Standing(category, blocked, late)
@@ -55,10 +64,13 @@ class Tracked(Protocol):
     @property
     def blocked(self) -> bool: ...
 
+    @property
+    def track_from(self) -> date | None: ...
+
 
 def standing_of(item: Tracked, today: date) -> Standing:
     """Return where `item` stands on `today`."""
-    return standing(item.due, item.completed_on, item.blocked, today)
+    return standing(item.due, item.completed_on, item.blocked, today, item.track_from)
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,7 @@ class Tally:
     blocked_in_time: int = 0
     blocked_overdue: int = 0
     long_overdue: int = 0
+    not_tracked: int = 0  # apart: in no other count, the total and the overdue share included
 
     @property
     def total(self) -> int:
@@ -93,6 +106,8 @@ def tally(standings: Iterable[Standing]) -> Tally:
     blocked_in_time = blocked_overdue = long_overdue = 0
     for item in standings:
         counts[item.category] += 1
+        if item.category is Category.NOT_TRACKED:
+            continue
         if item.blocked and item.category is Category.OVERDUE:
             blocked_overdue += 1
         elif item.blocked:
@@ -100,7 +115,7 @@ def tally(standings: Iterable[Standing]) -> Tally:
         long_overdue += item.long_overdue
     return Tally(counts[Category.DONE_ON_TIME], counts[Category.DONE_LATE],
                  counts[Category.IN_PROGRESS], counts[Category.OVERDUE], blocked_in_time,
-                 blocked_overdue, long_overdue)
+                 blocked_overdue, long_overdue, counts[Category.NOT_TRACKED])
 
 
 def chase_order(counts: Tally) -> tuple[int, int]:

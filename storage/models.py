@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -214,6 +215,13 @@ class PlanRow(Base):
     coordinator_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
     # The reminder ladder as JSON (scheduler.plan.Ladder), so a tick needs no plan file.
     ladder_json: Mapped[str] = mapped_column(Text)
+    # The short code people read and type ("ND32" in "ND32:3"); unique across stored plans.
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    send_at: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"; None: NHACVIEC_SEND_AT
+    # Archived: no reminders, out of /status; its history stays.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Periods due before this day are not tracked (a plan started mid-way); None: all are.
+    track_from: Mapped[date | None] = mapped_column(Date)
 
     def __repr__(self) -> str:
         return f"PlanRow(id={self.id!r}, start={self.start!r})"
@@ -293,6 +301,11 @@ class Assignment(Base):
     @property
     def blocked(self) -> bool:
         return self.status == AssignmentStatus.BLOCKED.value
+
+    @property
+    def track_from(self) -> date | None:
+        """The day before which its plan tracks nothing (what `standing_of` reads)."""
+        return self.occurrence.task.plan.track_from
 
     def __repr__(self) -> str:
         return (

@@ -9,7 +9,7 @@ import json
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -33,8 +33,14 @@ from storage.models import (
 
 
 def plans(session: Session) -> list[PlanRow]:
-    """Return every stored plan, by id."""
-    return list(session.scalars(select(PlanRow).order_by(PlanRow.id)))
+    """Return every stored plan that is not archived, by id."""
+    return list(session.scalars(select(PlanRow).where(PlanRow.archived.is_(False))
+                                .order_by(PlanRow.id)))
+
+
+def send_time(plan: PlanRow, default: time) -> time:
+    """Return the plan's daily send time: its own, else `default` (NHACVIEC_SEND_AT)."""
+    return time.fromisoformat(plan.send_at) if plan.send_at else default
 
 
 def plan_row(session: Session, plan_id: str) -> PlanRow:
@@ -88,7 +94,8 @@ def _live_work(session: Session, plan: PlanRow, *order: InstrumentedAttribute[in
         select(Assignment, OccurrenceRow, TaskRow)
         .join(Assignment.occurrence).join(OccurrenceRow.task)
         .where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
-               OccurrenceRow.archived.is_(False), Assignment.archived.is_(False))
+               OccurrenceRow.archived.is_(False), Assignment.archived.is_(False),
+               *_tracked(plan))
         .order_by(*order)
     ).all()
     by_key: dict[tuple[str, str, str], Assignment] = {}
@@ -108,6 +115,14 @@ def _live_work(session: Session, plan: PlanRow, *order: InstrumentedAttribute[in
             tuple(coordinating.get(occurrence_id, ())))
         for occurrence_id, (occurrence, task) in occurrence_rows.items())
     return scheduled, by_key
+
+
+def _tracked(plan: PlanRow) -> tuple[ColumnElement[bool], ...]:
+    """Return the filter of the periods the plan tracks: none due before its `track_from`
+    (a plan taken up mid-way) gets a reminder."""
+    if plan.track_from is None:
+        return ()
+    return (OccurrenceRow.due >= plan.track_from,)
 
 
 def ladder(ladder_json: str) -> Ladder:
@@ -130,6 +145,24 @@ def pending_tick(session: Session, now: datetime, send_at: time, calendar: Worki
     # back for a demo (--clock) still ticks.
     served = session.scalar(select(Tick.id).where(Tick.due_at == instant))
     return None if served is not None else instant
+
+
+def pending_ticks(session: Session, now: datetime, default_send_at: time,
+                  calendar: WorkingCalendar, tz: ZoneInfo) -> list[tuple[datetime, list[PlanRow]]]:
+    """Return each send instant a tick at `now` should serve, with the plans whose send time it
+    is, earliest first; an instant already served is left out (see `pending_tick`).
+
+    Plans sharing a send time share its instant: one tick row per (instant), so a second
+    process or a restart serves it once."""
+    by_time: dict[time, list[PlanRow]] = {}
+    for plan in plans(session):
+        by_time.setdefault(send_time(plan, default_send_at), []).append(plan)
+    due: list[tuple[datetime, list[PlanRow]]] = []
+    for send_at, served_plans in by_time.items():
+        instant = pending_tick(session, now, send_at, calendar, tz)
+        if instant is not None:
+            due.append((instant, served_plans))
+    return sorted(due, key=lambda item: item[0])
 
 
 def claim_tick(session: Session, instant: datetime, now: datetime) -> bool:

@@ -120,6 +120,8 @@ def _sync_plan_row(session: Session, plan: Plan, report: SyncReport) -> None:
         "start": plan.start,
         "coordinator_code": plan.coordinator,
         "ladder_json": plan.ladder.model_dump_json(),
+        "code": plan.short_code,
+        "send_at": plan.send_at.strftime("%H:%M") if plan.send_at is not None else None,
     }
     row = session.get(PlanRow, plan.id)
     if row is None:

@@ -16,31 +16,43 @@ from storage.models import (
     EventStatus,
     OccurrenceRow,
     Officer,
+    PlanRow,
     StatusEvent,
     TaskRow,
 )
 
 
-def tasks_by_key(session: Session, key: str, plan_id: str | None = None) -> list[TaskRow]:
-    """Return the live tasks whose key is `key`, ignoring case (one per plan), of plan
-    `plan_id` if given."""
-    query = select(TaskRow).where(func.upper(TaskRow.key) == key.upper(),
-                                  TaskRow.archived.is_(False))
+def tasks_by_key(session: Session, key: str, plan_id: str | None = None,
+                 agency_code: str | None = None) -> list[TaskRow]:
+    """Return the live tasks of live plans whose key is `key`, ignoring case (one per plan),
+    of plan `plan_id` if given, and that agency `agency_code` has a live part in if given."""
+    query = (select(TaskRow).join(TaskRow.plan)
+             .where(func.upper(TaskRow.key) == key.upper(), TaskRow.archived.is_(False),
+                    PlanRow.archived.is_(False)))
     if plan_id is not None:
         query = query.where(TaskRow.plan_id == plan_id)
+    if agency_code is not None:
+        parts = (select(OccurrenceRow.task_id)
+                 .join(Assignment, Assignment.occurrence_id == OccurrenceRow.id)
+                 .where(Assignment.agency_code == agency_code, Assignment.archived.is_(False),
+                        OccurrenceRow.archived.is_(False)))
+        query = query.where(TaskRow.id.in_(parts))
     return list(session.scalars(query.order_by(TaskRow.plan_id)))
 
 
 def _live_assignments() -> Select[Assignment]:
+    # The work of an archived plan is history: in no list, no count and no reminder.
     return (
         select(Assignment)
         .join(Assignment.occurrence)
         .join(OccurrenceRow.task)
+        .join(TaskRow.plan)
         .options(contains_eager(Assignment.occurrence).contains_eager(OccurrenceRow.task))
         .where(
             Assignment.archived.is_(False),
             OccurrenceRow.archived.is_(False),
             TaskRow.archived.is_(False),
+            PlanRow.archived.is_(False),
         )
     )
 

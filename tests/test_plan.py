@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pydantic
@@ -454,13 +454,29 @@ def test_a_ladder_in_the_plan_overrides_the_default(tmp_path: Path, directory: D
     assert (ladder.before_days, ladder.overdue_repeat_days) == ((14, 3), 7)
 
 
-def test_a_send_time_in_the_plan_is_refused_for_the_one_setting(tmp_path: Path,
-                                                               directory: Directory) -> None:
+def test_a_send_time_in_the_ladder_is_refused_and_points_to_the_plan_s_own(
+        tmp_path: Path, directory: Directory) -> None:
     path = variant(tmp_path, "\ntasks:\n", '\nladder:\n  send_at: "07:30"\ntasks:\n')
     assert plan_error(path, directory) == (
-        f'{path}: trường "ladder.send_at": giờ gửi không đặt trong kế hoạch: dùng biến môi '
-        "trường NHACVIEC_SEND_AT (mặc định 08:00)"
+        f'{path}: trường "ladder.send_at": giờ gửi không đặt trong ladder: ghi send_at ở cấp '
+        'kế hoạch (send_at: "07:30"), mặc định là NHACVIEC_SEND_AT'
     )
+
+
+def test_a_plan_sets_its_own_send_time_and_code(tmp_path: Path, directory: Directory) -> None:
+    path = variant(tmp_path, "\ntasks:\n", '\nsend_at: "07:30"\ncode: BT32\ntasks:\n')
+    plan = load_plan(path, directory)
+    assert (plan.send_at, plan.short_code) == (time(7, 30), "BT32")
+    assert load_plan(PLAN_DATA_DIR / "nd32-binh-thuan.yaml", directory).short_code == "ND32"
+
+
+@pytest.mark.parametrize(("line", "field"), [("send_at: 7:30", "send_at"),
+                                             ('send_at: "25:00"', "send_at"),
+                                             ("code: nd:32", "code")])
+def test_a_bad_send_time_or_code_is_refused_naming_the_field(
+        tmp_path: Path, directory: Directory, line: str, field: str) -> None:
+    path = variant(tmp_path, "\ntasks:\n", f"\n{line}\ntasks:\n")
+    assert f'trường "{field}"' in plan_error(path, directory)
 
 
 def agencies_variant(tmp_path: Path, old: str, new: str) -> Path:

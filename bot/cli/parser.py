@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", metavar=texts.CLI_METAVAR_CODE,
                    help=texts.CLI_HELP_PREVIEW_AGENCY)
     p.add_argument("--json", action="store_true", help=texts.CLI_HELP_JSON_LINES)
+    p.add_argument("--plan", metavar=texts.CLI_METAVAR_PLAN, help=texts.CLI_HELP_PREVIEW_PLAN)
     p.set_defaults(handler=cmd_preview)
 
     plan_parser = sub.add_parser("plan", help=texts.CLI_HELP_PLAN)
@@ -108,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help=texts.CLI_HELP_IMPORT_JSON)
     p.set_defaults(handler=cmd_plan_import)
 
+    from bot.cli.plan_store import add_plan_parsers
+
+    add_plan_parsers(plan_sub)
+
     p = sub.add_parser("init", help=texts.CLI_HELP_INIT)
     p.add_argument(
         "--plan", type=Path, metavar=texts.CLI_METAVAR_FILE,
@@ -119,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=iso_date, metavar=texts.CLI_METAVAR_DATE,
         help=texts.CLI_HELP_INIT_AS_OF
     )
+    p.add_argument("--track-from", type=iso_date, metavar=texts.CLI_METAVAR_DATE,
+                   help=texts.CLI_HELP_TRACK_FROM)
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("invite", help=texts.CLI_HELP_INVITE)

@@ -28,6 +28,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bot.texts import describe_sync
     from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, upgrade
+    from storage.models import PlanRow
+    from storage.plans import code_owner, set_track_from
     from storage.sync import sync_plan
 
     settings = read_settings()
@@ -52,7 +54,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         engine = make_engine(settings.db_url)
         try:
             with make_sessionmaker(engine)() as session, session.begin():
+                owner = code_owner(session, plan.short_code)
+                if owner is not None and owner.id != plan.id:
+                    print(texts.CLI_PLAN_CODE_TAKEN.format(code=plan.short_code, owner=owner.id),
+                          file=sys.stderr)
+                    return 1
                 report = sync_plan(session, directory, plan, until, now)
+                if args.track_from is not None:
+                    set_track_from(session, session.get_one(PlanRow, plan.id), args.track_from)
         finally:
             engine.dispose()
     except (SQLAlchemyError, ImportError) as exc:
@@ -62,6 +71,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(texts.CLI_INIT_PLAN.format(plan=plan.id, tasks=report.tasks,
                                      occurrences=report.occurrences,
                                      assignments=report.assignments, until=until))
+    if args.track_from is not None:
+        print(texts.CLI_PLAN_TRACK_FROM.format(plan=plan.id, code=plan.short_code,
+                                               day=args.track_from))
     print(describe_sync(report))
     if args.plan is not None and args.plan != settings.plan_path:
         # The bot re-reads its plan file at every start and tick: another file would undo this.

@@ -134,7 +134,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
         return 2
     try:
         directory = load_directory(settings.agencies_path)
-        plan = load_plan(settings.plan_path or bundled_plan_path(), directory)
+        plan = (load_plan(settings.plan_path or bundled_plan_path(), directory)
+                if args.plan is None else None)
         calendar = WorkingCalendar.from_overrides(settings.calendar_path)
     except (PlanError, CalendarError) as exc:
         print(exc, file=sys.stderr)
@@ -147,9 +148,20 @@ def cmd_preview(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         agencies = set(directory.expand([code]))
+    if plan is not None:
+        timeline = _stored_timeline(plan, directory, calendar, tz, end, settings.send_at,
+                                    _tracked_from(settings.db_url, plan.id))
+        titles = {task.key: task.title for task in plan.tasks}
+        send_at = plan.send_at or settings.send_at
+    else:
+        from bot.cli.plan_store import stored_plan_timeline
+
+        found = stored_plan_timeline(args.plan, calendar, tz, end, settings.send_at)
+        if found is None:
+            return 2
+        timeline, titles, send_at = found
     reminders = [
-        reminder
-        for reminder in _stored_timeline(plan, directory, calendar, tz, end, settings.send_at)
+        reminder for reminder in timeline
         if start <= reminder.day and (agencies is None or reminder.agency in agencies)
     ]
     if args.json:
@@ -160,15 +172,45 @@ def cmd_preview(args: argparse.Namespace) -> int:
                               "task": reminder.task_key, "step": reminder.step.value,
                               "due": reminder.due.isoformat()}, ensure_ascii=False))
     else:
-        print(_preview_table(reminders, plan, directory, start, end, settings.send_at))
+        print(_preview_table(reminders, titles, directory, start, end, send_at))
     return 0
 
 
+def _tracked_from(db_url: str, plan_id: str) -> date | None:
+    """Return the first tracked day the configured database holds for the plan, if it holds
+    one; the database is only read (a missing or older one: None)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.db import make_engine, schema_is_current, sqlite_file_missing
+    from storage.models import PlanRow
+
+    if sqlite_file_missing(db_url):
+        return None
+    try:
+        engine = make_engine(db_url)
+    except ImportError:
+        return None
+    try:
+        if not schema_is_current(engine):
+            return None
+        from sqlalchemy.orm import Session
+
+        with Session(engine) as session:
+            row = session.get(PlanRow, plan_id)
+            return row.track_from if row is not None else None
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
 def _stored_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar,
-                     tz: ZoneInfo, until: date, send_at: time) -> list[Reminder]:
+                     tz: ZoneInfo, until: date, send_at: time,
+                     track_from: date | None = None) -> list[Reminder]:
     """Return the plan's reminders up to `until` the way the tick reads them: the plan synced
     into a throwaway in-memory database (no file, the configured one untouched), then read
-    back through `storage.schedule`. Nothing is done there, so nothing is left out."""
+    back through `storage.schedule`, tracked from `track_from` (the stored plan's setting).
+    Nothing is done there, so nothing else is left out."""
     from datetime import datetime
 
     from scheduler.policy import timeline_horizon
@@ -182,13 +224,15 @@ def _stored_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar
             sync_plan(session, directory, plan, timeline_horizon(plan.ladder, until),
                       datetime.now(tz))
             row = schedule.plan_row(session, plan.id)
-            return schedule.timeline(session, row, calendar, tz, until, send_at)
+            row.track_from = track_from
+            return schedule.timeline(session, row, calendar, tz, until,
+                                     schedule.send_time(row, send_at))
     finally:
         engine.dispose()
 
 
-def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directory,
-                   start: date, end: date, send_at: time) -> str:
+def _preview_table(reminders: Sequence[Reminder], titles: dict[str, str],
+                   directory: Directory, start: date, end: date, send_at: time) -> str:
     from bot.texts import STEP_LABELS
 
     def day(value: date) -> str:
@@ -199,7 +243,7 @@ def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directo
         return texts.PREVIEW_EMPTY.format(title=title)
     rows = [texts.PREVIEW_HEADER]
     for reminder in reminders:
-        task = f"{reminder.task_key}. {plan.task(reminder.task_key).title}"
+        task = f"{reminder.task_key}. {titles[reminder.task_key]}"
         if reminder.period:
             task += f" ({reminder.label})"
         rows.append((day(reminder.day), directory.display_name(reminder.agency), task,

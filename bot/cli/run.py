@@ -106,15 +106,21 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def _unknown_target(services: Services, target: str) -> str | None:
-    """Return the CLI's refusal of a `status` target naming neither an agency nor a task."""
+    """Return the CLI's refusal of a `status` target naming neither an agency, a stored plan
+    nor a task of a stored plan."""
     from scheduler.text import fold
+    from storage import plans
 
-    token = target.split()[0] if target.split() else ""
-    if not token:
-        return None
+    words = target.split()
+    with services.sessions() as session:
+        if words and plans.find_plan(session, words[0], archived=False) is not None:
+            words = words[1:]  # a plan code first narrows to that plan
+        token = words[0] if words else ""
+        if not token:
+            return None
+        keys = plans.task_keys(session)
     agencies = {fold(agency.code) for agency in services.directory.agencies}
-    keys = [task.key for task in services.plan.tasks]
-    key = token.split("@", 1)[0]
+    key = token.split("@", 1)[0].rsplit(":", 1)[-1]
     if fold(token) in agencies or fold(key) in {fold(k) for k in keys}:
         return None
     # The chat's own refusal sends the person to /viec, a chat command: not for the terminal.
@@ -131,7 +137,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(refusal, file=sys.stderr)
             return 2
         try:
-            print(services.commands.status_report(args.target or ""))
+            print(services.commands.status_report(args.target or "", args.plan))
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2
@@ -150,6 +156,7 @@ def xlsx_path(text: str) -> Path:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.reports.xlsx import default_report_name, write_report
+    from storage import plans
     from storage.report import collect_report
 
     out: Path | None = args.out
@@ -164,7 +171,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         today = services.clock().astimezone(services.settings.tz).date()
         with services.sessions() as session:
-            data = collect_report(session, services.plan.id, today)
+            plan_id = services.plan.id
+            if args.plan is not None:
+                row = plans.find_plan(session, args.plan)
+                if row is None:
+                    known = ", ".join(p.code for p in plans.live_plans(session))
+                    print(texts.CLI_UNKNOWN_PLAN.format(plan=args.plan[:40],
+                                                        plans=known or texts.NONE),
+                          file=sys.stderr)
+                    return 2
+                plan_id = row.id
+            data = collect_report(session, plan_id, today)
     finally:
         services.engine.dispose()
     path: Path = out or Path(default_report_name(data.plan_id, today))
@@ -240,11 +257,13 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
                    help=texts.CLI_HELP_STATUS_TARGET)
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
                    help=texts.CLI_HELP_AS_OF)
+    p.add_argument("--plan", metavar=texts.CLI_METAVAR_PLAN, help=texts.CLI_HELP_ONE_PLAN)
     p.set_defaults(handler=cmd_status)
 
     p = sub.add_parser("report", help=texts.CLI_HELP_REPORT)
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
                    help=texts.CLI_HELP_AS_OF)
+    p.add_argument("--plan", metavar=texts.CLI_METAVAR_PLAN, help=texts.CLI_HELP_ONE_PLAN)
     p.add_argument("--out", type=xlsx_path, metavar=texts.CLI_METAVAR_XLSX_FILE,
                    help=texts.CLI_HELP_REPORT_OUT)
     p.set_defaults(handler=cmd_report)

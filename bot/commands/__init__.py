@@ -101,14 +101,16 @@ class Commands:
                 deliver(session, incoming, replies)
             return replies
 
-    def status_report(self, argument: str = "") -> str:
-        """Return /status as a coordinator sees it (for the terminal). Raise ValueError."""
+    def status_report(self, argument: str = "", plan: str | None = None) -> str:
+        """Return /status as a coordinator sees it (for the terminal), of the stored plan whose
+        id or code is `plan` if given. Raise ValueError."""
         argument = storable(argument)  # a command line that is not UTF-8 carries surrogates
         now = self.clock()
         with self.sessions() as session:
             view = View(session=session, today=now.astimezone(self.tz).date())
             try:
-                return reading.status_text(view, None, argument)
+                plan_id = reading.plan_id_of(view, plan)
+                return reading.status_text(view, None, argument, plan_id)
             except Refusal as refusal:
                 raise ValueError(str(refusal)) from None
 

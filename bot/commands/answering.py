@@ -61,7 +61,8 @@ def answer(request: Request, officer: Officer, assignment: Assignment, action: s
     if officer.role == Role.LEADER.value:
         raise Refusal(texts.LEADER_READ_ONLY)
     check_may_report(request, officer, assignment)
-    if assignment.status == AssignmentStatus.DONE.value or assignment.archived:
+    if (assignment.status == AssignmentStatus.DONE.value or assignment.archived
+            or assignment.occurrence.task.plan.archived):
         occurrence = assignment.occurrence
         raise Refusal(texts.STALE_BUTTON.format(
             key=ref(occurrence.task, occurrence.period), period=occurrence.label,

@@ -17,15 +17,17 @@ from bot import texts
 from bot.channels.base import Button
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
-from storage import people, work
-from storage.models import AgencyRow, Officer, Role, TaskRow
+from storage import people, plans, work
+from storage.models import AgencyRow, Officer, PlanRow, Role, TaskRow
 
 Clock = Callable[[], datetime]
 
 NOTE_LIMIT = 1000
 PROMPT_LIFETIME = timedelta(hours=24)
 UNDO_LIFETIME = timedelta(hours=24)  # an author may withdraw their own report this long
-KEY = re.compile(r"^(?P<key>[0-9IVXivx]+(?:\.[0-9]+)*)(?:@(?P<period>\S+))?$")
+# "[PLAN:]KEY[@PERIOD]": "3", "7@2024", "ND32:III.1@2024-H2".
+KEY = re.compile(r"^(?:(?P<plan>[0-9A-Za-z][0-9A-Za-z_\-]*):)?"
+                 r"(?P<key>[0-9IVXivx]+(?:\.[0-9]+)*)(?:@(?P<period>\S+))?$")
 _LONE_SURROGATE_OR_NUL = re.compile(r"[\ud800-\udfff\x00]")
 
 
@@ -105,10 +107,17 @@ def split_first(text: str) -> tuple[str, str]:
 
 def parse_key(token: str) -> tuple[str, str | None]:
     """Return the task key and the period a token names ("3.1@2025-Q1")."""
+    _, key, period = parse_ref(token)
+    return key, period
+
+
+def parse_ref(token: str) -> tuple[str | None, str, str | None]:
+    """Return the plan code, the task key and the period a token names ("ND32:3.1@2025-Q1");
+    the plan and the period are None when the token names none."""
     match = KEY.match(token)
     if match is None:
-        return token, None
-    return match.group("key").upper(), match.group("period")
+        return None, token, None
+    return match.group("plan"), match.group("key").upper(), match.group("period")
 
 
 def check_note(note: str) -> None:
@@ -181,9 +190,44 @@ def agency_short(view: View, code: str) -> str:
     return agencies[code].short_name if code in agencies else code
 
 
-def find_task(view: View, key: str) -> TaskRow:
-    """Return the task of `key`, or refuse."""
-    tasks = work.tasks_by_key(view.session, key)
+def find_task(view: View, key: str, plan: str | None = None,
+              agency: str | None = None) -> TaskRow:
+    """Return the task `key` of the live plan whose code is `plan`, or refuse.
+
+    Without a plan, `key` must name one task: of all live plans, or, when `agency` is given
+    (a focal officer's agency, or the agency a coordinator named), of the plans where that
+    agency has a part. Several: refuse with the `PLAN:KEY` choices.
+    """
+    session = view.session
+    if plan is not None:
+        row = plans.find_plan(session, plan, archived=False)
+        if row is None:
+            raise Refusal(texts.UNKNOWN_PLAN.format(plan=clip(plan), plans=plan_codes(view)))
+        tasks = work.tasks_by_key(session, key, row.id)
+        if not tasks:
+            raise Refusal(texts.UNKNOWN_TASK_IN_PLAN.format(key=clip(key), plan=row.code))
+        return tasks[0]
+    tasks = work.tasks_by_key(session, key)
     if not tasks:
         raise Refusal(texts.UNKNOWN_TASK.format(key=clip(key)))
+    if len(tasks) > 1 and agency is not None:
+        # The agency's own tasks decide; with none of them, every plan is a choice.
+        tasks = work.tasks_by_key(session, key, agency_code=agency) or tasks
+    if len(tasks) > 1:
+        choices = [texts.plan_task_ref(task.plan.code, task.key) for task in tasks]
+        raise Refusal(texts.AMBIGUOUS_TASK.format(key=clip(key), choices=", ".join(choices),
+                                                  example=choices[0]))
     return tasks[0]
+
+
+def plan_codes(view: View) -> str:
+    """Return the codes of the live plans, for a message that lists them."""
+    return ", ".join(row.code for row in plans.live_plans(view.session)) or texts.NONE
+
+
+def take_plan(view: View, argument: str) -> tuple[PlanRow | None, str]:
+    """Return the live plan whose code (or id) opens `argument`, and the rest; (None, argument)
+    when the first word names no plan ("/tinhhinh ND32 SCT")."""
+    first, rest = split_first(argument)
+    row = plans.find_plan(view.session, first, archived=False) if first else None
+    return (row, rest) if row is not None else (None, argument)

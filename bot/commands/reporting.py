@@ -12,7 +12,7 @@ from bot.commands.core import (
     check_note,
     clip,
     find_task,
-    parse_key,
+    parse_ref,
     parse_report,
 )
 from bot.render import ref
@@ -52,8 +52,8 @@ def report(request: Request, status: EventStatus, rest: str, usage: str) -> list
     key_token, note, explicit_agency = parse_report(request, rest, usage)
     if status is not EventStatus.DONE and not note:
         raise Refusal(usage)
-    key, period = parse_key(key_token)
-    task = find_task(request, key)
+    plan, key, period = parse_ref(key_token)
+    task = find_task(request, key, plan, naming_agency(officer, explicit_agency))
     agency = acting_agency(request, officer, task, explicit_agency)
     assignment = pick_assignment(request, task, agency, period)
     if status is EventStatus.DONE:
@@ -94,7 +94,7 @@ def record_blocked(request: Request, assignment: Assignment, reason: str) -> lis
                                 ref(occurrence.task, occurrence.period),
                                 occurrence.task.title, occurrence.label, reason,
                                 request.officer.name if request.officer else "")
-    for chat in people.coordinator_chats(session):
+    for chat in people.coordinator_chats(session, occurrence.task.plan_id):
         outbox.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
     return [Reply(texts.BLOCKED_RECORDED.format(
         agency=agency_name(request, assignment.agency_code),
@@ -151,6 +151,14 @@ def check_opened(request: Request, assignment: Assignment) -> None:
     raise Refusal(texts.PERIOD_NOT_OPENED.format(
         ref=ref(task, occurrence.period), period=occurrence.label,
         start=texts.day(occurrence.window_start), open=open_text))
+
+
+def naming_agency(officer: Officer, explicit: str | None) -> str | None:
+    """Return the agency whose plans decide what a bare task key names: a focal officer's own,
+    the one a coordinator named; None (every plan) for a coordinator who named none."""
+    if officer.role == Role.COORDINATOR.value:
+        return explicit
+    return officer.agency_code
 
 
 def leads(request: Request, task: TaskRow) -> list[str]:

@@ -11,10 +11,10 @@ from bot.commands.core import (
     agency_name,
     check_note,
     find_task,
-    parse_key,
+    parse_ref,
     parse_report,
 )
-from bot.commands.reporting import acting_agency, pick_assignment
+from bot.commands.reporting import acting_agency, naming_agency, pick_assignment
 from bot.render import ref, standing_text
 from scheduler.status import standing_of
 from storage import outbox, people, work
@@ -27,8 +27,8 @@ def undo(request: Request, rest: str) -> list[Reply]:
     officer = request.registered
     key_token, note, explicit_agency = parse_report(request, rest, texts.USAGE_UNDO)
     check_note(note)
-    key, period = parse_key(key_token)
-    task = find_task(request, key)
+    plan, key, period = parse_ref(key_token)
+    task = find_task(request, key, plan, naming_agency(officer, explicit_agency))
     agency = acting_agency(request, officer, task, explicit_agency, "huy")
     session = request.session
     assignments = (
@@ -64,7 +64,7 @@ def undo(request: Request, rest: str) -> list[Reply]:
         alert = texts.UNDO_BLOCKED_ALERT.format(agency=name, ref=item_ref,
                                                 period=occurrence.label, at=at,
                                                 officer=officer.name)
-        for chat in people.coordinator_chats(session):
+        for chat in people.coordinator_chats(session, task.plan_id):
             outbox.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
     return [Reply(texts.UNDO_RECORDED.format(
         what=what, at=at, agency=name, ref=item_ref, period=occurrence.label,

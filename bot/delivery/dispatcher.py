@@ -24,7 +24,7 @@ from bot.channels.base import (
     TransportError,
     deliver,
 )
-from storage import outbox, people
+from storage import outbox, people, plans
 from storage.models import OutboxKind
 
 log = logging.getLogger(__name__)
@@ -248,7 +248,7 @@ class Dispatcher:
                      now: datetime) -> None:
         """Fail the message, mark its chat unreachable and, the first time, tell coordinators."""
         log.warning("send %s failed for good: %s", message.id, error.message)
-        outbox.mark_failed(session, message.id, error.message)
+        failed = outbox.mark_failed(session, message.id, error.message)
         chat = people.mark_unreachable(session, message.channel, message.chat_id,
                                         error.message)
         if chat is None:
@@ -256,7 +256,9 @@ class Dispatcher:
         officer = chat.officer
         alert = texts.unreachable_alert(officer.name, officer.agency.short_name,
                                         message.channel, error.message)
-        for coordinator_chat in people.coordinator_chats(session):
+        # A plan's item: its coordinators; anything else: every coordinator.
+        plan_id = plans.plan_of_assignment(session, failed.assignment_id)
+        for coordinator_chat in people.coordinator_chats(session, plan_id):
             outbox.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
                             now, dedupe_key=f"u{chat.id}:{message.id}:c{coordinator_chat.id}")
 
@@ -273,7 +275,8 @@ class Dispatcher:
         officer = chat.officer
         alert = texts.unreachable_alert(officer.name, officer.agency.short_name,
                                         message.channel, error.message)
-        for coordinator_chat in people.coordinator_chats(session):
+        plan_id = plans.plan_of_assignment(session, failed.assignment_id)
+        for coordinator_chat in people.coordinator_chats(session, plan_id):
             if coordinator_chat.id != chat.id:
                 outbox.enqueue(session, coordinator_chat, OutboxKind.NOTICE.value, alert, (),
                                 now, dedupe_key=f"g{message.id}:c{coordinator_chat.id}")

@@ -7,6 +7,7 @@ nothing twice. What can be due is read from storage (`storage.schedule`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -50,18 +51,23 @@ class TickResult:
 
 
 def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: ZoneInfo,
-             send_at: time) -> TickResult:
+             send_at: time, plans: Collection[str] | None = None) -> TickResult:
     """Queue every reminder due at `now` that was not queued before; return what was queued.
 
-    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at.
+    `send_at` is the daily send time (NHACVIEC_SEND_AT) of the plans that set none; `plans`
+    (ids) limits the tick to the plans whose send instant it serves (None: every live plan).
     """
     queued: list[Queued] = []
     names = people.agency_names(session)
     for plan in schedule.plans(session):
-        state, assignments = schedule.policy_state(session, plan, calendar, tz, send_at)
+        if plans is not None and plan.id not in plans:
+            continue
+        state, assignments = schedule.policy_state(session, plan, calendar, tz,
+                                                   schedule.send_time(plan, send_at))
         due = due_reminders(state, now)
         escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
-        coordinators = people.coordinator_chats(session)
+        # The plan's own coordinating agency hears of its late items, no other.
+        coordinators = people.coordinator_chats(session, plan.id)
         for reminder in due:
             escalation = reminder.step is Step.ESCALATION
             chats = (coordinators if escalation

@@ -37,7 +37,11 @@ CATEGORY_COLOURS = {
     Category.DONE_LATE: "F9A825",
     Category.IN_PROGRESS: "1565C0",
     Category.OVERDUE: "C62828",
+    Category.NOT_TRACKED: "9E9E9E",
 }
+# The categories of the charts and the per-agency table; "không theo dõi" stands apart.
+TRACKED_CATEGORIES = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.IN_PROGRESS,
+                      Category.OVERDUE)
 STATUS_LABELS = texts.REPORT_STATUS_LABELS
 WITHDRAWN_MARK = texts.REPORT_WITHDRAWN_MARK
 
@@ -118,6 +122,7 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
         (texts.REPORT_TOTAL, total.total),
         (texts.REPORT_OVERDUE_SHARE, total.overdue_share),
         (texts.REPORT_LONG_OVERDUE.format(days=LONG_OVERDUE_DAYS), total.long_overdue),
+        (CATEGORY_LABELS[Category.NOT_TRACKED], total.not_tracked),
     ]
     _header(ws, HEADER_ROW, texts.REPORT_SUMMARY_COLUMNS)
     for offset, (label, value) in enumerate(rows, start=1):
@@ -132,7 +137,7 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
     pie.title = texts.REPORT_PIE_TITLE
     pie.add_data(Reference(ws, min_col=2, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 4))
     pie.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 4))
-    for index, category in enumerate(Category):
+    for index, category in enumerate(TRACKED_CATEGORIES):
         point = DataPoint(idx=index)
         point.graphicalProperties.solidFill = CATEGORY_COLOURS[category]
         pie.series[0].dPt.append(point)
@@ -143,7 +148,7 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
     # Below the pie chart (about 15 rows high), whatever the length of the table above.
     top = max(last + 3, HEADER_ROW + 18)
     ws.cell(top - 1, 1, texts.REPORT_BY_AGENCY).font = Font(bold=True)
-    columns = (texts.REPORT_AGENCY, *(CATEGORY_LABELS[c] for c in Category),
+    columns = (texts.REPORT_AGENCY, *(CATEGORY_LABELS[c] for c in TRACKED_CATEGORIES),
                texts.REPORT_BLOCKED, texts.REPORT_TOTAL, texts.REPORT_OVERDUE_SHARE)
     _header(ws, top, columns)
     for row, agency in enumerate(data.by_agency, start=top + 1):
@@ -166,7 +171,7 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
         bars.add_data(Reference(ws, min_col=2, max_col=5, min_row=top, max_row=bottom),
                       titles_from_data=True)
         bars.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
-        for series, category in zip(bars.series, Category, strict=True):
+        for series, category in zip(bars.series, TRACKED_CATEGORIES, strict=True):
             series.graphicalProperties.solidFill = CATEGORY_COLOURS[category]
             series.graphicalProperties.line.solidFill = CATEGORY_COLOURS[category]
         bars.y_axis.title = texts.REPORT_BARS_AXIS

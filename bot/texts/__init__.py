@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
+from bot.texts.i11_plans import *  # noqa: F403  (several plans, tracking from a day)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
@@ -116,6 +117,7 @@ CATEGORY_NAMES = {
     "hoan_thanh_qua_han": "hoàn thành quá hạn",
     "dang_thuc_hien_trong_han": "đang thực hiện trong hạn",
     "qua_han": "quá hạn",
+    "khong_theo_doi": "không theo dõi",
 }
 BLOCKED_NAME = "vướng mắc"
 STATUS_TITLE = "📊 Tình hình thực hiện ({scope}), ngày {day}"
