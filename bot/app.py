@@ -350,7 +350,7 @@ async def _telegram(services: Services, token: str, transports: dict[str, Transp
         webhook_url=settings.telegram_webhook_url, web=web,
         on_undelivered=services.defer_reply, on_migrated=migrated,
         on_down=lambda reason: health.channel_down("telegram", reason),
-        attempts=start.attempts, interval=start.interval,
+        attempts=start.attempts, interval=start.interval, evidence_dir=settings.evidence_dir,
     ):
         yield
 

@@ -53,11 +53,14 @@ def sticker_update(chat_id: str, display_name: str = "Nguyễn Văn An",
 
 
 def image_update(chat_id: str, display_name: str = "Nguyễn Văn An",
-                 message_id: str | None = None) -> dict[str, Any]:
-    """Return a flat `message.image.received` update with a caption."""
+                 message_id: str | None = None, *, caption: str | None = "ảnh báo cáo",
+                 photo: str = "https://photo.example/anh.jpg") -> dict[str, Any]:
+    """Return a flat `message.image.received` update: the image's URL in `photo`, and its
+    `caption` (left out when None), as Zalo documents it."""
     update = _update("message.image.received", chat_id, display_name, message_id, None)
-    update["message"]["photo_url"] = "https://photo.example/anh.jpg"
-    update["message"]["caption"] = "ảnh báo cáo"
+    update["message"]["photo"] = photo
+    if caption is not None:
+        update["message"]["caption"] = caption
     return update
 
 
@@ -145,9 +148,11 @@ class FakeZaloServer:
         return self.deliver(sticker_update(chat_id, display_name, message_id))
 
     def user_sends_image(self, chat_id: str, display_name: str = "Nguyễn Văn An",
-                         message_id: str | None = None) -> dict[str, Any]:
+                         message_id: str | None = None, *, caption: str | None = "ảnh báo cáo",
+                         photo: str = "https://photo.example/anh.jpg") -> dict[str, Any]:
         """Deliver an image from `chat_id` and return the (flat) update."""
-        return self.deliver(image_update(chat_id, display_name, message_id))
+        return self.deliver(image_update(chat_id, display_name, message_id, caption=caption,
+                                         photo=photo))
 
     def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue `update` for getUpdates, or POST it to the webhook if one is set."""

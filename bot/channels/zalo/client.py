@@ -29,6 +29,7 @@ BAD_TOKEN = 401  # the token expired or is invalid: the channel, not a chat, is 
 Body = dict[str, Any]
 
 TEXT_RECEIVED = "message.text.received"
+IMAGE_RECEIVED = "message.image.received"
 UNSUPPORTED_RECEIVED = "message.unsupported.received"
 
 
@@ -47,7 +48,8 @@ class ZaloTokenRejected(ZaloApiError, ChannelDown):
 
 @dataclass(frozen=True)
 class ZaloUpdate:
-    """One event a person sent to the bot. `text` is None for every non-text event."""
+    """One event a person sent to the bot. `text` is None for every non-text event; an image
+    (message.image.received) has its URL in `photo` and its `caption`."""
 
     event_name: str
     message_id: str
@@ -56,6 +58,8 @@ class ZaloUpdate:
     display_name: str
     text: str | None
     date: datetime
+    photo: str | None = None
+    caption: str | None = None
 
 
 def parse_update(payload: object) -> ZaloUpdate | None:
@@ -89,7 +93,20 @@ def parse_update(payload: object) -> ZaloUpdate | None:
         display_name=_display_name(sender),
         text=text if event_name == TEXT_RECEIVED and isinstance(text, str) else None,
         date=date,
+        photo=_image_url(message) if event_name == IMAGE_RECEIVED else None,
+        caption=_string(message.get("caption")) if event_name == IMAGE_RECEIVED else None,
     )
+
+
+def _image_url(message: Mapping[str, Any]) -> str | None:
+    url = message.get("photo")
+    if isinstance(url, str) and url.startswith(("https://", "http://")):
+        return url
+    return None
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _unwrap(payload: object) -> Mapping[str, Any] | None:

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from bot import texts
 from bot.channels.base import (
+    Attachment,
     ChannelDown,
     OutMessage,
     StartupError,
@@ -114,16 +115,20 @@ class ZaloChannel:
             # Routine: getUpdates hands updates back (no offset), so this is no news.
             log.debug(texts.LOG_ZALO_SEEN, update.message_id)
             return
-        if update.text is None:
+        attachment = (Attachment("photo", url=update.photo) if update.photo is not None
+                      else None)
+        text = (update.caption or "") if attachment is not None else update.text
+        if text is None:
             await self.transport.send(OutMessage(update.chat_id, texts.NOT_TEXT_HINT))
             return
         incoming = Incoming(channel="zalo", chat_id=update.chat_id,
-                            display_name=update.display_name, text=update.text,
-                            message_id=update.message_id)
+                            display_name=update.display_name, text=text,
+                            message_id=update.message_id, attachment=attachment)
         # The command layer is synchronous (database work): keep it off the event loop.
         replies = await asyncio.to_thread(self.commands.handle, incoming)
         for reply in replies:
-            message = OutMessage(update.chat_id, reply.text, reply.buttons)
+            message = OutMessage(update.chat_id, reply.text, reply.buttons,
+                                 file_ref=reply.file_ref)
             try:
                 await self.transport.send(message)
             except TransportError as exc:
