@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 TEST_TOKEN = "123456789:TEST-secret-token_AbCdEfGhIjKlMnOpQrStUvW"
 BOT_USER: dict[str, Any] = {
@@ -527,6 +527,7 @@ class FakeTelegramServer:
     def _download(self, path: str) -> tuple[int, bytes]:
         """Serve `/file/bot<token>/<file_path>` as the Bot API does: the file's bytes."""
         prefix = f"/file/bot{self.token}/"
+        path = unquote(urlsplit(path).path)  # PTB quotes the token's ":" as %3A
         if not path.startswith(prefix):
             return 401, b"Unauthorized"
         file_path = path[len(prefix):]
