@@ -265,3 +265,15 @@ def test_links_are_read_without_their_trailing_punctuation() -> None:
     assert links_in("xem https://a.vn/x.pdf, và (http://b.vn/y). https://a.vn/x.pdf") == [
         "https://a.vn/x.pdf", "http://b.vn/y"]
     assert links_in("không có link: https:// hay www.a.vn") == []
+
+
+def test_the_evidence_folder_setting_must_name_an_existing_folder(tmp_path: Path) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    assert load_settings({}, dotenv=None).evidence_dir is None
+    folder = tmp_path / "tai-lieu"
+    folder.mkdir()
+    assert load_settings({"NHACVIEC_EVIDENCE_DIR": str(folder)},
+                         dotenv=None).evidence_dir == folder
+    with pytest.raises(SettingsError, match="NHACVIEC_EVIDENCE_DIR"):
+        load_settings({"NHACVIEC_EVIDENCE_DIR": str(tmp_path / "khong-co")}, dotenv=None)

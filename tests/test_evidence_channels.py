@@ -17,6 +17,7 @@ from bot import texts
 from bot.channels.telegram.inbound import build_telegram_application, polling
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.inbound import ZaloChannel
+from bot.evidence import MAX_SIZE as EVIDENCE_MAX_SIZE
 from storage.evidence_row import EvidenceRow
 from storage.models import StatusEvent
 from tests.fakes.telegram_api import FakeTelegramServer
@@ -279,6 +280,56 @@ def test_a_zalo_image_after_the_question_goes_with_the_report(
     assert (event.status, row.kind, row.link) == (
         "progress", "photo", "https://photo.example/anh.jpg")
     assert zalo.sent[1]["text"] == texts.EVIDENCE_SAVED.format(id=row.id, what="ảnh")
+
+
+async def zalo_polling_into(server: FakeZaloServer, world: World, folder: Path,
+                            scenario: Callable[[], Awaitable[None]]) -> None:
+    async with ZaloClient(TOKEN, server.url, quota_backoff=0.1) as client:
+        channel = ZaloChannel(client, world.commands, poll_timeout=1, evidence_dir=folder)
+        stop = asyncio.Event()
+        loop = asyncio.create_task(channel.poll_forever(stop))
+        try:
+            await scenario()
+        finally:
+            stop.set()
+            await asyncio.wait_for(loop, timeout=2)
+
+
+def test_with_the_setting_a_zalo_image_is_downloaded_and_one_too_big_refused(
+        zalo: FakeZaloServer, world: World, tmp_path: Path) -> None:
+    folder = tmp_path / "tai-lieu"
+    folder.mkdir()
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(2048)
+    small = zalo.add_media("hoi-nghi.jpg", jpeg)
+    huge = zalo.add_media("qua-lon.jpg", bytes(EVIDENCE_MAX_SIZE + 1))
+
+    async def scenario() -> None:
+        zalo.user_sends_image("zalo-sct", caption="tiendo 1 Đã họp", photo=small)
+        await zalo_sent(zalo, 1)
+        zalo.user_sends_image("zalo-sct", caption="xong 1 Đã xong", photo=huge)
+        await zalo_sent(zalo, 2)
+
+    asyncio.run(asyncio.wait_for(zalo_polling_into(zalo, world, folder, scenario), 20))
+    [(row, event)] = evidence(world)
+    assert (event.status, row.link, row.size, row.mime_type) == (
+        "progress", small, len(jpeg), "image/jpeg")
+    assert row.stored_path is not None and Path(row.stored_path).read_bytes() == jpeg
+    assert "vượt quá mức 20,0 MB" in zalo.sent[1]["text"]
+    assert "Đã ghi nhận" in zalo.sent[1]["text"]  # the report stands
+    assert sorted(p.name for p in folder.iterdir()) == [Path(row.stored_path).name]
+
+
+def test_without_the_setting_a_zalo_image_is_never_fetched(
+        zalo: FakeZaloServer, world: World) -> None:
+    url = zalo.add_media("hoi-nghi.jpg", b"\xff\xd8\xff\xe0")
+
+    async def scenario() -> None:
+        zalo.user_sends_image("zalo-sct", caption="xong 1", photo=url)
+        await zalo_sent(zalo, 1)
+
+    asyncio.run(asyncio.wait_for(zalo_polling(zalo, world, scenario), 10))
+    [(row, _)] = evidence(world)
+    assert row.stored_path is None and zalo.media_requests == []
 
 
 def test_the_fake_bot_api_refuses_a_file_id_it_never_gave(

@@ -98,6 +98,9 @@ class FakeZaloServer:
         self.webhook: dict[str, Any] | None = None
         self.webhook_statuses: list[int] = []
         self.blocked_chats: set[str] = set()
+        # Images a person sent, served at /media/<name> as Zalo's CDN serves them.
+        self.media: dict[str, bytes] = {}
+        self.media_requests: list[str] = []
         self._queue: deque[dict[str, Any]] = deque()
         self._failures: dict[str, deque[tuple[int, str]]] = {}
         self._passes: dict[str, int] = {}  # calls of a method answered before its failures
@@ -134,6 +137,12 @@ class FakeZaloServer:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+    def add_media(self, name: str, content: bytes) -> str:
+        """Serve `content` as the image `name`; return its URL (what `photo` carries)."""
+        with self._changed:
+            self.media[name] = content
+        return f"{self.url}/media/{name}"
 
     # --- users ---------------------------------------------------------------------------
 
@@ -352,7 +361,28 @@ def _handler_for(server: FakeZaloServer) -> type[BaseHTTPRequestHandler]:
             self._serve(self._body())
 
         def do_GET(self) -> None:
+            if self.path.startswith("/media/"):
+                self._media(self.path[len("/media/"):])
+                return
             self._serve({})
+
+        def _media(self, name: str) -> None:
+            with server._changed:
+                server.media_requests.append(name)
+                content = server.media.get(name)
+            try:
+                if content is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the bot stopped reading (an image over its size limit)
 
         def _body(self) -> dict[str, Any]:
             length = int(self.headers.get("Content-Length") or 0)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -224,6 +226,36 @@ class ZaloClient:
         if caption:
             payload["caption"] = caption
         return _as_dict(await self._call("sendPhoto", payload))
+
+    async def download(self, url: str, path: Path, limit: int) -> tuple[int, str | None]:
+        """Save what `url` serves (an image a person sent) at `path`, stopping past `limit`
+        bytes; return the bytes seen and the content type. Nothing is left at `path` unless the
+        whole file, at most `limit` bytes, arrived. Raise ZaloApiError if it cannot be fetched.
+        """
+        partial = path.with_name(path.name + ".part")
+        seen = 0
+        try:
+            async with self._http.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise ZaloApiError(f"HTTP {response.status_code}")
+                kind = response.headers.get("Content-Type")
+                with partial.open("wb") as out:
+                    async for chunk in response.aiter_bytes():
+                        seen += len(chunk)
+                        if seen > limit:
+                            break
+                        out.write(chunk)
+            if seen > limit:
+                partial.unlink()
+                return seen, kind
+            os.replace(partial, path)
+        except httpx.HTTPError as exc:
+            partial.unlink(missing_ok=True)
+            raise ZaloApiError(type(exc).__name__) from None
+        except OSError:
+            partial.unlink(missing_ok=True)
+            raise
+        return seen, kind
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Show "typing…" in the chat for a moment."""
