@@ -345,3 +345,20 @@ def test_the_fake_bot_api_refuses_a_file_id_it_never_gave(
     asyncio.run(asyncio.wait_for(scenario(), 10))
     assert fake_telegram.sent_files == []
     assert fake_telegram.calls("sendDocument") == [{"chat_id": FOCAL, "document": "made-up-id"}]
+
+
+def test_a_file_with_a_text_too_long_for_a_caption_goes_after_the_text_pieces() -> None:
+    from bot.channels.base import FileRef, OutMessage
+    from bot.channels.telegram.transport import MAX_CAPTION_LENGTH, TelegramTransport
+    from bot.channels.zalo.transport import ZaloTransport
+
+    telegram = TelegramTransport(None)  # type: ignore[arg-type]  (pieces never sends)
+    short = OutMessage("1", "📎 Tài liệu #1", file_ref=FileRef("document", "doc-1"))
+    assert telegram.pieces(short) == [short]
+    long = OutMessage("1", "dòng\n" * (MAX_CAPTION_LENGTH // 4), file_ref=FileRef("photo", "p"))
+    *texts_first, last = telegram.pieces(long)
+    assert texts_first and all(piece.file_ref is None for piece in texts_first)
+    assert (last.text, last.file_ref) == ("", FileRef("photo", "p"))
+    zalo = ZaloTransport(None)  # type: ignore[arg-type]
+    image = OutMessage("z", "📎 Tài liệu #2: ảnh", file_ref=FileRef("photo", "https://a.vn/b.jpg"))
+    assert zalo.pieces(image) == [image]
