@@ -355,7 +355,7 @@ async def _telegram(services: Services, token: str, transports: dict[str, Transp
         webhook_url=settings.telegram_webhook_url, web=web,
         on_undelivered=services.defer_reply, on_migrated=migrated,
         on_down=lambda reason: health.channel_down("telegram", reason),
-        attempts=start.attempts, interval=start.interval,
+        attempts=start.attempts, interval=start.interval, evidence_dir=settings.evidence_dir,
     ):
         yield
 
@@ -372,6 +372,6 @@ async def _zalo(services: Services, token: str, transports: dict[str, Transport]
         webhook_url=settings.zalo_webhook_url, webhook_secret=settings.zalo_webhook_secret,
         web=web, on_undelivered=services.defer_reply,
         on_down=lambda reason: health.channel_down("zalo", reason),
-        attempts=start.attempts, interval=start.interval,
+        attempts=start.attempts, interval=start.interval, evidence_dir=settings.evidence_dir,
     ):
         yield

@@ -12,6 +12,7 @@ platform's message id, so the inbound log applies a message delivered twice, or 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import replace
@@ -22,6 +23,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
+from bot.channels.base import Attachment
 from bot.commands import Clock, Commands, Incoming, Reply
 from storage import outbox
 from storage.journal import Journal, JournalEntry
@@ -90,7 +92,9 @@ class Inbox:
         assert incoming.received_at is not None and incoming.message_id is not None
         entry = JournalEntry(incoming.channel, incoming.chat_id, incoming.display_name,
                              incoming.text, incoming.is_button, incoming.message_id,
-                             incoming.received_at)
+                             incoming.received_at,
+                             None if incoming.attachment is None
+                             else dataclasses.asdict(incoming.attachment))
         try:
             self.journal.append(entry)
         except OSError as exc:
@@ -102,7 +106,8 @@ class Inbox:
     def _apply(self, entry: JournalEntry) -> bool:
         """Apply one entry; return False if the database still cannot take it."""
         incoming = Incoming(entry.channel, entry.chat_id, entry.display_name, entry.text,
-                            entry.is_button, entry.message_id, entry.received_at)
+                            entry.is_button, entry.message_id, entry.received_at,
+                            _attachment(entry.attachment))
         try:
             # A message applied before (delivered twice, or replayed by another process)
             # returns no replies and changes nothing.
@@ -140,6 +145,15 @@ class Inbox:
     def _time(self, instant: datetime) -> str:
         local = instant.astimezone(self.tz)
         return f"{local:%H:%M} {texts.day(local.date())}"
+
+
+def _attachment(fields: dict[str, object] | None) -> Attachment | None:
+    """Return the attachment a journal entry kept (its known fields), or None."""
+    if fields is None or not isinstance(fields.get("kind"), str):
+        return None
+    known = {f.name for f in dataclasses.fields(Attachment)}
+    values = {k: v for k, v in fields.items() if k in known}
+    return Attachment(**values)  # type: ignore[arg-type]
 
 
 def _reason(error: BaseException) -> str:

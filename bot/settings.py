@@ -46,6 +46,7 @@ class Settings:
     claim_lease_seconds: float = 120.0
     journal_path: Path | None = None  # None: beside a SQLite file, else in the working directory
     log_level: int = logging.INFO
+    evidence_dir: Path | None = None  # NHACVIEC_EVIDENCE_DIR: download report files here
 
     def __repr__(self) -> str:
         # Tokens must never reach a log line, even through a repr.
@@ -181,6 +182,11 @@ def load_settings(environ: Mapping[str, str] | None = None,
         raise SettingsError(texts.SETTING_NO_FOLDER.format(name="NHACVIEC_JOURNAL",
                                                            value=str(Path(journal).parent)))
 
+    evidence_dir = _opt(env, "NHACVIEC_EVIDENCE_DIR")
+    if evidence_dir is not None and not Path(evidence_dir).is_dir():
+        raise SettingsError(texts.SETTING_NO_FOLDER.format(name="NHACVIEC_EVIDENCE_DIR",
+                                                           value=evidence_dir))
+
     zalo_secret = _opt(env, "ZALO_WEBHOOK_SECRET")
     zalo_webhook = _https_url(env, "ZALO_WEBHOOK_URL")
     if zalo_webhook and not (zalo_secret and 8 <= len(zalo_secret) <= 256):
@@ -207,4 +213,5 @@ def load_settings(environ: Mapping[str, str] | None = None,
         claim_lease_seconds=_positive(env, "NHACVIEC_CLAIM_LEASE_SECONDS", 120.0),
         journal_path=Path(journal) if journal else None,
         log_level=_log_level(env, "NHACVIEC_LOG_LEVEL"),
+        evidence_dir=Path(evidence_dir) if evidence_dir else None,
     )

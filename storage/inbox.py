@@ -32,10 +32,11 @@ def record_inbound(session: Session, channel: str, message_id: str, chat_id: str
 
 def set_prompt(
     session: Session, channel: str, chat_id: str, assignment_id: int, officer: Officer,
-    now: datetime
+    now: datetime, kind: PromptKind = PromptKind.BLOCKED_REASON,
+    status_event_id: int | None = None,
 ) -> None:
     """Remember that the officer's next message in this chat answers a question about
-    `assignment_id`."""
+    `assignment_id` (for PromptKind.EVIDENCE: about its report `status_event_id`)."""
     pop_prompt(session, channel, chat_id)
     session.add(
         PendingPrompt(
@@ -43,8 +44,9 @@ def set_prompt(
             chat_id=chat_id,
             assignment_id=assignment_id,
             officer_id=officer.id,
-            kind=PromptKind.BLOCKED_REASON.value,
+            kind=kind.value,
             created_at=now,
+            status_event_id=status_event_id,
         )
     )
     session.flush()

@@ -54,6 +54,7 @@ class JournalEntry:
     is_button: bool
     message_id: str
     received_at: datetime  # aware
+    attachment: dict[str, Any] | None = None  # a file or photo sent with it, as JSON fields
 
     def to_line(self) -> bytes:
         record: dict[str, Any] = {
@@ -61,6 +62,8 @@ class JournalEntry:
             "display_name": self.display_name, "text": self.text, "is_button": self.is_button,
             "message_id": self.message_id, "received_at": self.received_at.isoformat(),
         }
+        if self.attachment is not None:
+            record["attachment"] = self.attachment
         # ASCII escapes keep any string writable, lone surrogates included; never a raw newline.
         return json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n"
 
@@ -75,9 +78,11 @@ class JournalEntry:
             raise ValueError("not a journal entry of this version")
         try:
             received_at = datetime.fromisoformat(record["received_at"])
+            attachment = record.get("attachment")
             entry = cls(str(record["channel"]), str(record["chat_id"]),
                         str(record["display_name"]), str(record["text"]),
-                        bool(record["is_button"]), str(record["message_id"]), received_at)
+                        bool(record["is_button"]), str(record["message_id"]), received_at,
+                        attachment if isinstance(attachment, dict) else None)
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"incomplete entry: {exc!r}") from None
         if received_at.tzinfo is None:

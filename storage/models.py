@@ -90,6 +90,7 @@ class OutboxStatus(StrEnum):
 
 class PromptKind(StrEnum):
     BLOCKED_REASON = "blocked_reason"
+    EVIDENCE = "evidence"  # "gửi kèm văn bản?": the next file or link goes with the report
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -418,6 +419,7 @@ class PendingPrompt(Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))  # None: void
     kind: Mapped[str] = mapped_column(String(32))  # PromptKind
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status_event_id: Mapped[int | None] = mapped_column(ForeignKey("status_events.id"))
 
     def __repr__(self) -> str:
         return (
@@ -448,3 +450,8 @@ class InboundMessage(Base):
             f"InboundMessage(id={self.id!r}, channel={self.channel!r}, "
             f"message_id={self.message_id!r})"
         )
+
+
+# Evidence rows live in their own module (this one is near its length limit); importing it here
+# puts its table in Base.metadata wherever the models are.
+from storage.evidence_row import EvidenceRow  # noqa: E402, F401

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from scheduler.status import Standing, Tally, chase_order, standing_of, tally
-from storage import people, work
+from storage import evidence, people, work
 from storage.models import (
     Assignment,
     EventStatus,
@@ -49,6 +49,18 @@ class DetailRow:
     blocked_reason: str | None  # the latest, while the item is blocked
     latest_note: str | None
     last_reporter: str | None
+    # The evidence of its reports standing (withdrawn ones left out), oldest first.
+    evidence: tuple[EvidenceRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """One file, photo or link kept with a report, as a report lists it."""
+
+    id: int
+    kind: str  # "document" | "photo" | "link"
+    file_name: str | None
+    link: str | None
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,8 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
         if event.status in _REPORTS and event.id not in withdrawn:
             reports_by_assignment.setdefault(event.assignment_id, []).append(event)
 
+    kept = evidence.evidence_for_events(
+        session, [e.id for reports in reports_by_assignment.values() for e in reports])
     details: list[DetailRow] = []
     for assignment in work.lead_assignments(session, today, plan_id=plan_id):
         occurrence = assignment.occurrence
@@ -129,6 +143,8 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
             blocked_reason=blocked[-1].note if item.blocked and blocked else None,
             latest_note=noted[-1].note if noted else None,
             last_reporter=(officers.get(last.officer_id) if last and last.officer_id else None),
+            evidence=tuple(EvidenceRef(row.id, row.kind, row.file_name, row.link)
+                           for report in reports for row in kept.get(report.id, [])),
         ))
 
     by_code: dict[str, list[Standing]] = {}

@@ -276,7 +276,7 @@ def test_something_that_is_not_text_gets_a_hint_and_never_reaches_the_layer(
     layer = FakeCommandLayer(echo)
 
     async def scenario(application: TelegramApplication) -> None:
-        fake_telegram.user_sends_photo(2001)
+        fake_telegram.user_sends_sticker(2001)
         await wait(lambda: fake_telegram.wait_for_sent(1))
 
     run_bot(fake_telegram, layer, scenario)
@@ -298,7 +298,8 @@ def test_the_vietnamese_command_menu_is_published_at_start(
     run_bot(fake_telegram, layer, scenario)
 
     assert [name for name, _ in published] == [
-        "start", "help", "tasks", "done", "blocked", "progress", "status", "overdue", "undo"]
+        "start", "help", "tasks", "done", "blocked", "progress", "status", "overdue", "undo",
+        "evidence"]
     assert dict(published)["done"].startswith("Báo hoàn thành")
 
 

@@ -16,13 +16,47 @@ class Button:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file the platform already holds, sent again by reference (never by its bytes).
+
+    `kind` is "document" or "photo"; `ref` is the platform's file id (Telegram) or a URL.
+    """
+
+    kind: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file or photo a person sent with a message, as the platform describes it.
+
+    `file_id` is what the platform sends it again by (Telegram); `url` where it can be fetched
+    (a Zalo image). `size` in bytes and `mime_type` are what the platform said, when it said.
+    `stored_path` is set once the file was downloaded (only when NHACVIEC_EVIDENCE_DIR is set).
+    """
+
+    kind: str  # "document" | "photo"
+    file_id: str | None = None
+    file_unique_id: str | None = None
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    url: str | None = None
+    stored_path: str | None = None
+
+
+@dataclass(frozen=True)
 class OutMessage:
-    """What to send. `first_piece`: the pieces of a long text already delivered (skipped)."""
+    """What to send. `first_piece`: the pieces of a long text already delivered (skipped).
+
+    `file_ref`: a file the platform holds, sent with the text as its caption (/tailieu).
+    """
 
     chat_id: str
     text: str
     buttons: tuple[Button, ...] = ()
     first_piece: int = 0
+    file_ref: FileRef | None = None
 
 
 class TransportError(Exception):

@@ -7,15 +7,17 @@ replies. Everything else (who may do what, what is stored, who is told) happens 
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import answers, texts
-from bot.commands import answering, reading, registration, reporting, undo
+from bot.commands import answering, evidence, reading, registration, reporting, undo
 from bot.commands.core import (
     NOTE_LIMIT,
     PROMPT_LIFETIME,
@@ -34,7 +36,9 @@ from bot.commands.core import (
 )
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
+from storage import evidence as stored_evidence
 from storage import inbox, people, work
+from storage.models import PromptKind
 
 __all__ = ["COMMANDS", "NOTE_LIMIT", "PROMPT_LIFETIME", "UNDO_LIFETIME", "Clock", "Command",
            "CommandLayer", "Commands", "Deliver", "Incoming", "Reply"]
@@ -61,6 +65,7 @@ COMMANDS: dict[str, Command] = {
     "blocked": Command(reporting.blocked),
     "progress": Command(reporting.progress),
     "undo": Command(undo.undo),
+    "evidence": Command(evidence.fetch),
 }
 
 _ALIASES: dict[str, str] = {
@@ -97,9 +102,25 @@ class Commands:
                 # A refusal changes nothing, whatever was flushed before it (the savepoint is
                 # rolled back); what the person sent stays in the inbound log.
                 replies = [Reply(str(refusal))]
+            if (incoming.attachment is not None and officer is not None
+                    and not request.evidence_handled):
+                replies.append(Reply(texts.EVIDENCE_NOT_KEPT))
             if deliver is not None:
                 deliver(session, incoming, replies)
-            return replies
+        self._forget_unkept(incoming)
+        return replies
+
+    def _forget_unkept(self, incoming: Incoming) -> None:
+        """Delete the downloaded copy of an attachment that no evidence keeps (a refused
+        report, a stranger's file): only files that go with a report stay on the server."""
+        path = incoming.attachment.stored_path if incoming.attachment is not None else None
+        if path is None:
+            return
+        with self.sessions() as session:
+            if stored_evidence.path_in_use(session, path):
+                return
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
 
     def status_report(self, argument: str = "", plan: str | None = None) -> str:
         """Return /status as a coordinator sees it (for the terminal), of the stored plan whose
@@ -132,7 +153,12 @@ def _route(request: Request) -> list[Reply]:
     officer = request.officer
     prompt = (inbox.pop_prompt(request.session, incoming.channel, incoming.chat_id)
               if officer is not None else None)
+    # "Gửi kèm văn bản?" is answered by a file, a photo or links; anything else drops it.
+    if (prompt is not None and name is None and not slashed
+            and evidence.answers_prompt(request, prompt, text)):
+        return evidence.answer_prompt(request, prompt, text)
     if (officer is not None and prompt is not None and prompt.officer_id == officer.id
+            and prompt.kind == PromptKind.BLOCKED_REASON.value and text
             and not slashed and not answers.BARE_CHOICE.match(text)
             and request.now - prompt.created_at <= PROMPT_LIFETIME):
         assignment = work.assignment_for_update(request.session, prompt.assignment_id)
@@ -150,4 +176,6 @@ def _route(request: Request) -> list[Reply]:
     reply = answers.parse_numbered(text)
     if reply is not None:
         return answering.numbered(request, reply)
+    if incoming.attachment is not None:
+        return evidence.unasked(request)
     return [Reply(texts.UNKNOWN_COMMAND.format(text=clip(text)))]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
-from bot.channels.base import Button
+from bot.channels.base import Attachment, Button, FileRef
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
 from storage import people, plans, work
@@ -42,12 +42,14 @@ class Incoming:
     is_button: bool = False
     message_id: str | None = None  # the platform's id, unique per channel: de-duplicates
     received_at: datetime | None = None  # when it arrived, if not now (a journal replay)
+    attachment: Attachment | None = None  # a file or photo sent with it (`text`: its caption)
 
 
 @dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
+    file_ref: FileRef | None = None  # a file sent back with the text (/tailieu)
 
 
 # Receives the replies inside the transaction that applies the message (a replay queues them).
@@ -85,6 +87,7 @@ class Request(View):
     officer: Officer | None
     calendar: WorkingCalendar
     tz: ZoneInfo
+    evidence_handled: bool = False  # the attachment was stored, or its refusal told
 
     @property
     def registered(self) -> Officer:
@@ -144,10 +147,14 @@ def storable(text: str) -> str:
 
 
 def storable_incoming(incoming: Incoming) -> Incoming:
+    attachment = incoming.attachment
+    if attachment is not None and attachment.file_name is not None:
+        attachment = dataclasses.replace(attachment, file_name=storable(attachment.file_name))
     return dataclasses.replace(
         incoming, chat_id=storable(incoming.chat_id),
         display_name=storable(incoming.display_name), text=storable(incoming.text),
-        message_id=None if incoming.message_id is None else storable(incoming.message_id))
+        message_id=None if incoming.message_id is None else storable(incoming.message_id),
+        attachment=attachment)
 
 
 def parse_report(request: Request, rest: str, usage: str) -> tuple[str, str, str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.commands import evidence
 from bot.commands.core import (
     Refusal,
     Reply,
@@ -69,14 +70,15 @@ def record_done(request: Request, assignment: Assignment, note: str) -> list[Rep
     if assignment.status == AssignmentStatus.DONE.value:
         raise Refusal(already_done(request, assignment))
     check_opened(request, assignment)
-    work.record_event(request.session, assignment, EventStatus.DONE, note or None,
-                         request.officer, request.incoming.channel, request.now,
-                         request.today)
+    event = work.record_event(request.session, assignment, EventStatus.DONE, note or None,
+                              request.officer, request.incoming.channel, request.now,
+                              request.today)
     item = standing_of(assignment, request.today)
-    return [Reply(texts.DONE_RECORDED.format(
+    return [Reply(_with_lines(texts.DONE_RECORDED.format(
         agency=agency_name(request, assignment.agency_code),
         key=ref(occurrence.task, occurrence.period), period=occurrence.label,
-        day=texts.day(request.today), category=texts.CATEGORY_NAMES[item.category.value]))]
+        day=texts.day(request.today), category=texts.CATEGORY_NAMES[item.category.value]),
+        evidence.with_report(request, assignment, event, note)))]
 
 
 def record_blocked(request: Request, assignment: Assignment, reason: str) -> list[Reply]:
@@ -87,8 +89,9 @@ def record_blocked(request: Request, assignment: Assignment, reason: str) -> lis
         raise Refusal(already_done(request, assignment))
     check_opened(request, assignment)
     session = request.session
-    work.record_event(session, assignment, EventStatus.BLOCKED, reason, request.officer,
-                         request.incoming.channel, request.now, request.today)
+    event = work.record_event(session, assignment, EventStatus.BLOCKED, reason,
+                              request.officer, request.incoming.channel, request.now,
+                              request.today)
     occurrence = assignment.occurrence
     alert = texts.blocked_alert(agency_name(request, assignment.agency_code),
                                 ref(occurrence.task, occurrence.period),
@@ -96,9 +99,10 @@ def record_blocked(request: Request, assignment: Assignment, reason: str) -> lis
                                 request.officer.name if request.officer else "")
     for chat in people.coordinator_chats(session, occurrence.task.plan_id):
         outbox.enqueue(session, chat, OutboxKind.NOTICE.value, alert, (), request.now)
-    return [Reply(texts.BLOCKED_RECORDED.format(
+    return [Reply(_with_lines(texts.BLOCKED_RECORDED.format(
         agency=agency_name(request, assignment.agency_code),
-        key=ref(occurrence.task, occurrence.period), period=occurrence.label))]
+        key=ref(occurrence.task, occurrence.period), period=occurrence.label),
+        evidence.with_report(request, assignment, event, reason)))]
 
 
 def record_progress(request: Request, assignment: Assignment, note: str) -> list[Reply]:
@@ -106,13 +110,18 @@ def record_progress(request: Request, assignment: Assignment, note: str) -> list
     if assignment.status == AssignmentStatus.DONE.value:
         raise Refusal(already_done(request, assignment))
     check_opened(request, assignment)
-    work.record_event(request.session, assignment, EventStatus.PROGRESS, note,
-                         request.officer, request.incoming.channel, request.now,
-                         request.today)
+    event = work.record_event(request.session, assignment, EventStatus.PROGRESS, note,
+                              request.officer, request.incoming.channel, request.now,
+                              request.today)
     occurrence = assignment.occurrence
-    return [Reply(texts.PROGRESS_RECORDED.format(
+    return [Reply(_with_lines(texts.PROGRESS_RECORDED.format(
         key=ref(occurrence.task, occurrence.period), period=occurrence.label,
-        agency=agency_name(request, assignment.agency_code)))]
+        agency=agency_name(request, assignment.agency_code)),
+        evidence.with_report(request, assignment, event, note)))]
+
+
+def _with_lines(text: str, lines: list[str]) -> str:
+    return "\n".join([text, *lines])
 
 
 def snooze(request: Request, assignment: Assignment) -> list[Reply]:

@@ -187,19 +187,23 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
 
 def _detail_sheet(ws: Any, data: ReportData) -> None:
     _heading(ws, data, texts.REPORT_DETAIL_SUBTITLE)
-    columns = texts.REPORT_DETAIL_COLUMNS
+    columns = (*texts.REPORT_DETAIL_COLUMNS, texts.REPORT_EVIDENCE_COLUMN)
     _header(ws, HEADER_ROW, columns)
     for row, item in enumerate(data.details, start=HEADER_ROW + 1):
         standing = item.standing
+        # One line per piece of evidence: "#3 qd-15.pdf", the number /tailieu takes.
+        kept = "\n".join(f"#{e.id} {texts.evidence_what(e.kind, e.file_name, e.link)}"
+                         for e in item.evidence) or None
         values = (item.task_key, item.title, item.period_label, item.agency_short, item.due,
                   CATEGORY_LABELS[standing.category], standing.days_late,
                   texts.REPORT_YES if standing.blocked else texts.REPORT_NO, item.blocked_reason,
-                  item.completed_on, item.latest_note, item.last_reporter)
+                  item.completed_on, item.latest_note, item.last_reporter, kept)
         for column, value in enumerate(values, start=1):
             _put(ws, row, column, value)
         ws.cell(row, 5).number_format = DATE_FORMAT
         ws.cell(row, 10).number_format = DATE_FORMAT
-    _table(ws, len(columns), len(data.details), (12, 50, 24, 28, 12, 24, 11, 10, 40, 14, 40, 24))
+    _table(ws, len(columns), len(data.details),
+           (12, 50, 24, 28, 12, 24, 11, 10, 40, 14, 40, 24, 36))
 
 
 def _status_label(event: EventRow) -> str:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
 from bot.texts.i11_plans import *  # noqa: F403  (several plans, tracking from a day)
+from bot.texts.i13_evidence import *  # noqa: F403  (evidence on reports, /tailieu)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
@@ -37,6 +38,7 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("status", ("tinhhinh",), "Tình hình thực hiện kế hoạch"),
     ("overdue", ("quahan",), "Các việc quá hạn"),
     ("undo", ("huy", "rutlai"), "Hủy báo cáo vừa gửi: /huy MÃ [lý do]"),
+    EVIDENCE_COMMAND,  # noqa: F405
 )
 
 HELP = (
@@ -52,7 +54,8 @@ HELP = (
     "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ, ví dụ 7@2024.\n"
     "Điều phối báo thay một cơ quan: /xong MÃ CƠ_QUAN, ví dụ /xong 5 LAGI.\n"
     "Trả lời một lời nhắc: 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau.\n"
-    "Lệnh gõ không dấu cũng được: /xong, /vuongmac, /tiendo, /huy."
+    "Lệnh gõ không dấu cũng được: /xong, /vuongmac, /tiendo, /huy.\n"
+    + EVIDENCE_HELP  # noqa: F405
 )
 
 GENERIC_ERROR = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Vui lòng thử lại sau ít phút."

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 TEST_TOKEN = "123456789:TEST-secret-token_AbCdEfGhIjKlMnOpQrStUvW"
 BOT_USER: dict[str, Any] = {
@@ -45,11 +45,15 @@ MAX_LONG_POLL_SECONDS = 2.0
 CALLBACK_QUERY_LIFETIME = 15.0
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
+MAX_CAPTION = 1024
+# Bots may download files of at most 20 MB (getFile); a larger one is refused with this.
+MAX_DOWNLOAD = 20 * 1024 * 1024
+WRONG_FILE = "Bad Request: wrong file identifier/HTTP URL specified"
 
 # Form-encoded requests carry non-string values JSON-encoded (python-telegram-bot's
 # RequestData.json_parameters); strings arrive raw, so only these fields are decoded.
 _JSON_FIELDS = frozenset({
-    "reply_markup", "commands", "allowed_updates", "scope", "entities",
+    "reply_markup", "commands", "allowed_updates", "scope", "entities", "caption_entities",
     "link_preview_options", "reply_parameters",
 })
 _INT_FIELDS = frozenset({"chat_id", "message_id", "offset", "limit", "timeout", "cache_time"})
@@ -137,6 +141,24 @@ class _StoredMessage:
     date: int
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A sendDocument or sendPhoto the bot made: the file it named (a file_id or a URL)."""
+
+    method: str  # "sendDocument" | "sendPhoto"
+    chat_id: int
+    file: str
+    caption: str | None
+
+
+@dataclass
+class _StoredFile:
+    kind: str  # "document" | "photo"
+    file_unique_id: str
+    file_path: str
+    content: bytes
+
+
 @dataclass
 class _Failure:
     status: int
@@ -160,6 +182,9 @@ class _State:
     open_queries: dict[str, float] = field(default_factory=dict)  # id -> monotonic time of tap
     my_commands: list[dict[str, Any]] = field(default_factory=list)
     webhook_url: str = ""
+    files: dict[str, _StoredFile] = field(default_factory=dict)  # file_id -> file
+    sent_files: list[SentFile] = field(default_factory=list)
+    downloads: list[str] = field(default_factory=list)  # file paths fetched from /file/bot...
 
 
 class FakeTelegramServer:
@@ -173,6 +198,7 @@ class FakeTelegramServer:
         self._state = _State()
         self._closing = False
         self._ids = itertools.count(1)
+        self._sizes: dict[str, int] = {}  # file_id -> the size the sender's client announced
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
@@ -238,19 +264,73 @@ class FakeTelegramServer:
             self._enqueue({"message": message})
         return message_id
 
-    def user_sends_photo(self, chat_id: int, *, first_name: str = "Lan") -> int:
-        """Enqueue a photo without caption (something that is not text); return its message_id."""
+    def user_sends_photo(self, chat_id: int, *, first_name: str = "Lan",
+                         caption: str | None = None, file_size: int = 48_213) -> int:
+        """Enqueue a photo, as Telegram sends it (several PhotoSize, the largest last), with an
+        optional caption; return its message_id. Its file_id is `photo-<message_id>`."""
+        user = _user(chat_id, first_name, None)
+        with self._lock:
+            message_id = next(self._ids)
+            file_id = f"photo-{message_id}"
+            sizes = [
+                {"file_id": f"{file_id}-s", "file_unique_id": f"u{message_id}s", "width": 90,
+                 "height": 67, "file_size": 1_270},
+                {"file_id": file_id, "file_unique_id": f"u{message_id}", "width": 1280,
+                 "height": 960, "file_size": file_size},
+            ]
+            for size in sizes:
+                self._state.files[size["file_id"]] = _StoredFile(
+                    "photo", size["file_unique_id"], f"photos/file_{message_id}.jpg",
+                    b"\xff\xd8\xff\xe0" + bytes(16))
+            message: dict[str, Any] = {
+                "message_id": message_id, "date": int(time.time()),
+                "chat": _chat(chat_id, user), "from": user, "photo": sizes,
+            }
+            _add_caption(message, caption)
+            self._enqueue({"message": message})
+        return message_id
+
+    def user_sends_sticker(self, chat_id: int, *, first_name: str = "Lan") -> int:
+        """Enqueue a sticker (neither text nor a file); return its message_id."""
         user = _user(chat_id, first_name, None)
         with self._lock:
             message_id = next(self._ids)
             self._enqueue({"message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": _chat(chat_id, user),
-                "from": user,
-                "photo": [{"file_id": f"photo-{message_id}", "file_unique_id": f"u{message_id}",
-                           "width": 90, "height": 90}],
+                "message_id": message_id, "date": int(time.time()),
+                "chat": _chat(chat_id, user), "from": user,
+                "sticker": {"file_id": f"sticker-{message_id}",
+                            "file_unique_id": f"k{message_id}", "type": "regular",
+                            "width": 512, "height": 512, "is_animated": False,
+                            "is_video": False},
             }})
+        return message_id
+
+    def user_sends_document(self, chat_id: int, file_name: str, *, mime_type: str | None,
+                            caption: str | None = None, file_size: int | None = None,
+                            content: bytes = b"%PDF-1.7\n%minh chung\n", first_name: str = "Lan",
+                            ) -> int:
+        """Enqueue a document (a Bot API Document object) with an optional caption; return its
+        message_id. Its file_id is `doc-<message_id>`; `file_size` defaults to the content's."""
+        user = _user(chat_id, first_name, None)
+        with self._lock:
+            message_id = next(self._ids)
+            file_id = f"doc-{message_id}"
+            document: dict[str, Any] = {
+                "file_id": file_id, "file_unique_id": f"d{message_id}", "file_name": file_name,
+                "file_size": len(content) if file_size is None else file_size,
+            }
+            if mime_type is not None:
+                document["mime_type"] = mime_type
+            self._state.files[file_id] = _StoredFile(
+                "document", document["file_unique_id"], f"documents/file_{message_id}"
+                + (file_name[file_name.rfind("."):] if "." in file_name else ""), content)
+            self._sizes[file_id] = int(document["file_size"])
+            message: dict[str, Any] = {
+                "message_id": message_id, "date": int(time.time()),
+                "chat": _chat(chat_id, user), "from": user, "document": document,
+            }
+            _add_caption(message, caption)
+            self._enqueue({"message": message})
         return message_id
 
     def user_taps(self, chat_id: int, message_id: int, data: str, *, first_name: str = "Lan",
@@ -295,6 +375,19 @@ class FakeTelegramServer:
     def edits(self) -> list[Edit]:
         with self._lock:
             return list(self._state.edits)
+
+    @property
+    def sent_files(self) -> list[SentFile]:
+        with self._lock:
+            return list(self._state.sent_files)
+
+    @property
+    def downloads(self) -> list[str]:
+        with self._lock:
+            return list(self._state.downloads)
+
+    def wait_for_sent_files(self, n: int, timeout: float = 3.0) -> list[SentFile]:
+        return self._wait_for(lambda: self._state.sent_files, n, timeout, "sendDocument/Photo")
 
     @property
     def callback_answers(self) -> list[CallbackAnswer]:
@@ -383,13 +476,18 @@ class FakeTelegramServer:
                 self._serve()
 
             def _serve(self) -> None:
-                status, body = server._dispatch(self.command, self.path, self.headers,
-                                                self._body())
-                payload = json.dumps(body, ensure_ascii=False).encode()
+                content_type = "application/json"
+                if self.path.startswith("/file/"):
+                    status, payload = server._download(self.path)
+                    content_type = "application/octet-stream"
+                else:
+                    status, body = server._dispatch(self.command, self.path, self.headers,
+                                                    self._body())
+                    payload = json.dumps(body, ensure_ascii=False).encode()
                 # A stopping bot drops its long poll: nobody is left to read the answer.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
@@ -426,6 +524,21 @@ class FakeTelegramServer:
         except ApiError as exc:
             return exc.status, exc.envelope()
 
+    def _download(self, path: str) -> tuple[int, bytes]:
+        """Serve `/file/bot<token>/<file_path>` as the Bot API does: the file's bytes."""
+        prefix = f"/file/bot{self.token}/"
+        path = unquote(urlsplit(path).path)  # PTB quotes the token's ":" as %3A
+        if not path.startswith(prefix):
+            return 401, b"Unauthorized"
+        file_path = path[len(prefix):]
+        with self._lock:
+            for stored in self._state.files.values():
+                if stored.file_path == file_path:
+                    self._state.downloads.append(file_path)
+                    self._lock.notify_all()
+                    return 200, stored.content
+        return 404, b"Not Found"
+
     def _take_failure(self, method: str) -> ApiError | None:
         queue = self._state.failures.get(method.lower())
         if not queue:
@@ -444,6 +557,9 @@ class FakeTelegramServer:
             "getme": lambda params: BOT_USER,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
+            "senddocument": lambda params: self._send_file("sendDocument", "document", params),
+            "sendphoto": lambda params: self._send_file("sendPhoto", "photo", params),
+            "getfile": self._get_file,
             "answercallbackquery": self._answer_callback_query,
             "editmessagetext": self._edit_message,
             "editmessagereplymarkup": self._edit_message,
@@ -505,6 +621,57 @@ class FakeTelegramServer:
         if reply_markup:
             result["reply_markup"] = reply_markup
         return result
+
+    def _send_file(self, method: str, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        """sendDocument / sendPhoto with a file_id the bot received (or, for a photo, an HTTP
+        URL Telegram fetches itself); uploads are not played here."""
+        chat_id = _require_int(params, "chat_id")
+        reference = params.get(kind)
+        caption = params.get("caption")
+        if not isinstance(reference, str) or not reference:
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if caption is not None and len(str(caption)) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        _check_markup(params.get("reply_markup"))
+        with self._lock:
+            blocked = self._state.blocked_chats.get(chat_id)
+            if blocked is not None:
+                raise blocked
+            if reference.startswith(("http://", "https://")):
+                if kind != "photo":
+                    raise ApiError(400, WRONG_FILE)
+            else:
+                stored = self._state.files.get(reference)
+                if stored is None:
+                    raise ApiError(400, WRONG_FILE)
+                if stored.kind != kind:
+                    raise ApiError(400, "Bad Request: type of file mismatch")
+            message_id = next(self._ids)
+            self._state.sent_files.append(SentFile(
+                method, chat_id, reference, None if caption is None else str(caption)))
+            self._lock.notify_all()
+        result: dict[str, Any] = {"message_id": message_id, "date": int(time.time()),
+                                  "chat": _chat(chat_id, None), "from": BOT_USER}
+        if kind == "document":
+            result["document"] = {"file_id": reference, "file_unique_id": f"x{message_id}"}
+        else:
+            result["photo"] = [{"file_id": reference, "file_unique_id": f"x{message_id}",
+                                "width": 1280, "height": 960}]
+        if caption:
+            result["caption"] = caption
+        return result
+
+    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        with self._lock:
+            stored = self._state.files.get(file_id)
+            size = self._sizes.get(file_id, len(stored.content) if stored else 0)
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if size > MAX_DOWNLOAD:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": stored.file_unique_id, "file_size": size,
+                "file_path": stored.file_path}
 
     def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         text = params.get("text")
@@ -613,6 +780,16 @@ def _chat(chat_id: int, user: dict[str, Any] | None) -> dict[str, Any]:
     if user:
         chat["first_name"] = user["first_name"]
     return chat
+
+
+def _add_caption(message: dict[str, Any], caption: str | None) -> None:
+    """Give a message its caption, with the bot_command entity Telegram marks a command by."""
+    if caption is None:
+        return
+    message["caption"] = caption
+    if caption.startswith("/"):
+        message["caption_entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(caption.split(maxsplit=1)[0])}]
 
 
 def _require_int(params: dict[str, Any], name: str) -> int:

@@ -53,11 +53,14 @@ def sticker_update(chat_id: str, display_name: str = "Nguyễn Văn An",
 
 
 def image_update(chat_id: str, display_name: str = "Nguyễn Văn An",
-                 message_id: str | None = None) -> dict[str, Any]:
-    """Return a flat `message.image.received` update with a caption."""
+                 message_id: str | None = None, *, caption: str | None = "ảnh báo cáo",
+                 photo: str = "https://photo.example/anh.jpg") -> dict[str, Any]:
+    """Return a flat `message.image.received` update: the image's URL in `photo`, and its
+    `caption` (left out when None), as Zalo documents it."""
     update = _update("message.image.received", chat_id, display_name, message_id, None)
-    update["message"]["photo_url"] = "https://photo.example/anh.jpg"
-    update["message"]["caption"] = "ảnh báo cáo"
+    update["message"]["photo"] = photo
+    if caption is not None:
+        update["message"]["caption"] = caption
     return update
 
 
@@ -95,6 +98,9 @@ class FakeZaloServer:
         self.webhook: dict[str, Any] | None = None
         self.webhook_statuses: list[int] = []
         self.blocked_chats: set[str] = set()
+        # Images a person sent, served at /media/<name> as Zalo's CDN serves them.
+        self.media: dict[str, bytes] = {}
+        self.media_requests: list[str] = []
         self._queue: deque[dict[str, Any]] = deque()
         self._failures: dict[str, deque[tuple[int, str]]] = {}
         self._passes: dict[str, int] = {}  # calls of a method answered before its failures
@@ -132,6 +138,12 @@ class FakeZaloServer:
                  tb: TracebackType | None) -> None:
         self.stop()
 
+    def add_media(self, name: str, content: bytes) -> str:
+        """Serve `content` as the image `name`; return its URL (what `photo` carries)."""
+        with self._changed:
+            self.media[name] = content
+        return f"{self.url}/media/{name}"
+
     # --- users ---------------------------------------------------------------------------
 
     def user_says(self, chat_id: str, text: str, display_name: str = "Nguyễn Văn An",
@@ -145,9 +157,11 @@ class FakeZaloServer:
         return self.deliver(sticker_update(chat_id, display_name, message_id))
 
     def user_sends_image(self, chat_id: str, display_name: str = "Nguyễn Văn An",
-                         message_id: str | None = None) -> dict[str, Any]:
+                         message_id: str | None = None, *, caption: str | None = "ảnh báo cáo",
+                         photo: str = "https://photo.example/anh.jpg") -> dict[str, Any]:
         """Deliver an image from `chat_id` and return the (flat) update."""
-        return self.deliver(image_update(chat_id, display_name, message_id))
+        return self.deliver(image_update(chat_id, display_name, message_id, caption=caption,
+                                         photo=photo))
 
     def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue `update` for getUpdates, or POST it to the webhook if one is set."""
@@ -347,7 +361,28 @@ def _handler_for(server: FakeZaloServer) -> type[BaseHTTPRequestHandler]:
             self._serve(self._body())
 
         def do_GET(self) -> None:
+            if self.path.startswith("/media/"):
+                self._media(self.path[len("/media/"):])
+                return
             self._serve({})
+
+        def _media(self, name: str) -> None:
+            with server._changed:
+                server.media_requests.append(name)
+                content = server.media.get(name)
+            try:
+                if content is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the bot stopped reading (an image over its size limit)
 
         def _body(self) -> dict[str, Any]:
             length = int(self.headers.get("Content-Length") or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot import texts
 from bot.answers import render_choices
 from bot.channels.base import OutMessage
 
@@ -25,6 +26,8 @@ class ConsoleTransport:
 
     async def send(self, message: OutMessage) -> None:
         self.write(render_choices(message.text, message.buttons))
+        if message.file_ref is not None:
+            self.write(texts.EVIDENCE_CONSOLE_FILE.format(ref=message.file_ref.ref))
 
     async def send_piece(self, piece: OutMessage) -> None:
         await self.send(piece)

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, tzinfo
+from pathlib import Path
 from typing import Any
 
 from telegram import Bot, BotCommand, Message, Update
@@ -27,9 +28,16 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.channels.base import OutMessage, StartupError, TransportError, Undelivered
+from bot.channels.base import (
+    Attachment,
+    OutMessage,
+    StartupError,
+    TransportError,
+    Undelivered,
+)
 from bot.channels.telegram.transport import TelegramTransport, redact
 from bot.commands import CommandLayer, Incoming, Reply
+from bot.evidence import download_path, refusal
 
 # Start-up calls (getMe, deleteWebhook/setWebhook) are retried on network failures: PTB's own
 # bootstrap_retries default is 0 since 21.11, so one hiccup at start would stop the bot.
@@ -58,12 +66,14 @@ _ADDRESSED_COMMAND = re.compile(r"^(/\w+)@(\w+)")
 def build_telegram_application(
     token: str, api_url: str, commands: CommandLayer, *, rate_limiter: bool = True,
     on_undelivered: Undelivered | None = None, on_migrated: Migrated | None = None,
-    tz: tzinfo = UTC, updater: bool = True,
+    tz: tzinfo = UTC, updater: bool = True, evidence_dir: Path | None = None,
 ) -> TelegramApplication:
     """Return the bot, wired to `commands`, calling `{api_url}/bot{token}/{method}`.
 
     `tz` is the zone PTB gives the dates it reads (the settings' NHACVIEC_TZ when running).
     Without `updater` (webhook mode) updates come only through `application.update_queue`.
+    With `evidence_dir`, files sent with a report are downloaded there (getFile); without it,
+    they stay on Telegram and only their file ids are kept.
     """
     # httpx logs every request URL at INFO and python-telegram-bot the API URL at DEBUG, both
     # holding the token: bot.logs keeps them at WARNING and redacts what it prints.
@@ -71,6 +81,7 @@ def build_telegram_application(
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api_url.rstrip('/')}/bot")
+        .base_file_url(f"{api_url.rstrip('/')}/file/bot")
         .defaults(Defaults(tzinfo=tz))
         .job_queue(None)
         .post_init(_on_post_init)
@@ -81,7 +92,7 @@ def build_telegram_application(
         builder.rate_limiter(AIORateLimiter()).build() if rate_limiter else builder.build()
     )
     handlers = _Handlers(commands, TelegramTransport(application.bot, on_migrated),
-                         on_undelivered)
+                         on_undelivered, evidence_dir)
     # Order matters: the first matching handler wins.
     # 1. Taps on inline buttons (reminders carry them).
     application.add_handler(CallbackQueryHandler(handlers.on_button))
@@ -91,14 +102,20 @@ def build_telegram_application(
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, handlers.on_text)
     )
-    # 3. Photos, stickers, files in a private chat: say that only text is read.
+    # 3. Documents and photos, their caption the command they go with ("/xong 3 ..."), or
+    #    none (the answer to "gửi kèm văn bản?").
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & (filters.Document.ALL | filters.PHOTO),
+                       handlers.on_file)
+    )
+    # 4. Stickers, voice, anything else in a private chat: say that only text is read.
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT,
             handlers.on_not_text,
         )
     )
-    # 4. Anything a handler raised: log first, then apologise to the person.
+    # 5. Anything a handler raised: log first, then apologise to the person.
     application.add_error_handler(handlers.on_error)
     return application
 
@@ -206,10 +223,11 @@ class _Handlers:
     """The handlers: each builds an Incoming, asks the command layer, sends the replies."""
 
     def __init__(self, commands: CommandLayer, transport: TelegramTransport,
-                 on_undelivered: Undelivered | None) -> None:
+                 on_undelivered: Undelivered | None, evidence_dir: Path | None = None) -> None:
         self._commands = commands
         self._transport = transport
         self._on_undelivered = on_undelivered
+        self._evidence_dir = evidence_dir
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
@@ -227,6 +245,43 @@ class _Handlers:
             message_id=f"{message.chat.id}:{message.message_id}",
         )
         await self._send(incoming.chat_id, await self._ask(incoming))
+
+    async def on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None:
+            return
+        attachment = _attachment(message)
+        if attachment is None:
+            return
+        text = _command_for_this_bot(message.caption or "", context.bot.username)
+        if text is None or (message.chat.type != "private" and not text.startswith("/")):
+            return  # another bot's, or a group's file that is no command of ours
+        if self._evidence_dir is not None and refusal(attachment) is None:
+            attachment = await self._download(context.bot, attachment, self._evidence_dir)
+        incoming = Incoming(
+            channel="telegram",
+            chat_id=str(message.chat.id),
+            display_name=_display_name(message),
+            text=text,
+            message_id=f"{message.chat.id}:{message.message_id}",
+            attachment=attachment,
+        )
+        await self._send(incoming.chat_id, await self._ask(incoming))
+
+    @staticmethod
+    async def _download(bot: Bot, attachment: Attachment, folder: Path) -> Attachment:
+        """Return `attachment` with the path of its copy in `folder`, or unchanged if Telegram
+        would not hand it over (the file id is kept either way)."""
+        assert attachment.file_id is not None
+        try:
+            file = await bot.get_file(attachment.file_id)
+            path = download_path(folder, attachment, file.file_path or "")
+            await file.download_to_drive(path)
+        except (TelegramError, OSError) as exc:
+            log.warning(texts.LOG_EVIDENCE_DOWNLOAD_FAILED, attachment.file_unique_id,
+                        redact(str(exc), bot.token))
+            return attachment
+        return replace(attachment, stored_path=str(path))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -290,7 +345,7 @@ class _Handlers:
 
     async def _send(self, chat_id: str, replies: list[Reply]) -> None:
         for reply in replies:
-            message = OutMessage(chat_id, reply.text, reply.buttons)
+            message = OutMessage(chat_id, reply.text, reply.buttons, file_ref=reply.file_ref)
             try:
                 await self._transport.send(message)
             except TransportError as exc:
@@ -311,6 +366,23 @@ def _command_for_this_bot(text: str, bot_username: str) -> str | None:
     if match.group(2).lower() != bot_username.lower():
         return None
     return match.group(1) + text[match.end():]
+
+
+def _attachment(message: Message) -> Attachment | None:
+    """Return the document or photo of `message` as the Bot API describes it (for a photo, its
+    largest size), or None."""
+    document = message.document
+    if document is not None:
+        return Attachment("document", file_id=document.file_id,
+                          file_unique_id=document.file_unique_id, file_name=document.file_name,
+                          mime_type=document.mime_type, size=document.file_size)
+    if message.photo:
+        largest = message.photo[-1]
+        # Telegram re-encodes every photo as JPEG.
+        return Attachment("photo", file_id=largest.file_id,
+                          file_unique_id=largest.file_unique_id, mime_type="image/jpeg",
+                          size=largest.file_size)
+    return None
 
 
 def _display_name(message: Message) -> str:

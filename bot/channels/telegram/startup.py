@@ -10,6 +10,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from datetime import tzinfo
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,6 +37,7 @@ async def telegram_channel(
     *, tz: tzinfo, webhook_url: str | None, web: WebApp | None,
     on_undelivered: Undelivered, on_migrated: Migrated, on_down: Callable[[str], None],
     attempts: int | None = None, interval: float | None = None,
+    evidence_dir: Path | None = None,
 ) -> AsyncIterator[None]:
     """Run the channel inside the block; `transports["telegram"]` sends through it.
 
@@ -46,7 +48,8 @@ async def telegram_channel(
     application = channel.build_telegram_application(token, api_url, commands,
                                                       on_undelivered=on_undelivered,
                                                       on_migrated=on_migrated, tz=tz,
-                                                      updater=webhook_url is None or web is None)
+                                                      updater=webhook_url is None or web is None,
+                                                      evidence_dir=evidence_dir)
     attempts = attempts or channel.STARTUP_ATTEMPTS
     interval = interval if interval is not None else channel.STARTUP_INTERVAL
     transports[CHANNEL] = TelegramTransport(application.bot, on_migrated)

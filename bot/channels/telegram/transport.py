@@ -45,6 +45,7 @@ PERMANENT_ERRORS = (
     "peer_id_invalid",
 )
 MAX_MESSAGE_LENGTH = MessageLimit.MAX_TEXT_LENGTH  # 4096
+MAX_CAPTION_LENGTH = MessageLimit.CAPTION_LENGTH  # 1024
 
 
 class TelegramTransport:
@@ -58,11 +59,21 @@ class TelegramTransport:
         self._on_migrated = on_migrated
 
     def pieces(self, message: OutMessage) -> list[OutMessage]:
-        """Return the text split on line boundaries to Telegram's limit, buttons on the last."""
+        """Return the text split on line boundaries to Telegram's limit, buttons on the last.
+
+        A file goes as the last piece, the text its caption if it fits a caption.
+        """
+        file_ref = message.file_ref
+        if file_ref is not None and len(message.text) <= MAX_CAPTION_LENGTH:
+            return [message]
         parts = split_message(message.text, MAX_MESSAGE_LENGTH)
         last = len(parts) - 1
-        return [OutMessage(message.chat_id, part, message.buttons if index == last else ())
-                for index, part in enumerate(parts)]
+        pieces = [OutMessage(message.chat_id, part,
+                             message.buttons if index == last and file_ref is None else ())
+                  for index, part in enumerate(parts)]
+        if file_ref is not None:
+            pieces.append(OutMessage(message.chat_id, "", message.buttons, file_ref=file_ref))
+        return pieces
 
     async def send(self, message: OutMessage) -> None:
         """Send `message` from its `first_piece` on, split if too long, buttons on the last.
@@ -78,11 +89,9 @@ class TelegramTransport:
         A group that became a supergroup is followed to its new chat id (`on_migrated` records
         it) and the piece sent again there.
         """
-        markup = inline_keyboard(piece.buttons)
         try:
             try:
-                await self._bot.send_message(chat_id=piece.chat_id, text=piece.text,
-                                             reply_markup=markup)
+                await self._send_to(piece.chat_id, piece)
             except ChatMigrated as exc:
                 if self._on_migrated is None:
                     raise
@@ -90,11 +99,24 @@ class TelegramTransport:
                 new_id = str(exc.new_chat_id)
                 await self._on_migrated(piece.chat_id, new_id)
                 log.info(texts.chat_migrated(piece.chat_id, new_id))
-                await self._bot.send_message(chat_id=new_id, text=piece.text,
-                                             reply_markup=markup)
+                await self._send_to(new_id, piece)
         except TelegramError as exc:
             # `from None`: the cause may quote the request URL, which holds the token.
             raise transport_error(exc, self._bot.token) from None
+
+
+    async def _send_to(self, chat_id: str, piece: OutMessage) -> None:
+        markup = inline_keyboard(piece.buttons)
+        file_ref = piece.file_ref
+        if file_ref is None:
+            await self._bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
+        elif file_ref.kind == "photo":
+            # A file id Telegram gave, or an image URL it fetches itself (a Zalo image).
+            await self._bot.send_photo(chat_id=chat_id, photo=file_ref.ref,
+                                       caption=piece.text or None, reply_markup=markup)
+        else:
+            await self._bot.send_document(chat_id=chat_id, document=file_ref.ref,
+                                          caption=piece.text or None, reply_markup=markup)
 
 
 def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:

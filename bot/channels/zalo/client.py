@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +31,7 @@ BAD_TOKEN = 401  # the token expired or is invalid: the channel, not a chat, is 
 Body = dict[str, Any]
 
 TEXT_RECEIVED = "message.text.received"
+IMAGE_RECEIVED = "message.image.received"
 UNSUPPORTED_RECEIVED = "message.unsupported.received"
 
 
@@ -47,7 +50,8 @@ class ZaloTokenRejected(ZaloApiError, ChannelDown):
 
 @dataclass(frozen=True)
 class ZaloUpdate:
-    """One event a person sent to the bot. `text` is None for every non-text event."""
+    """One event a person sent to the bot. `text` is None for every non-text event; an image
+    (message.image.received) has its URL in `photo` and its `caption`."""
 
     event_name: str
     message_id: str
@@ -56,6 +60,8 @@ class ZaloUpdate:
     display_name: str
     text: str | None
     date: datetime
+    photo: str | None = None
+    caption: str | None = None
 
 
 def parse_update(payload: object) -> ZaloUpdate | None:
@@ -89,7 +95,20 @@ def parse_update(payload: object) -> ZaloUpdate | None:
         display_name=_display_name(sender),
         text=text if event_name == TEXT_RECEIVED and isinstance(text, str) else None,
         date=date,
+        photo=_image_url(message) if event_name == IMAGE_RECEIVED else None,
+        caption=_string(message.get("caption")) if event_name == IMAGE_RECEIVED else None,
     )
+
+
+def _image_url(message: Mapping[str, Any]) -> str | None:
+    url = message.get("photo")
+    if isinstance(url, str) and url.startswith(("https://", "http://")):
+        return url
+    return None
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _unwrap(payload: object) -> Mapping[str, Any] | None:
@@ -207,6 +226,36 @@ class ZaloClient:
         if caption:
             payload["caption"] = caption
         return _as_dict(await self._call("sendPhoto", payload))
+
+    async def download(self, url: str, path: Path, limit: int) -> tuple[int, str | None]:
+        """Save what `url` serves (an image a person sent) at `path`, stopping past `limit`
+        bytes; return the bytes seen and the content type. Nothing is left at `path` unless the
+        whole file, at most `limit` bytes, arrived. Raise ZaloApiError if it cannot be fetched.
+        """
+        partial = path.with_name(path.name + ".part")
+        seen = 0
+        try:
+            async with self._http.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise ZaloApiError(f"HTTP {response.status_code}")
+                kind = response.headers.get("Content-Type")
+                with partial.open("wb") as out:
+                    async for chunk in response.aiter_bytes():
+                        seen += len(chunk)
+                        if seen > limit:
+                            break
+                        out.write(chunk)
+            if seen > limit:
+                partial.unlink()
+                return seen, kind
+            os.replace(partial, path)
+        except httpx.HTTPError as exc:
+            partial.unlink(missing_ok=True)
+            raise ZaloApiError(type(exc).__name__) from None
+        except OSError:
+            partial.unlink(missing_ok=True)
+            raise
+        return seen, kind
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Show "typing…" in the chat for a moment."""

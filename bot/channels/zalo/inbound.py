@@ -9,6 +9,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from starlette.responses import Response
 
 from bot import texts
 from bot.channels.base import (
+    Attachment,
     ChannelDown,
     OutMessage,
     StartupError,
@@ -30,6 +32,8 @@ from bot.channels.zalo.client import (
 )
 from bot.channels.zalo.transport import ZaloTransport
 from bot.commands import CommandLayer, Incoming
+from bot.evidence import MAX_SIZE as EVIDENCE_MAX_SIZE
+from bot.evidence import download_path
 from bot.web import answer, secret_matches
 
 log = logging.getLogger(__name__)
@@ -53,8 +57,10 @@ class ZaloChannel:
                  seen_cache_size: int = 1000, poll_timeout: int = POLL_TIMEOUT,
                  backoff_base: float = 1.0, backoff_cap: float = 60.0,
                  min_poll_interval: float = MIN_POLL_INTERVAL,
-                 on_undelivered: Undelivered | None = None) -> None:
+                 on_undelivered: Undelivered | None = None,
+                 evidence_dir: Path | None = None) -> None:
         self.client = client
+        self.evidence_dir = evidence_dir  # NHACVIEC_EVIDENCE_DIR: images are downloaded here
         self.commands = commands
         self.on_undelivered = on_undelivered
         self.transport = ZaloTransport(client)
@@ -114,16 +120,22 @@ class ZaloChannel:
             # Routine: getUpdates hands updates back (no offset), so this is no news.
             log.debug(texts.LOG_ZALO_SEEN, update.message_id)
             return
-        if update.text is None:
+        attachment = (Attachment("photo", url=update.photo) if update.photo is not None
+                      else None)
+        text = (update.caption or "") if attachment is not None else update.text
+        if attachment is not None and self.evidence_dir is not None:
+            attachment = await self._download(attachment, update.message_id, self.evidence_dir)
+        if text is None:
             await self.transport.send(OutMessage(update.chat_id, texts.NOT_TEXT_HINT))
             return
         incoming = Incoming(channel="zalo", chat_id=update.chat_id,
-                            display_name=update.display_name, text=update.text,
-                            message_id=update.message_id)
+                            display_name=update.display_name, text=text,
+                            message_id=update.message_id, attachment=attachment)
         # The command layer is synchronous (database work): keep it off the event loop.
         replies = await asyncio.to_thread(self.commands.handle, incoming)
         for reply in replies:
-            message = OutMessage(update.chat_id, reply.text, reply.buttons)
+            message = OutMessage(update.chat_id, reply.text, reply.buttons,
+                                 file_ref=reply.file_ref)
             try:
                 await self.transport.send(message)
             except TransportError as exc:
@@ -132,6 +144,24 @@ class ZaloChannel:
                 log.warning(texts.LOG_ZALO_REPLY_QUEUED, exc.message)
                 await asyncio.to_thread(self.on_undelivered, "zalo",
                                         replace(message, first_piece=exc.pieces_sent))
+
+    async def _download(self, attachment: Attachment, message_id: str,
+                        folder: Path) -> Attachment:
+        """Return the image with the path of its copy in `folder` (its size and type read on
+        the way), or as it was if it could not be fetched: the URL is kept either way."""
+        assert attachment.url is not None
+        # Zalo gives an image no id of its own: the message's names the copy.
+        path = download_path(folder, replace(attachment, file_unique_id=f"zalo-{message_id}"),
+                             attachment.url)
+        try:
+            size, kind = await self.client.download(attachment.url, path, EVIDENCE_MAX_SIZE)
+        except (TransportError, OSError) as exc:
+            log.warning(texts.LOG_EVIDENCE_DOWNLOAD_FAILED, message_id, exc)
+            return attachment
+        mime = kind.split(";")[0].strip() if kind else None
+        if size > EVIDENCE_MAX_SIZE:
+            return replace(attachment, size=size, mime_type=mime)  # refused as too big
+        return replace(attachment, size=size, mime_type=mime, stored_path=str(path))
 
     async def _handle_safely(self, update: ZaloUpdate) -> None:
         # One bad update or one failed reply must not stop the loop for everybody else.

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from bot.channels.base import Transport, TransportError, Undelivered
 from bot.channels.zalo.client import ZaloClient
@@ -32,6 +33,7 @@ async def zalo_channel(
     stop: asyncio.Event, *, webhook_url: str | None, webhook_secret: str | None,
     web: WebApp | None, on_undelivered: Undelivered, on_down: Callable[[str], None],
     attempts: int | None = None, interval: float | None = None,
+    evidence_dir: Path | None = None,
 ) -> AsyncIterator[None]:
     """Run the channel inside the block; `transports["zalo"]` sends through it.
 
@@ -42,7 +44,8 @@ async def zalo_channel(
     attempts = attempts or STARTUP_ATTEMPTS
     interval = interval if interval is not None else STARTUP_INTERVAL
     async with ZaloClient(token, api_url) as client:
-        channel = ZaloChannel(client, commands, on_undelivered=on_undelivered)
+        channel = ZaloChannel(client, commands, on_undelivered=on_undelivered,
+                              evidence_dir=evidence_dir)
         if webhook_url and webhook_secret and web is not None:
             web.mount(CHANNEL, ZaloWebhook(channel, webhook_secret))
             try:

@@ -21,6 +21,10 @@ class ZaloTransport:
         if not message.text.strip():
             raise ValueError(texts.ZALO_EMPTY_MESSAGE)
         text = render_choices(message.text, message.buttons)
+        file_ref = message.file_ref
+        if file_ref is not None and file_ref.kind == "photo" and len(text) <= TEXT_LIMIT:
+            # An image goes by its URL (sendPhoto), the text as its caption.
+            return [OutMessage(message.chat_id, text, file_ref=file_ref)]
         # Zalo refuses a blank message, which a cut between blank lines could produce.
         return [OutMessage(message.chat_id, piece)
                 for piece in split_message(text, TEXT_LIMIT) if piece.strip()]
@@ -31,5 +35,8 @@ class ZaloTransport:
         await deliver(self, message)
 
     async def send_piece(self, piece: OutMessage) -> None:
-        """Send one piece of at most TEXT_LIMIT characters."""
+        """Send one piece of at most TEXT_LIMIT characters (an image with it as caption)."""
+        if piece.file_ref is not None:
+            await self.client.send_photo(piece.chat_id, piece.file_ref.ref, piece.text)
+            return
         await self.client.send_message(piece.chat_id, piece.text)
