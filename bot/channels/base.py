@@ -16,13 +16,30 @@ class Button:
 
 
 @dataclass(frozen=True)
+class FileUpload:
+    """A file sent with a message (a report): the channel uploads its bytes as a document."""
+
+    filename: str
+    content: bytes
+    mime: str
+
+    def __repr__(self) -> str:
+        return f"FileUpload({self.filename!r}, {len(self.content)} bytes, {self.mime!r})"
+
+
+@dataclass(frozen=True)
 class OutMessage:
-    """What to send. `first_piece`: the pieces of a long text already delivered (skipped)."""
+    """What to send. `first_piece`: the pieces of a long text already delivered (skipped).
+
+    `upload`: a file to send as a document, the text its caption (Telegram only; the command
+    layer gives other channels a download link instead).
+    """
 
     chat_id: str
     text: str
     buttons: tuple[Button, ...] = ()
     first_piece: int = 0
+    upload: FileUpload | None = None
 
 
 class TransportError(Exception):

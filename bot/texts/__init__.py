@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
+from bot.texts.i14_reports import *  # noqa: F403  (Word report, /baocao, status sheet)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
 from plan_data.importer.texts import *  # noqa: F403  (the plan importer's words)
