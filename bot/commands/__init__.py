@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import answers, texts
-from bot.commands import answering, reading, registration, reporting, undo
+from bot.commands import answering, baocao, reading, registration, reporting, undo
 from bot.commands.core import (
     NOTE_LIMIT,
     PROMPT_LIFETIME,
@@ -61,6 +61,7 @@ COMMANDS: dict[str, Command] = {
     "blocked": Command(reporting.blocked),
     "progress": Command(reporting.progress),
     "undo": Command(undo.undo),
+    "report": Command(baocao.report),
 }
 
 _ALIASES: dict[str, str] = {
@@ -72,11 +73,12 @@ class Commands:
     """The command layer over a database, a clock and the working-day calendar."""
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock,
-                 calendar: WorkingCalendar, tz: ZoneInfo) -> None:
+                 calendar: WorkingCalendar, tz: ZoneInfo, web_url: str | None = None) -> None:
         self.sessions = sessions
         self.clock = clock
         self.calendar = calendar
         self.tz = tz
+        self.web_url = web_url
 
     def handle(self, incoming: Incoming, deliver: Deliver | None = None) -> list[Reply]:
         incoming = storable_incoming(incoming)
@@ -89,7 +91,7 @@ class Commands:
             officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
             request = Request(session=session, today=now.astimezone(self.tz).date(),
                               incoming=incoming, now=now, officer=officer,
-                              calendar=self.calendar, tz=self.tz)
+                              calendar=self.calendar, tz=self.tz, web_url=self.web_url)
             try:
                 with session.begin_nested():
                     replies = _route(request)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
-from bot.channels.base import Button
+from bot.channels.base import Button, FileUpload
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
 from storage import people, work
@@ -46,6 +46,7 @@ class Incoming:
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
+    upload: FileUpload | None = None  # a file the channel sends as a document (/baocao)
 
 
 # Receives the replies inside the transaction that applies the message (a replay queues them).
@@ -83,6 +84,7 @@ class Request(View):
     officer: Officer | None
     calendar: WorkingCalendar
     tz: ZoneInfo
+    web_url: str | None = None  # NHACVIEC_WEB_URL: where download links point
 
     @property
     def registered(self) -> Officer:

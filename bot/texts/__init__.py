@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
-from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.i14_reports import *  # noqa: F403  (Word report, /baocao, status sheet)
+from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
 from plan_data.importer.texts import *  # noqa: F403  (the plan importer's words)
@@ -37,6 +37,7 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("status", ("tinhhinh",), "Tình hình thực hiện kế hoạch"),
     ("overdue", ("quahan",), "Các việc quá hạn"),
     ("undo", ("huy", "rutlai"), "Hủy báo cáo vừa gửi: /huy MÃ [lý do]"),
+    ("report", ("baocao",), "Tệp báo cáo: /baocao [xlsx|docx] [kế hoạch]"),
 )
 
 HELP = (
@@ -49,6 +50,8 @@ HELP = (
     "/quahan: các việc quá hạn (điều phối, lãnh đạo)\n"
     "/huy MÃ [lý do]: hủy báo cáo gần nhất của nhiệm vụ (người gửi trong 24 giờ; "
     "Sở Công Thương bất cứ lúc nào, ghi lý do)\n"
+    "/baocao [xlsx|docx] [KẾ_HOẠCH] [KỲ]: tệp báo cáo Excel hoặc dự thảo Word (điều phối, "
+    "lãnh đạo)\n"
     "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ, ví dụ 7@2024.\n"
     "Điều phối báo thay một cơ quan: /xong MÃ CƠ_QUAN, ví dụ /xong 5 LAGI.\n"
     "Trả lời một lời nhắc: 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau.\n"

@@ -60,7 +60,8 @@ WORD_BLOCKER_NO_REASON = "chưa nêu lý do"
 WORD_BLOCKER_SYSTEM = "không rõ người báo"
 WORD_NO_BLOCKERS = "Không có vướng mắc nào đang được báo cáo."
 WORD_PART_OVERDUE = "III. CÁC VIỆC QUÁ HẠN"
-WORD_OVERDUE_LEAD = "Có {count} việc quá hạn chưa hoàn thành ({long} việc quá hạn trên {days} ngày):"
+WORD_OVERDUE_LEAD = (
+    "Có {count} việc quá hạn chưa hoàn thành ({long} việc quá hạn trên {days} ngày):")
 WORD_NO_OVERDUE = "Không có việc quá hạn."
 WORD_PART_PROPOSALS = "IV. ĐỀ XUẤT, KIẾN NGHỊ"
 WORD_PROPOSALS = (
@@ -91,10 +92,10 @@ BAOCAO_USAGE = (
 )
 BAOCAO_ONLY_COORDINATOR = "Chỉ cán bộ điều phối và lãnh đạo được lấy báo cáo."
 BAOCAO_UNKNOWN_PLAN = "Không có kế hoạch \"{plan}\". Các kế hoạch: {plans}."
-BAOCAO_CAPTION = "📎 {kind} {plan}, {scope}."
+BAOCAO_CAPTION = "📎 {kind} kế hoạch {plan}. {scope}."
 BAOCAO_KIND = {"xlsx": "Báo cáo Excel", "docx": "Dự thảo báo cáo (Word)"}
 BAOCAO_LINK = (
-    "📎 {kind} {plan}, {scope}.\nTải về (dùng được một lần, đến {until}):\n{url}"
+    "📎 {kind} kế hoạch {plan}. {scope}.\nTải về (dùng được một lần, đến {until}):\n{url}"
 )
 BAOCAO_NO_WEB_URL = (
     "Kênh này không gửi được tệp, và chưa đặt địa chỉ tải về (NHACVIEC_WEB_URL) nên chưa tạo "
@@ -102,9 +103,10 @@ BAOCAO_NO_WEB_URL = (
     "--format {format}."
 )
 BAOCAO_UPLOAD_FAILED = "Chưa gửi được tệp báo cáo. Vui lòng gõ lại /baocao sau ít phút."
-DOWNLOAD_USED = "Liên kết tải báo cáo này đã được dùng. Gõ /baocao trong trò chuyện để lấy liên kết mới."
-DOWNLOAD_EXPIRED = "Liên kết tải báo cáo này đã hết hạn. Gõ /baocao trong trò chuyện để lấy liên kết mới."
-DOWNLOAD_UNKNOWN = "Liên kết tải báo cáo không đúng. Gõ /baocao trong trò chuyện để lấy liên kết mới."
+_NEW_LINK = " Gõ /baocao trong trò chuyện để lấy liên kết mới."
+DOWNLOAD_USED = "Liên kết tải báo cáo này đã được dùng." + _NEW_LINK
+DOWNLOAD_EXPIRED = "Liên kết tải báo cáo này đã hết hạn." + _NEW_LINK
+DOWNLOAD_UNKNOWN = "Liên kết tải báo cáo không đúng." + _NEW_LINK
 
 # ---- `nhacviec report --format`, `nhacviec status export/import` ------------------------
 
@@ -166,3 +168,4 @@ ROW_MISSING = "thiếu {column}"
 ROW_DUPLICATE = "việc {key}@{period} của {agency} đã có ở dòng {first}"
 ROW_WRONG_PLAN = "kế hoạch \"{plan}\" khác kế hoạch đang nhập \"{expected}\""
 CLI_METAVAR_PERIOD = "KỲ"
+BAOCAO_WHICH_PLAN = "Có nhiều kế hoạch, hãy ghi mã kế hoạch: {plans}."

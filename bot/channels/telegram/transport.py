@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
@@ -45,6 +45,7 @@ PERMANENT_ERRORS = (
     "peer_id_invalid",
 )
 MAX_MESSAGE_LENGTH = MessageLimit.MAX_TEXT_LENGTH  # 4096
+MAX_CAPTION_LENGTH = MessageLimit.CAPTION_LENGTH  # 1024
 
 
 class TelegramTransport:
@@ -58,10 +59,15 @@ class TelegramTransport:
         self._on_migrated = on_migrated
 
     def pieces(self, message: OutMessage) -> list[OutMessage]:
-        """Return the text split on line boundaries to Telegram's limit, buttons on the last."""
-        parts = split_message(message.text, MAX_MESSAGE_LENGTH)
+        """Return the text split on line boundaries to Telegram's limit, buttons on the last.
+
+        A file goes with the last piece as a document, that piece its caption (1024 at most).
+        """
+        limit = MAX_CAPTION_LENGTH if message.upload is not None else MAX_MESSAGE_LENGTH
+        parts = split_message(message.text, limit)
         last = len(parts) - 1
-        return [OutMessage(message.chat_id, part, message.buttons if index == last else ())
+        return [OutMessage(message.chat_id, part, message.buttons if index == last else (),
+                           upload=message.upload if index == last else None)
                 for index, part in enumerate(parts)]
 
     async def send(self, message: OutMessage) -> None:
@@ -81,8 +87,7 @@ class TelegramTransport:
         markup = inline_keyboard(piece.buttons)
         try:
             try:
-                await self._bot.send_message(chat_id=piece.chat_id, text=piece.text,
-                                             reply_markup=markup)
+                await self._send_to(piece.chat_id, piece, markup)
             except ChatMigrated as exc:
                 if self._on_migrated is None:
                     raise
@@ -90,11 +95,23 @@ class TelegramTransport:
                 new_id = str(exc.new_chat_id)
                 await self._on_migrated(piece.chat_id, new_id)
                 log.info(texts.chat_migrated(piece.chat_id, new_id))
-                await self._bot.send_message(chat_id=new_id, text=piece.text,
-                                             reply_markup=markup)
+                await self._send_to(new_id, piece, markup)
         except TelegramError as exc:
             # `from None`: the cause may quote the request URL, which holds the token.
             raise transport_error(exc, self._bot.token) from None
+
+
+    async def _send_to(self, chat_id: str, piece: OutMessage,
+                       markup: InlineKeyboardMarkup | None) -> None:
+        upload = piece.upload
+        if upload is None:
+            await self._bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
+            return
+        # sendDocument, the file in a multipart body (python-telegram-bot builds it).
+        document = InputFile(upload.content, filename=upload.filename)
+        document.mimetype = upload.mime
+        await self._bot.send_document(chat_id=chat_id, document=document,
+                                      caption=piece.text or None, reply_markup=markup)
 
 
 def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
