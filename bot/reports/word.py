@@ -146,7 +146,9 @@ def _heading(document: Document_, data: ReportData) -> None:
 def _plan_phrase(data: ReportData) -> str:
     # "Kế hoạch triển khai ..." inside a sentence: "kế hoạch triển khai ...".
     title = data.plan_title.strip()
-    return title[:1].lower() + title[1:] if title[:8].lower() == "kế hoạch" else title
+    plan_word = texts.WORD_PLAN_WORD
+    return (title[:1].lower() + title[1:] if title[:len(plan_word)].lower() == plan_word
+            else title)
 
 
 def _title(document: Document_, data: ReportData) -> None:

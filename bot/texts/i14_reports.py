@@ -25,6 +25,7 @@ WORD_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 WORD_NUMBER = "Số: .../BC-SCT"
 WORD_PLACE_DATE = "..., ngày ... tháng ... năm ..."
 WORD_KIND = "BÁO CÁO"
+WORD_PLAN_WORD = "kế hoạch"  # a plan title starting so is lowercased inside a sentence
 WORD_TITLE = "Kết quả triển khai {plan}"
 WORD_INTRO_TO_DATE = (
     "Thực hiện {plan}, {coordinator} báo cáo kết quả triển khai lũy kế từ đầu kế hoạch đến "
