@@ -252,7 +252,7 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
                    help=texts.CLI_HELP_AS_OF)
     p.set_defaults(handler=cmd_tick)
 
-    p = sub.add_parser("status", help=texts.CLI_HELP_STATUS)
+    p = sub.add_parser("status", help=texts.CLI_HELP_STATUS_VERBS)
     p.add_argument("target", nargs="?", metavar=texts.CLI_METAVAR_CODE,
                    help=texts.CLI_HELP_STATUS_TARGET)
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",

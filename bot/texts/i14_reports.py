@@ -151,7 +151,8 @@ SHEET_HINT = (
     "Không sửa các cột từ Kế hoạch đến Hạn."
 )
 SHEET_COLUMNS = ("Kế hoạch", "Mã nhiệm vụ", "Kỳ", "Cơ quan chủ trì", "Hạn", "Tình trạng",
-                 "Ngày", "Ghi chú", "Nội dung", "Tên kỳ", "Tên cơ quan")
+                 "Ngày", "Ghi chú", "Nội dung", "Tên kỳ", "Tên cơ quan", "Hiện nay")
+SHEET_OPEN = "Đang thực hiện"
 # What the Tình trạng cell may say (the list in the cell), by event status.
 SHEET_STATUSES = {"done": "Hoàn thành", "blocked": "Vướng mắc", "progress": "Tiến độ"}
 SHEET_VALIDATION_TITLE = "Tình trạng"
@@ -170,3 +171,8 @@ ROW_DUPLICATE = "việc {key}@{period} của {agency} đã có ở dòng {first}
 ROW_WRONG_PLAN = "kế hoạch \"{plan}\" khác kế hoạch đang nhập \"{expected}\""
 CLI_METAVAR_PERIOD = "KỲ"
 BAOCAO_WHICH_PLAN = "Có nhiều kế hoạch, hãy ghi mã kế hoạch: {plans}."
+CLI_STATUS_ROW = "Dòng {row}: {item}: {status} (ngày {day}), ghi nhận bởi {who}"
+CLI_HELP_STATUS_VERBS = (
+    "tình hình thực hiện; nhacviec status export TỆP.xlsx / status import TỆP.xlsx: "
+    "bảng tình trạng các việc đang mở"
+)
