@@ -30,8 +30,9 @@ from storage.report import DetailRow, ReportData
 FONT = "Times New Roman"
 BODY_SIZE = 14
 TABLE_SIZE = 12
+HEADER_SIZE = 11
 SMALL_SIZE = 12
-Document_ = object  # docx's Document type is not exported in a typed form
+Document_ = object  # python-docx's Document class is not exported in a typed form
 
 _LEFT, _CENTER, _RIGHT, _JUSTIFY = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER,
                                     WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -188,14 +189,14 @@ def _body(document: Document_, data: ReportData, tz: ZoneInfo) -> None:
                       *texts.WORD_COUNT_COLUMNS),
            [(str(n), f"{key}. {title}", str(t.total), *_counts(t))
             for n, (key, title, t) in enumerate(_by_task(data.details), start=1)],
-           (1.2, 6.0, 1.4, 1.5, 1.5, 1.4, 1.4, 1.6))
+           (1.2, 5.6, 1.4, 1.6, 1.6, 1.6, 1.4, 1.6))
     _section(document, texts.WORD_BY_AGENCY)
     _table(document, (texts.WORD_COLUMN_NO, texts.WORD_COLUMN_AGENCY, texts.WORD_COLUMN_ITEMS,
                       *texts.WORD_COUNT_COLUMNS, texts.WORD_SHARE_COLUMN),
            [(str(n), row.agency_short, str(row.tally.total), *_counts(row.tally),
              f"{round(row.tally.overdue_share * 100)}%")
             for n, row in enumerate(data.by_agency, start=1)],
-           (1.2, 4.2, 1.3, 1.5, 1.5, 1.4, 1.3, 1.6, 1.4))
+           (1.1, 4.0, 1.3, 1.5, 1.5, 1.5, 1.3, 1.6, 1.4))
 
     _section(document, texts.WORD_PART_BLOCKERS)
     blocked = [row for row in data.details if row.standing.blocked]
@@ -274,7 +275,7 @@ def _table(document: Document_, header: Sequence[str], rows: Sequence[Sequence[s
     table.autofit = False
     _repeat_header(table.rows[0])
     for cell, name in zip(table.rows[0].cells, header, strict=True):
-        _cell_text(cell, name, bold=True)
+        _cell_text(cell, name, bold=True, size=HEADER_SIZE)
     for values in rows:
         cells = table.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
@@ -291,11 +292,12 @@ def _widths(table: object, widths: Sequence[float]) -> None:
             cell.width = Cm(width)
 
 
-def _cell_text(cell: object, text: str, *, bold: bool = False, align: object = _CENTER) -> None:
+def _cell_text(cell: object, text: str, *, bold: bool = False, align: object = _CENTER,
+               size: int = TABLE_SIZE) -> None:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     paragraph.alignment = align
     run = paragraph.add_run(text)
-    run.bold, run.font.size = bold, Pt(TABLE_SIZE)
+    run.bold, run.font.size = bold, Pt(size)
 
 
 def _repeat_header(row: object) -> None:
