@@ -17,7 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.app import build_services, run_bot
-from bot.commands import Commands
+from bot.commands import Commands, Incoming
 from bot.downloads import download_endpoint
 from bot.settings import Settings
 from bot.web import WebApp, serve
@@ -222,3 +222,25 @@ def test_on_zalo_a_link_arrives_and_the_web_server_of_run_hands_the_file_over_on
     assert first.status_code == 200
     assert load_workbook(BytesIO(first.content)).sheetnames == ["Tổng hợp", "Chi tiết", "Nhật ký"]
     assert second.status_code == 410 and "đã được dùng" in second.text
+
+
+def test_a_telegram_baocao_kept_in_the_journal_is_answered_ask_again_not_a_bare_caption(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage
+    from tests.test_journal import locked, open_office
+
+    office = open_office(tmp_path, monkeypatch)
+    office.world.register("900", "SCT", "coordinator", channel="telegram")
+    with locked(office):
+        [kept] = [r.text for r in office.inbox.handle(
+            Incoming("telegram", "900", "Lê", "/baocao", message_id="900:1"))]
+    assert "sẽ được áp dụng" in kept
+    assert office.inbox.replay()
+    with office.world.sessions() as session:
+        (queued,) = session.scalars(select(OutboxMessage.text)
+                                    .where(OutboxMessage.chat_id == "900",
+                                           OutboxMessage.kind == "reply")).all()
+    # The outbox carries texts only: the person is asked to send /baocao again.
+    assert queued.endswith("Chưa gửi được tệp báo cáo. Vui lòng gõ lại /baocao sau ít phút.")
