@@ -171,7 +171,7 @@ def build_services(settings: Settings, clock: Clock, *, read_only: bool = False)
         upgrade(settings.db_url)
         engine = make_engine(settings.db_url)
     sessions = make_sessionmaker(engine)
-    commands = Commands(sessions, clock, calendar, settings.tz)
+    commands = Commands(sessions, clock, calendar, settings.tz, web_url=settings.web_url)
     services = Services(settings, engine, sessions, clock, calendar, directory, plan, commands)
     if not read_only:
         services.sync(clock())
@@ -292,7 +292,7 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
     transports: dict[str, Transport] = {}
     try:
         async with contextlib.AsyncExitStack() as stack:
-            web = await stack.enter_async_context(_web(settings))
+            web = await stack.enter_async_context(_web(settings, services))
             if settings.telegram_token:
                 await stack.enter_async_context(_telegram(services, settings.telegram_token,
                                                           transports, health, start, web))
@@ -319,15 +319,19 @@ class _Startup:
 
 
 @contextlib.asynccontextmanager
-async def _web(settings: Settings) -> AsyncIterator[WebApp | None]:
-    """Serve the web app on NHACVIEC_WEBHOOK_PORT when a channel receives by webhook."""
+async def _web(settings: Settings, services: Services) -> AsyncIterator[WebApp | None]:
+    """Serve the web app on NHACVIEC_WEBHOOK_PORT when a channel receives by webhook, or when
+    NHACVIEC_WEB_URL is set (the download links of /baocao)."""
+    from bot.downloads import download_endpoint
+
     telegram_hook = bool(settings.telegram_token and settings.telegram_webhook_url)
     zalo_hook = bool(settings.zalo_token and settings.zalo_webhook_url
                      and settings.zalo_webhook_secret)
-    if not (telegram_hook or zalo_hook):
+    if not (telegram_hook or zalo_hook or settings.web_url):
         yield None
         return
     web = WebApp()
+    web.serve_downloads(download_endpoint(services.sessions, services.clock))
     try:
         serving = serve(web, "0.0.0.0", settings.webhook_port)
         await serving.__aenter__()

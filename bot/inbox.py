@@ -138,7 +138,10 @@ class Inbox:
                   texts.JOURNAL_APPLIED.format(time=time, text=_echo(incoming.text)))
         now = self.clock()
         for index, reply in enumerate(replies):
-            text = f"{header}\n{reply.text}" if index == 0 else reply.text
+            # The outbox keeps texts, not files: a report asked for while the database was
+            # down is asked for again.
+            body = texts.BAOCAO_UPLOAD_FAILED if reply.upload is not None else reply.text
+            text = f"{header}\n{body}" if index == 0 else body
             outbox.enqueue_reply(session, incoming.channel, incoming.chat_id, text,
                                   [(b.label, b.data) for b in reply.buttons], now)
 

@@ -45,6 +45,7 @@ class Settings:
     rate_per_chat_per_second: float = 1.0
     claim_lease_seconds: float = 120.0
     journal_path: Path | None = None  # None: beside a SQLite file, else in the working directory
+    web_url: str | None = None  # NHACVIEC_WEB_URL: the public address of the bot's web server
     log_level: int = logging.INFO
     evidence_dir: Path | None = None  # NHACVIEC_EVIDENCE_DIR: download report files here
 
@@ -212,6 +213,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         rate_per_chat_per_second=_positive(env, "NHACVIEC_RATE_PER_CHAT", 1.0),
         claim_lease_seconds=_positive(env, "NHACVIEC_CLAIM_LEASE_SECONDS", 120.0),
         journal_path=Path(journal) if journal else None,
+        web_url=_url(env, "NHACVIEC_WEB_URL", None),
         log_level=_log_level(env, "NHACVIEC_LOG_LEVEL"),
         evidence_dir=Path(evidence_dir) if evidence_dir else None,
     )

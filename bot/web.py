@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 WEBHOOK_PATHS = ("telegram", "zalo")  # POST /telegram, POST /zalo
+DOWNLOAD_ROUTE = "/tai/{token}"  # GET: a one-time download link (/baocao)
 STARTUP_TIMEOUT = 10.0  # seconds uvicorn may take to bind the port
 
 
@@ -42,9 +43,20 @@ class WebApp:
 
     def __init__(self) -> None:
         self.endpoints: dict[str, Endpoint] = {}
+        self.downloads: Endpoint | None = None
         self.asgi = Starlette(routes=[
-            Route(f"/{name}", self._dispatcher(name), methods=["POST"])
-            for name in WEBHOOK_PATHS])
+            *(Route(f"/{name}", self._dispatcher(name), methods=["POST"])
+              for name in WEBHOOK_PATHS),
+            Route(DOWNLOAD_ROUTE, self._download, methods=["GET"])])
+
+    def serve_downloads(self, endpoint: Endpoint) -> None:
+        """Serve the one-time download links at `GET /tai/{token}`."""
+        self.downloads = endpoint
+
+    async def _download(self, request: Request) -> Response:
+        if self.downloads is None:
+            return answer(404)
+        return await self.downloads(request)
 
     def mount(self, name: str, endpoint: Endpoint) -> None:
         """Serve `endpoint` at `POST /<name>` (one of WEBHOOK_PATHS)."""

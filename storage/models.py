@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -450,6 +451,18 @@ class InboundMessage(Base):
             f"InboundMessage(id={self.id!r}, channel={self.channel!r}, "
             f"message_id={self.message_id!r})"
         )
+
+
+class DownloadLink(Base):  # a one-time link to a report file (/baocao): its token hashed
+    __tablename__ = "download_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256, hex
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # Evidence rows live in their own module (this one is near its length limit); importing it here

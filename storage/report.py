@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
@@ -51,6 +51,8 @@ class DetailRow:
     last_reporter: str | None
     # The evidence of its reports standing (withdrawn ones left out), oldest first.
     evidence: tuple[EvidenceRef, ...] = ()
+    blocked_by: str | None = None  # who reported the blocker in force, and when
+    blocked_at: datetime | None = None  # aware, UTC
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ class EventRow:
 
 @dataclass(frozen=True)
 class ReportData:
+    """The report on `today`. With `due_from`/`due_to`, only the items due in that period (and
+    their history); without, every item opened by `today` ("to date")."""
+
     plan_id: str
     plan_title: str
     today: date
@@ -97,10 +102,18 @@ class ReportData:
     by_agency: list[AgencyTally]
     details: list[DetailRow]
     events: list[EventRow]
+    issuer: str = ""
+    coordinator: str = ""  # the coordinating agency's full name
+    due_from: date | None = None
+    due_to: date | None = None
 
 
-def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
-    """Return the report of plan `plan_id` on `today`. Raise LookupError if there is no plan."""
+def collect_report(session: Session, plan_id: str, today: date, *,
+                   due_from: date | None = None, due_to: date | None = None) -> ReportData:
+    """Return the report of plan `plan_id` on `today`. Raise LookupError if there is no plan.
+
+    `due_from`/`due_to` (inclusive) keep the items due in a reporting period, and their events.
+    """
     plan = session.get(PlanRow, plan_id)
     if plan is None:
         raise LookupError(plan_id)
@@ -123,12 +136,15 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
     details: list[DetailRow] = []
     for assignment in work.lead_assignments(session, today, plan_id=plan_id):
         occurrence = assignment.occurrence
+        if not _in_period(occurrence.due, due_from, due_to):
+            continue
         task = occurrence.task
         item = standing_of(assignment, today)
         reports = reports_by_assignment.get(assignment.id, [])
         blocked = [e for e in reports if e.status == EventStatus.BLOCKED.value]
         noted = [e for e in reports if e.note]
         last = reports[-1] if reports else None
+        blocker = blocked[-1] if item.blocked and blocked else None
         details.append(DetailRow(
             assignment_id=assignment.id,
             task_key=task.key,
@@ -140,11 +156,14 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
             due=occurrence.due,
             standing=item,
             completed_on=assignment.completed_on,
-            blocked_reason=blocked[-1].note if item.blocked and blocked else None,
+            blocked_reason=blocker.note if blocker else None,
             latest_note=noted[-1].note if noted else None,
             last_reporter=(officers.get(last.officer_id) if last and last.officer_id else None),
             evidence=tuple(EvidenceRef(row.id, row.kind, row.file_name, row.link)
                            for report in reports for row in kept.get(report.id, [])),
+            blocked_by=(officers.get(blocker.officer_id) if blocker and blocker.officer_id
+                        else None),
+            blocked_at=_aware(blocker.at) if blocker else None,
         ))
 
     by_code: dict[str, list[Standing]] = {}
@@ -153,12 +172,26 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
     by_agency = [AgencyTally(code, short(code), tally(items)) for code, items in by_code.items()]
     by_agency.sort(key=lambda row: chase_order(row.tally))
 
+    scoped = due_from is not None or due_to is not None
+    in_scope = {row.assignment_id for row in details}
     event_rows = [
         _event_row(event, assignment, short, officers, event.id in withdrawn,
                    statuses.get(event.withdraws_id) if event.withdraws_id is not None else None)
-        for event, assignment in events]
+        for event, assignment in events if not scoped or assignment.id in in_scope]
+    coordinator = agencies.get(plan.coordinator_code)
     return ReportData(plan.id, plan.title, today, tally(row.standing for row in details),
-                      by_agency, details, event_rows)
+                      by_agency, details, event_rows, issuer=plan.issuer,
+                      coordinator=coordinator.name if coordinator else plan.coordinator_code,
+                      due_from=due_from, due_to=due_to)
+
+
+def _in_period(due: date, due_from: date | None, due_to: date | None) -> bool:
+    return (due_from is None or due >= due_from) and (due_to is None or due <= due_to)
+
+
+def _aware(at: datetime) -> datetime:
+    # SQLite hands back naive datetimes; the database keeps UTC.
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _events(session: Session, plan_id: str) -> list[tuple[StatusEvent, Assignment]]:

@@ -327,7 +327,7 @@ def test_report_refuses_a_file_that_is_not_xlsx(
     code, _, err = run(capsys, "report", "--out", name)
 
     assert code == 2
-    assert f"tệp báo cáo phải có đuôi .xlsx: {name}" in one_vietnamese_line(err)
+    assert f"tệp báo cáo phải có đuôi .xlsx hoặc .docx: {name}" in one_vietnamese_line(err)
     assert not (initialised / name).exists()
 
 

@@ -299,7 +299,7 @@ def test_the_vietnamese_command_menu_is_published_at_start(
 
     assert [name for name, _ in published] == [
         "start", "help", "tasks", "done", "blocked", "progress", "status", "overdue", "undo",
-        "evidence"]
+        "evidence", "report"]
     assert dict(published)["done"].startswith("Báo hoàn thành")
 
 

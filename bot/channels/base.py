@@ -46,10 +46,24 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class FileUpload:
+    """A file sent with a message (a report): the channel uploads its bytes as a document."""
+
+    filename: str
+    content: bytes
+    mime: str
+
+    def __repr__(self) -> str:
+        return f"FileUpload({self.filename!r}, {len(self.content)} bytes, {self.mime!r})"
+
+
+@dataclass(frozen=True)
 class OutMessage:
     """What to send. `first_piece`: the pieces of a long text already delivered (skipped).
 
     `file_ref`: a file the platform holds, sent with the text as its caption (/tailieu).
+    `upload`: a file to send as a document, the text its caption (Telegram only; the command
+    layer gives other channels a download link instead).
     """
 
     chat_id: str
@@ -57,6 +71,7 @@ class OutMessage:
     buttons: tuple[Button, ...] = ()
     first_piece: int = 0
     file_ref: FileRef | None = None
+    upload: FileUpload | None = None
 
 
 class TransportError(Exception):

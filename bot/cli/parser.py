@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from bot import texts
+from bot.cli import status_sheet
 from bot.cli.common import Handler, database_error, iso_date
 from bot.cli.people import cmd_init, cmd_invite, cmd_officers, cmd_revoke, officer_id_arg
 from bot.cli.plans import (
@@ -156,14 +157,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["status"] and arguments[1:2] and arguments[1] in status_sheet.VERBS:
+        # `status export|import FILE`: verbs of their own under `status [TARGET]`.
+        with _vietnamese_argparse():
+            return _guarded(lambda: status_sheet.run(arguments[1:], _Parser))
     with _vietnamese_argparse():
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
+    handler: Handler = args.handler
+    return _guarded(lambda: handler(args))
+
+
+def _guarded(call: Callable[[], int]) -> int:
+    """Run a verb; a closed pipe or a database that fails midway is one line on stderr."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    handler: Handler = args.handler
     try:
-        code = handler(args)
+        code = call()
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
     except BrokenPipeError:
         _silence_stdout()

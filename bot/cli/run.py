@@ -146,20 +146,30 @@ def cmd_status(args: argparse.Namespace) -> int:
         services.engine.dispose()
 
 
-def xlsx_path(text: str) -> Path:
-    """The `--out` of `report`: an .xlsx file name."""
+REPORT_FORMATS = ("xlsx", "docx")
+
+
+def report_path(text: str) -> Path:
+    """The `--out` of `report`: an .xlsx or .docx file name."""
     path = Path(text)
-    if path.suffix.lower() != ".xlsx":
+    if path.suffix.lower().lstrip(".") not in REPORT_FORMATS:
         raise argparse.ArgumentTypeError(texts.CLI_NOT_XLSX.format(path=text))
     return path
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.reports.xlsx import default_report_name, write_report
+    from bot.reports.files import render_report
+    from bot.reports.period import parse_period
+    from bot.reports.xlsx import default_report_name
     from storage import plans
     from storage.report import collect_report
 
     out: Path | None = args.out
+    suffix = out.suffix.lower().lstrip(".") if out is not None else None
+    kind: str = args.format or suffix or "xlsx"
+    if suffix is not None and suffix != kind:
+        print(texts.CLI_REPORT_WRONG_SUFFIX.format(path=out, suffix=kind), file=sys.stderr)
+        return 2
     if out is not None and not out.absolute().parent.is_dir():
         # Said before any work, and before the database is opened.
         reason = texts.CLI_NO_DIRECTORY.format(directory=out.absolute().parent)
@@ -170,6 +180,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     try:
         today = services.clock().astimezone(services.settings.tz).date()
+        try:
+            period = parse_period(args.period or "", today) if args.period else None
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
         with services.sessions() as session:
             plan_id = services.plan.id
             if args.plan is not None:
@@ -181,12 +196,14 @@ def cmd_report(args: argparse.Namespace) -> int:
                           file=sys.stderr)
                     return 2
                 plan_id = row.id
-            data = collect_report(session, plan_id, today)
+            data = collect_report(session, plan_id, today,
+                                  due_from=period.start if period else None,
+                                  due_to=period.end if period else None)
     finally:
         services.engine.dispose()
-    path: Path = out or Path(default_report_name(data.plan_id, today))
+    path: Path = out or Path(default_report_name(data.plan_id, today, kind))
     try:
-        write_report(data, path, services.settings.tz)
+        path.write_bytes(render_report(data, kind, services.settings.tz).content)
     except OSError as exc:
         print(texts.CLI_CANNOT_WRITE.format(path=path, reason=os_reason(exc)), file=sys.stderr)
         return 1
@@ -252,7 +269,7 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
                    help=texts.CLI_HELP_AS_OF)
     p.set_defaults(handler=cmd_tick)
 
-    p = sub.add_parser("status", help=texts.CLI_HELP_STATUS)
+    p = sub.add_parser("status", help=texts.CLI_HELP_STATUS_VERBS)
     p.add_argument("target", nargs="?", metavar=texts.CLI_METAVAR_CODE,
                    help=texts.CLI_HELP_STATUS_TARGET)
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
@@ -264,7 +281,10 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--as-of", type=iso_datetime, metavar="ISO",
                    help=texts.CLI_HELP_AS_OF)
     p.add_argument("--plan", metavar=texts.CLI_METAVAR_PLAN, help=texts.CLI_HELP_ONE_PLAN)
-    p.add_argument("--out", type=xlsx_path, metavar=texts.CLI_METAVAR_XLSX_FILE,
+    p.add_argument("--format", choices=REPORT_FORMATS, help=texts.CLI_HELP_REPORT_FORMAT)
+    p.add_argument("--period", metavar=texts.CLI_METAVAR_PERIOD,
+                   help=texts.CLI_HELP_REPORT_PERIOD)
+    p.add_argument("--out", type=report_path, metavar=texts.CLI_METAVAR_XLSX_FILE,
                    help=texts.CLI_HELP_REPORT_OUT)
     p.set_defaults(handler=cmd_report)
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import answers, texts
-from bot.commands import answering, evidence, reading, registration, reporting, undo
+from bot.commands import answering, baocao, evidence, reading, registration, reporting, undo
 from bot.commands.core import (
     NOTE_LIMIT,
     PROMPT_LIFETIME,
@@ -66,6 +66,7 @@ COMMANDS: dict[str, Command] = {
     "progress": Command(reporting.progress),
     "undo": Command(undo.undo),
     "evidence": Command(evidence.fetch),
+    "report": Command(baocao.report),
 }
 
 _ALIASES: dict[str, str] = {
@@ -77,11 +78,12 @@ class Commands:
     """The command layer over a database, a clock and the working-day calendar."""
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock,
-                 calendar: WorkingCalendar, tz: ZoneInfo) -> None:
+                 calendar: WorkingCalendar, tz: ZoneInfo, web_url: str | None = None) -> None:
         self.sessions = sessions
         self.clock = clock
         self.calendar = calendar
         self.tz = tz
+        self.web_url = web_url
 
     def handle(self, incoming: Incoming, deliver: Deliver | None = None) -> list[Reply]:
         incoming = storable_incoming(incoming)
@@ -94,7 +96,7 @@ class Commands:
             officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
             request = Request(session=session, today=now.astimezone(self.tz).date(),
                               incoming=incoming, now=now, officer=officer,
-                              calendar=self.calendar, tz=self.tz)
+                              calendar=self.calendar, tz=self.tz, web_url=self.web_url)
             try:
                 with session.begin_nested():
                     replies = _route(request)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
-from bot.channels.base import Attachment, Button, FileRef
+from bot.channels.base import Attachment, Button, FileRef, FileUpload
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
 from storage import people, plans, work
@@ -50,6 +50,7 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     file_ref: FileRef | None = None  # a file sent back with the text (/tailieu)
+    upload: FileUpload | None = None  # a file the channel sends as a document (/baocao)
 
 
 # Receives the replies inside the transaction that applies the message (a replay queues them).
@@ -88,6 +89,7 @@ class Request(View):
     calendar: WorkingCalendar
     tz: ZoneInfo
     evidence_handled: bool = False  # the attachment was stored, or its refusal told
+    web_url: str | None = None  # NHACVIEC_WEB_URL: where download links point
 
     @property
     def registered(self) -> Officer:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
 from bot.texts.i11_plans import *  # noqa: F403  (several plans, tracking from a day)
 from bot.texts.i13_evidence import *  # noqa: F403  (evidence on reports, /tailieu)
+from bot.texts.i14_reports import *  # noqa: F403  (Word report, /baocao, status sheet)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
@@ -39,6 +40,7 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("overdue", ("quahan",), "Các việc quá hạn"),
     ("undo", ("huy", "rutlai"), "Hủy báo cáo vừa gửi: /huy MÃ [lý do]"),
     EVIDENCE_COMMAND,  # noqa: F405
+    ("report", ("baocao",), "Tệp báo cáo: /baocao [xlsx|docx] [kế hoạch]"),
 )
 
 HELP = (
@@ -51,6 +53,8 @@ HELP = (
     "/quahan: các việc quá hạn (điều phối, lãnh đạo)\n"
     "/huy MÃ [lý do]: hủy báo cáo gần nhất của nhiệm vụ (người gửi trong 24 giờ; "
     "Sở Công Thương bất cứ lúc nào, ghi lý do)\n"
+    "/baocao [xlsx|docx] [KẾ_HOẠCH] [KỲ]: tệp báo cáo Excel hoặc dự thảo Word (điều phối, "
+    "lãnh đạo)\n"
     "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ, ví dụ 7@2024.\n"
     "Điều phối báo thay một cơ quan: /xong MÃ CƠ_QUAN, ví dụ /xong 5 LAGI.\n"
     "Trả lời một lời nhắc: 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau.\n"

@@ -46,7 +46,7 @@ CLI_DB_DRIVER_MISSING = (
     "Thiếu thư viện kết nối cơ sở dữ liệu ({name}) cho {url}: cài đặt nó "
     '(PostgreSQL: pip install -e ".[postgres]") rồi chạy lại.'
 )
-CLI_NOT_XLSX = "tệp báo cáo phải có đuôi .xlsx: {path}"
+CLI_NOT_XLSX = "tệp báo cáo phải có đuôi .xlsx hoặc .docx: {path}"
 CLI_CANNOT_WRITE = "Không ghi được tệp {path}: {reason}."
 CLI_NO_DIRECTORY = "thư mục {directory} không tồn tại"
 CLI_OS_REASONS = {
@@ -160,9 +160,11 @@ CLI_HELP_TICK = "chạy một lượt nhắc việc ngay và in những gì đư
 CLI_HELP_AS_OF = "tính như thể bây giờ là thời điểm này"
 CLI_HELP_STATUS = "tình hình thực hiện (như lệnh /status của điều phối)"
 CLI_HELP_STATUS_TARGET = "mã cơ quan hoặc mã nhiệm vụ"
-CLI_HELP_REPORT = "báo cáo tình hình thực hiện ra tệp Excel (.xlsx)"
-CLI_METAVAR_XLSX_FILE = "TỆP.xlsx"
-CLI_HELP_REPORT_OUT = "tệp kết quả (mặc định: bao-cao-<kế hoạch>-<dd-mm-yyyy>.xlsx)"
+CLI_HELP_REPORT = "báo cáo tình hình thực hiện ra tệp Excel (.xlsx) hoặc Word (.docx)"
+CLI_METAVAR_XLSX_FILE = "TỆP.xlsx|TỆP.docx"
+CLI_HELP_REPORT_OUT = (
+    "tệp kết quả (mặc định: bao-cao-<kế hoạch>-<dd-mm-yyyy>.xlsx hoặc .docx); đuôi .docx "
+    "chọn --format docx")
 CLI_HELP_CHAT = "dùng thử bot trên dòng lệnh như một cán bộ"
 CLI_METAVAR_NAME = "TÊN"
 CLI_HELP_CHAT_NAME = "tên hiển thị"

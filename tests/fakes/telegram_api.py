@@ -36,6 +36,8 @@ BOT_USER: dict[str, Any] = {
 }
 _T = TypeVar("_T")
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # what a bot may upload
 MAX_CALLBACK_ANSWER = 200
 MAX_CALLBACK_DATA_BYTES = 64
 # How long one getUpdates call may hold the connection: short, so a stopping bot is never stuck.
@@ -118,6 +120,25 @@ class SentMessage:
 
 
 @dataclass(frozen=True)
+class UploadedFile:
+    """A file part of a multipart request (sendDocument's `document`)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    message_id: int
+    chat_id: int
+    filename: str
+    mime_type: str
+    content: bytes
+    caption: str | None
+
+
+@dataclass(frozen=True)
 class Edit:
     method: str  # "editMessageText" | "editMessageReplyMarkup"
     chat_id: int
@@ -173,6 +194,7 @@ class _State:
     updates: list[dict[str, Any]] = field(default_factory=list)
     messages: dict[tuple[int, int], _StoredMessage] = field(default_factory=dict)
     sent: list[SentMessage] = field(default_factory=list)
+    documents: list[SentDocument] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     callback_answers: list[CallbackAnswer] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -372,6 +394,14 @@ class FakeTelegramServer:
             return list(self._state.sent)
 
     @property
+    def documents(self) -> list[SentDocument]:
+        with self._lock:
+            return list(self._state.documents)
+
+    def wait_for_documents(self, n: int, timeout: float = 3.0) -> list[SentDocument]:
+        return self._wait_for(lambda: self._state.documents, n, timeout, "sendDocument")
+
+    @property
     def edits(self) -> list[Edit]:
         with self._lock:
             return list(self._state.edits)
@@ -557,7 +587,7 @@ class FakeTelegramServer:
             "getme": lambda params: BOT_USER,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
-            "senddocument": lambda params: self._send_file("sendDocument", "document", params),
+            "senddocument": self._send_document,
             "sendphoto": lambda params: self._send_file("sendPhoto", "photo", params),
             "getfile": self._get_file,
             "answercallbackquery": self._answer_callback_query,
@@ -622,6 +652,16 @@ class FakeTelegramServer:
             result["reply_markup"] = reply_markup
         return result
 
+    def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        """sendDocument: a new file in a multipart part (uploaded), or a file_id sent again."""
+        document = params.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            params = {**params, "document": params.get(document.removeprefix("attach://"))}
+            document = params["document"]
+        if isinstance(document, UploadedFile):
+            return self._upload_document(params)
+        return self._send_file("sendDocument", "document", params)
+
     def _send_file(self, method: str, kind: str, params: dict[str, Any]) -> dict[str, Any]:
         """sendDocument / sendPhoto with a file_id the bot received (or, for a photo, an HTTP
         URL Telegram fetches itself); uploads are not played here."""
@@ -672,6 +712,45 @@ class FakeTelegramServer:
             raise ApiError(400, "Bad Request: file is too big")
         return {"file_id": file_id, "file_unique_id": stored.file_unique_id, "file_size": size,
                 "file_path": stored.file_path}
+
+    def _upload_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        """sendDocument as the Bot API takes a new file: a multipart `document` part."""
+        chat_id = _require_int(params, "chat_id")
+        document = params.get("document")
+        caption = params.get("caption")
+        if isinstance(document, str) and document.startswith("attach://"):
+            document = params.get(document.removeprefix("attach://"))
+        if document is None:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if not isinstance(document, UploadedFile):
+            # A string is a file_id or an URL; this fake knows no stored files.
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if not document.content:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        if len(document.content) > MAX_DOCUMENT_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
+        if caption is not None and len(str(caption)) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        _check_markup(params.get("reply_markup"))
+        with self._lock:
+            blocked = self._state.blocked_chats.get(chat_id)
+            if blocked is not None:
+                raise blocked
+            message_id = next(self._ids)
+            self._state.documents.append(SentDocument(
+                message_id, chat_id, document.filename, document.content_type,
+                document.content, None if caption is None else str(caption)))
+            self._lock.notify_all()
+        result: dict[str, Any] = {
+            "message_id": message_id, "date": int(time.time()), "chat": _chat(chat_id, None),
+            "from": BOT_USER,
+            "document": {"file_id": f"doc-{message_id}", "file_unique_id": f"ud{message_id}",
+                         "file_name": document.filename, "mime_type": document.content_type,
+                         "file_size": len(document.content)},
+        }
+        if caption is not None:
+            result["caption"] = str(caption)
+        return result
 
     def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         text = params.get("text")
@@ -813,7 +892,7 @@ def _check_markup(markup: Any) -> None:
 
 def _parse_params(query: str, content_type: str, body: bytes) -> dict[str, Any]:
     """Read parameters from the query string and a JSON, form-encoded or multipart body."""
-    raw: dict[str, str] = {k: v[-1] for k, v in parse_qs(query).items()}
+    raw: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query).items()}
     media_type = content_type.split(";")[0].strip().lower()
     if media_type == "application/json" and body:
         decoded = json.loads(body)
@@ -824,19 +903,23 @@ def _parse_params(query: str, content_type: str, body: bytes) -> dict[str, Any]:
         raw.update({k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()})
     elif media_type == "multipart/form-data":
         raw.update(_parse_multipart(content_type, body))
-    return {k: _decode_field(k, v) for k, v in raw.items()}
+    return {k: v if isinstance(v, UploadedFile) else _decode_field(k, v) for k, v in raw.items()}
 
 
-def _parse_multipart(content_type: str, body: bytes) -> dict[str, str]:
+def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-    fields: dict[str, str] = {}
+    fields: dict[str, Any] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        if isinstance(name, str) and part.get_filename() is None:
-            payload = part.get_payload(decode=True)
-            if isinstance(payload, bytes):
-                fields[name] = payload.decode()
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(payload, bytes):
+            continue
+        filename = part.get_filename()
+        if filename is None:
+            fields[name] = payload.decode()
+        else:  # a file part: kept whole, never decoded as text
+            fields[name] = UploadedFile(filename, part.get_content_type(), payload)
     return fields
 
 

@@ -345,7 +345,8 @@ class _Handlers:
 
     async def _send(self, chat_id: str, replies: list[Reply]) -> None:
         for reply in replies:
-            message = OutMessage(chat_id, reply.text, reply.buttons, file_ref=reply.file_ref)
+            message = OutMessage(chat_id, reply.text, reply.buttons, file_ref=reply.file_ref,
+                                 upload=reply.upload)
             try:
                 await self._transport.send(message)
             except TransportError as exc:
@@ -353,8 +354,10 @@ class _Handlers:
                     raise
                 log.warning(texts.LOG_TELEGRAM_REPLY_QUEUED,
                             exc.message)
-                await asyncio.to_thread(self._on_undelivered, "telegram",
-                                        replace(message, first_piece=exc.pieces_sent))
+                # The outbox keeps texts, not files: it tells the person to ask again.
+                later = (OutMessage(chat_id, texts.BAOCAO_UPLOAD_FAILED) if message.upload
+                         else replace(message, first_piece=exc.pieces_sent))
+                await asyncio.to_thread(self._on_undelivered, "telegram", later)
 
 
 def _command_for_this_bot(text: str, bot_username: str) -> str | None:

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
@@ -61,8 +61,15 @@ class TelegramTransport:
     def pieces(self, message: OutMessage) -> list[OutMessage]:
         """Return the text split on line boundaries to Telegram's limit, buttons on the last.
 
-        A file goes as the last piece, the text its caption if it fits a caption.
+        A file goes as the last piece: a file the platform holds with the text as its caption if it
+        fits one; an uploaded document with the last piece as its caption (1024 at most).
         """
+        if message.upload is not None:
+            parts = split_message(message.text, MAX_CAPTION_LENGTH)
+            last = len(parts) - 1
+            return [OutMessage(message.chat_id, part, message.buttons if index == last else (),
+                               upload=message.upload if index == last else None)
+                    for index, part in enumerate(parts)]
         file_ref = message.file_ref
         if file_ref is not None and len(message.text) <= MAX_CAPTION_LENGTH:
             return [message]
@@ -108,7 +115,14 @@ class TelegramTransport:
     async def _send_to(self, chat_id: str, piece: OutMessage) -> None:
         markup = inline_keyboard(piece.buttons)
         file_ref = piece.file_ref
-        if file_ref is None:
+        upload = piece.upload
+        if upload is not None:
+            # sendDocument, the file in a multipart body (python-telegram-bot builds it).
+            document = InputFile(upload.content, filename=upload.filename)
+            document.mimetype = upload.mime
+            await self._bot.send_document(chat_id=chat_id, document=document,
+                                          caption=piece.text or None, reply_markup=markup)
+        elif file_ref is None:
             await self._bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
         elif file_ref.kind == "photo":
             # A file id Telegram gave, or an image URL it fetches itself (a Zalo image).
