@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import texts
+from bot import agency_changes, texts
 from bot.channels.base import OutMessage, StartupError, Transport, TransportError
 from bot.commands import Commands
 from bot.delivery.dispatcher import Dispatcher
@@ -92,8 +92,9 @@ class Services:
     def sync(self, now: datetime) -> SyncReport:
         """Bring the database in step with the plan file, occurrences up to the horizon."""
         with self.sessions() as session, session.begin():
-            until = now.astimezone(self.settings.tz).date() + SYNC_HORIZON
-            return sync_plan(session, self.directory, self.plan, until, now)
+            today = now.astimezone(self.settings.tz).date()
+            return sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now,
+                             today=today)
 
     def defer_reply(self, channel: str, message: OutMessage) -> None:
         """Hand an answer that could not be sent now to the outbox, so it is not lost.
@@ -130,8 +131,10 @@ class Services:
                 instant = pending_tick(session, now, settings.send_at, self.calendar, settings.tz)
                 if instant is None or not claim_tick(session, instant, now):
                     return None
-            until = now.astimezone(settings.tz).date() + SYNC_HORIZON
-            sync_plan(session, self.directory, self.plan, until, now)
+            today = now.astimezone(settings.tz).date()
+            # Agencies succeeded or dissolved by today: work moved, officers told once.
+            agency_changes.apply_due(session, today, now)
+            sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now, today=today)
             result = run_tick(session, now, self.calendar, settings.tz, settings.send_at)
         # Logged once committed, and only when something was queued: a quiet tick is silent.
         if result.messages:

@@ -120,6 +120,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
     from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
+    from plan_data.reorganisation import load_reorganisation
     from scheduler.workdays import CalendarError, WorkingCalendar
 
     settings = read_settings()
@@ -142,14 +143,21 @@ def cmd_preview(args: argparse.Namespace) -> int:
     agencies: set[str] | None = None
     if args.agency is not None:
         code = args.agency.strip().upper()
-        if not directory.knows(code):
+        added = ({agency.code for agency in load_reorganisation().agencies}
+                 if settings.agencies_path is None else set())
+        if code in added:
+            agencies = {code}
+        elif not directory.knows(code):
             print(texts.CLI_NO_AGENCY_SEE_FILE.format(code=args.agency),
                   file=sys.stderr)
             return 2
-        agencies = set(directory.expand([code]))
+        else:
+            agencies = set(directory.expand([code]))
     reminders = [
         reminder
-        for reminder in _stored_timeline(plan, directory, calendar, tz, end, settings.send_at)
+        for reminder in _stored_timeline(plan, directory, calendar, tz, end, settings.send_at,
+                                         start=start,
+                                         bundled_agencies=settings.agencies_path is None)
         if start <= reminder.day and (agencies is None or reminder.agency in agencies)
     ]
     if args.json:
@@ -160,35 +168,46 @@ def cmd_preview(args: argparse.Namespace) -> int:
                               "task": reminder.task_key, "step": reminder.step.value,
                               "due": reminder.due.isoformat()}, ensure_ascii=False))
     else:
-        print(_preview_table(reminders, plan, directory, start, end, settings.send_at))
+        print(_preview_table(reminders, plan, directory, start, end, settings.send_at,
+                             {agency.code: agency.short_name
+                              for agency in load_reorganisation().agencies}))
     return 0
 
 
 def _stored_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar,
-                     tz: ZoneInfo, until: date, send_at: time) -> list[Reminder]:
+                     tz: ZoneInfo, until: date, send_at: time, *, start: date,
+                     bundled_agencies: bool) -> list[Reminder]:
     """Return the plan's reminders up to `until` the way the tick reads them: the plan synced
     into a throwaway in-memory database (no file, the configured one untouched), then read
     back through `storage.schedule`. Nothing is done there, so nothing is left out."""
     from datetime import datetime
 
+    from bot.agency_changes import apply_reorganisation, reminders_in_force
+    from plan_data.reorganisation import load_reorganisation
     from scheduler.policy import timeline_horizon
     from storage import schedule
     from storage.db import make_sessionmaker, memory_engine
     from storage.sync import sync_plan
 
     engine = memory_engine()
+    horizon, now = timeline_horizon(plan.ladder, until), datetime.now(tz)
     try:
         with make_sessionmaker(engine)() as session, session.begin():
-            sync_plan(session, directory, plan, timeline_horizon(plan.ladder, until),
-                      datetime.now(tz))
+            sync_plan(session, directory, plan, horizon, now, today=start)
+            if bundled_agencies:
+                # The agencies as `init` gives them: the 2025 reorganisation, work moved as on
+                # the first day shown; later days' reminders follow the changes of their day.
+                apply_reorganisation(session, load_reorganisation())
+                sync_plan(session, directory, plan, horizon, now, today=start)
             row = schedule.plan_row(session, plan.id)
-            return schedule.timeline(session, row, calendar, tz, until, send_at)
+            return reminders_in_force(
+                session, schedule.timeline(session, row, calendar, tz, until, send_at))
     finally:
         engine.dispose()
 
 
 def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directory,
-                   start: date, end: date, send_at: time) -> str:
+                   start: date, end: date, send_at: time, added: dict[str, str]) -> str:
     from bot.texts import STEP_LABELS
 
     def day(value: date) -> str:
@@ -202,7 +221,9 @@ def _preview_table(reminders: Sequence[Reminder], plan: Plan, directory: Directo
         task = f"{reminder.task_key}. {plan.task(reminder.task_key).title}"
         if reminder.period:
             task += f" ({reminder.label})"
-        rows.append((day(reminder.day), directory.display_name(reminder.agency), task,
+        agency = (directory.display_name(reminder.agency) if directory.knows(reminder.agency)
+                  else added.get(reminder.agency, reminder.agency))
+        rows.append((day(reminder.day), agency, task,
                      STEP_LABELS[reminder.step], day(reminder.due)))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

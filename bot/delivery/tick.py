@@ -19,7 +19,7 @@ from bot.channels.base import Button
 from bot.render import render_status
 from scheduler.policy import Reminder, Step, due_reminders
 from scheduler.workdays import WorkingCalendar
-from storage import outbox, people, schedule, work
+from storage import agencies, outbox, people, schedule, work
 from storage.models import (
     AgencyRow,
     Assignment,
@@ -57,9 +57,11 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: Zon
     """
     queued: list[Queued] = []
     names = people.agency_names(session)
+    # An agency that no longer exists is reminded of nothing (its open work has nobody).
+    ceased = agencies.ceased_on(session, now.astimezone(tz).date())
     for plan in schedule.plans(session):
         state, assignments = schedule.policy_state(session, plan, calendar, tz, send_at)
-        due = due_reminders(state, now)
+        due = [reminder for reminder in due_reminders(state, now) if reminder.agency not in ceased]
         escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
         coordinators = people.coordinator_chats(session)
         for reminder in due:
