@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import agency_changes, texts
@@ -30,6 +30,7 @@ from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.web import WebApp, serve
 from plan_data.loader import bundled_plan_path, load_directory, load_plan
+from plan_data.reorganisation import load_reorganisation
 from scheduler.plan import Directory, Plan
 from scheduler.workdays import WorkingCalendar
 from storage import outbox, people
@@ -41,7 +42,7 @@ from storage.db import (
     upgrade,
 )
 from storage.journal import Journal, default_journal_path
-from storage.models import OutboxKind
+from storage.models import AgencyRow, OutboxKind
 from storage.schedule import claim_tick, pending_tick
 from storage.sync import SyncReport, sync_plan
 
@@ -95,6 +96,15 @@ class Services:
             today = now.astimezone(self.settings.tz).date()
             return sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now,
                              today=today)
+
+    def reorganise(self, now: datetime) -> None:
+        """Record the bundled 2025 reorganisation and apply what is in force at `now`."""
+        with self.sessions() as session, session.begin():
+            today = now.astimezone(self.settings.tz).date()
+            agency_changes.apply_reorganisation(session, load_reorganisation())
+            agency_changes.apply_due(session, today, now)
+            sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now,
+                      today=today)
 
     def defer_reply(self, channel: str, message: OutMessage) -> None:
         """Hand an answer that could not be sent now to the outbox, so it is not lost.
@@ -172,7 +182,11 @@ def build_services(settings: Settings, clock: Clock, *, read_only: bool = False)
     commands = Commands(sessions, clock, calendar, settings.tz)
     services = Services(settings, engine, sessions, clock, calendar, directory, plan, commands)
     if not read_only:
+        with sessions() as session:
+            fresh = session.scalar(select(AgencyRow.code).limit(1)) is None
         services.sync(clock())
+        if fresh and settings.agencies_path is None:
+            services.reorganise(clock())  # a fresh database gets what `init` gives it
     return services
 
 

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, contains_eager
 
 from scheduler.status import Standing, Tally, chase_order, standing_of, tally
 from storage import people, work
+from storage.agencies import names_on as agencies_on
 from storage.models import (
+    AgencyRow,
     Assignment,
     EventStatus,
     OccurrenceRow,
@@ -137,8 +139,17 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
     by_agency = [AgencyTally(code, short(code), tally(items)) for code, items in by_code.items()]
     by_agency.sort(key=lambda row: chase_order(row.tally))
 
+    names_by_day: dict[date, dict[str, AgencyRow]] = {}
+
+    def short_then(code: str, day: date) -> str:
+        """The short name in force on `day` (history shows the name of its time)."""
+        if day not in names_by_day:
+            names_by_day[day] = agencies_on(session, day)
+        names = names_by_day[day]
+        return names[code].short_name if code in names else code
+
     event_rows = [
-        _event_row(event, assignment, short, officers, event.id in withdrawn,
+        _event_row(event, assignment, short_then, officers, event.id in withdrawn,
                    statuses.get(event.withdraws_id) if event.withdraws_id is not None else None)
         for event, assignment in events]
     return ReportData(plan.id, plan.title, today, tally(row.standing for row in details),
@@ -159,7 +170,7 @@ def _events(session: Session, plan_id: str) -> list[tuple[StatusEvent, Assignmen
     return [(event, assignment) for event, assignment in rows]
 
 
-def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str], str],
+def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str, date], str],
                officers: dict[int, str], withdrawn: bool, withdraws: str | None) -> EventRow:
     occurrence = assignment.occurrence
     return EventRow(
@@ -167,8 +178,8 @@ def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str]
         task_key=occurrence.task.key,
         period=occurrence.period,
         period_label=occurrence.label,
-        agency_short=short(assignment.agency_code),
-        reporter_agency_short=short(event.agency_code),
+        agency_short=short(assignment.agency_code, event.at.date()),
+        reporter_agency_short=short(event.agency_code, event.at.date()),
         officer_name=officers.get(event.officer_id) if event.officer_id else None,
         channel=event.channel,
         status=event.status,
