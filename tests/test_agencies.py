@@ -449,3 +449,19 @@ def test_an_invite_for_an_agency_that_no_longer_exists_is_refused(
         assert session.scalar(select(Officer.id).where(Officer.agency_code == "STNMT")) is None
         with pytest.raises(Exception, match="STNMT"):
             create_invite(session, "STNMT", Role.FOCAL, local("2025-03-02 09:00"))
+
+
+def test_the_report_s_history_shows_the_name_in_force_when_each_event_was_recorded(
+        tmp_path: Path) -> None:
+    world = make_world(tmp_path, local("2025-06-20 09:00"))
+    world.register("sct", "SCT", "coordinator")
+    assert "📝" in world.say("sct", "/tiendo 1 SCT Đang tổng hợp")
+    with world.sessions() as session, session.begin():
+        agencies.rename(session, "SCT", "Sở Công Thương tỉnh Lâm Đồng", "SCT Lâm Đồng",
+                        date(2025, 7, 1))
+    world.clock.now = local("2025-07-02 09:00")
+    assert "📝" in world.say("sct", "/tiendo 1 SCT Đã tổng hợp xong")
+    with world.sessions() as session:
+        report = collect_report(session, "nd32-binh-thuan", date(2025, 7, 2))
+    assert [row.reporter_agency_short for row in report.events] == ["Sở Công Thương",
+                                                                     "SCT Lâm Đồng"]
