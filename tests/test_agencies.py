@@ -465,3 +465,20 @@ def test_the_report_s_history_shows_the_name_in_force_when_each_event_was_record
         report = collect_report(session, "nd32-binh-thuan", date(2025, 7, 2))
     assert [row.reporter_agency_short for row in report.events] == ["Sở Công Thương",
                                                                      "SCT Lâm Đồng"]
+
+
+def test_apply_reorganisation_brings_an_existing_database_up_to_date_once(
+        tmp_path: Path, cli: str, capsys: pytest.CaptureFixture[str]) -> None:
+    world = make_world(tmp_path, local("2026-11-30 09:00"))  # the file the CLI opens
+    world.register("tnmt", "STNMT")
+    capsys.readouterr()
+    assert main(["agency", "apply-reorganisation"]) == 0
+    first = capsys.readouterr().out
+    assert "áp dụng 18 thay đổi, 0 đã có từ trước, bỏ qua 0" in first
+    assert main(["agency", "apply-reorganisation"]) == 0
+    second = capsys.readouterr().out
+    assert "áp dụng 0 thay đổi, 18 đã có từ trước" in second
+    assert texts.AGENCY_APPLIED_NOW.format(moved=0, notices=0) in second
+    with world.sessions() as session:
+        assert set(open_codes(session, "7").values()) == {"SNNMT"}
+    assert [m.chat_id for m in agency_notices(world)] == ["tnmt"]  # told once, of both runs

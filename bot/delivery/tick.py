@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
+from bot.agency_changes import shown_agencies
 from bot.answers import reminder_buttons
 from bot.channels.base import Button
 from bot.render import render_status
@@ -85,7 +86,8 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: Zon
         for late in escalations.values():
             count = _queue_escalation(session, late, coordinators, now, tz, names)
             queued.extend(Queued(reminder, count) for reminder, _, _ in late)
-    digests = _queue_digest(session, now.astimezone(tz).date(), now, names)
+    today = now.astimezone(tz).date()
+    digests = _queue_digest(session, today, now, shown_agencies(session, today))
     return TickResult(queued, digests + sum(item.recipients for item in queued))
 
 
