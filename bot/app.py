@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import texts
+from bot import agency_changes, texts
 from bot.channels.base import OutMessage, StartupError, Transport, TransportError
 from bot.commands import Commands
 from bot.delivery.dispatcher import Dispatcher
@@ -30,6 +30,7 @@ from bot.inbox import Inbox
 from bot.settings import Settings
 from bot.web import WebApp, serve
 from plan_data.loader import bundled_plan_path, load_directory, load_plan
+from plan_data.reorganisation import load_reorganisation
 from scheduler.plan import Directory, Plan
 from scheduler.workdays import WorkingCalendar
 from storage import outbox, people
@@ -41,7 +42,7 @@ from storage.db import (
     upgrade,
 )
 from storage.journal import Journal, default_journal_path
-from storage.models import OutboxKind
+from storage.models import AgencyRow, OutboxKind
 from storage.schedule import claim_tick, pending_ticks
 from storage.sync import SyncReport, sync_plan
 
@@ -92,8 +93,18 @@ class Services:
     def sync(self, now: datetime) -> SyncReport:
         """Bring the database in step with the plan file, occurrences up to the horizon."""
         with self.sessions() as session, session.begin():
-            until = now.astimezone(self.settings.tz).date() + SYNC_HORIZON
-            return sync_plan(session, self.directory, self.plan, until, now)
+            today = now.astimezone(self.settings.tz).date()
+            return sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now,
+                             today=today)
+
+    def reorganise(self, now: datetime) -> None:
+        """Record the bundled 2025 reorganisation and apply what is in force at `now`."""
+        with self.sessions() as session, session.begin():
+            today = now.astimezone(self.settings.tz).date()
+            agency_changes.apply_reorganisation(session, load_reorganisation())
+            agency_changes.apply_due(session, today, now)
+            sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now,
+                      today=today)
 
     def defer_reply(self, channel: str, message: OutMessage) -> None:
         """Hand an answer that could not be sent now to the outbox, so it is not lost.
@@ -134,8 +145,10 @@ class Services:
                     if claim_tick(session, instant, now) for plan in plans}
                 if not served:
                     return None
-            until = now.astimezone(settings.tz).date() + SYNC_HORIZON
-            sync_plan(session, self.directory, self.plan, until, now)
+            today = now.astimezone(settings.tz).date()
+            # Agencies succeeded or dissolved by today: work moved, officers told once.
+            agency_changes.apply_due(session, today, now)
+            sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now, today=today)
             result = run_tick(session, now, self.calendar, settings.tz, settings.send_at,
                               served)
         # Logged once committed, and only when something was queued: a quiet tick is silent.
@@ -174,7 +187,11 @@ def build_services(settings: Settings, clock: Clock, *, read_only: bool = False)
     commands = Commands(sessions, clock, calendar, settings.tz, web_url=settings.web_url)
     services = Services(settings, engine, sessions, clock, calendar, directory, plan, commands)
     if not read_only:
+        with sessions() as session:
+            fresh = session.scalar(select(AgencyRow.code).limit(1)) is None
         services.sync(clock())
+        if fresh and settings.agencies_path is None:
+            services.reorganise(clock())  # a fresh database gets what `init` gives it
     return services
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
@@ -32,6 +32,7 @@ class InviteErrorReason(StrEnum):
     USED = "used"
     EXPIRED = "expired"
     ALREADY_REGISTERED = "already_registered"
+    CEASED = "ceased"  # the agency no longer exists (succeeded or dissolved)
 
 
 class InviteError(Exception):
@@ -48,6 +49,18 @@ class UnknownAgencyError(LookupError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+class CeasedAgencyError(LookupError):
+    """The agency no longer exists from `agency.ceased_from` (see storage/agencies.py)."""
+
+    def __init__(self, agency: AgencyRow) -> None:
+        super().__init__(agency.code)
+        self.agency = agency
+
+
+def _ceased(agency: AgencyRow, today: date) -> bool:
+    return agency.ceased_from is not None and agency.ceased_from <= today
 
 
 class UnknownOfficerError(LookupError):
@@ -71,15 +84,19 @@ def find_agency(session: Session, code: str) -> AgencyRow | None:
 
 
 def create_invite(
-    session: Session, agency_code: str, role: Role, now: datetime, ttl: timedelta = INVITE_TTL
+    session: Session, agency_code: str, role: Role, now: datetime, ttl: timedelta = INVITE_TTL,
+    *, today: date | None = None,
 ) -> Invite:
     """Add and return a new invite for `agency_code` and `role`, valid from `now` for `ttl`.
 
-    Raise UnknownAgencyError if no agency has that code (compared without regard to case).
+    Raise UnknownAgencyError if no agency has that code (compared without regard to case),
+    CeasedAgencyError if it no longer exists on `today` (default: the date of `now`).
     """
     agency = find_agency(session, agency_code)
     if agency is None:
         raise UnknownAgencyError(agency_code)
+    if _ceased(agency, today if today is not None else now.date()):
+        raise CeasedAgencyError(agency)
     invite = Invite(
         code=secrets.token_urlsafe(INVITE_CODE_BYTES),
         agency_code=agency.code,
@@ -118,14 +135,16 @@ def invite_link(code: str, bot_username: str | None) -> str | None:
 
 
 def redeem_invite(
-    session: Session, code: str, channel: str, chat_id: str, display_name: str, now: datetime
+    session: Session, code: str, channel: str, chat_id: str, display_name: str, now: datetime,
+    *, today: date | None = None,
 ) -> Officer:
     """Bind the chat to a new officer of the invite's agency and role; return the officer.
 
     If the chat already belongs to an active officer of the same agency and role, use up the
     invite and return that officer; of another agency or role, raise ALREADY_REGISTERED. A chat
     of a revoked officer moves to the new one. Raise InviteError UNKNOWN, USED or EXPIRED for a
-    code that cannot be used.
+    code that cannot be used, CEASED when its agency no longer exists on `today` (default: the
+    date of `now`).
     """
     invite = session.get(Invite, code.strip())
     if invite is None:
@@ -134,6 +153,9 @@ def redeem_invite(
         raise InviteError(InviteErrorReason.USED)
     if now >= invite.expires_at:
         raise InviteError(InviteErrorReason.EXPIRED)
+    if _ceased(session.get_one(AgencyRow, invite.agency_code),
+               today if today is not None else now.date()):
+        raise InviteError(InviteErrorReason.CEASED)  # succeeded or dissolved since the invite
 
     chat = session.scalars(
         select(OfficerChat).where(OfficerChat.channel == channel, OfficerChat.chat_id == chat_id)

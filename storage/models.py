@@ -132,8 +132,12 @@ class AgencyRow(Base):
     name: Mapped[str] = mapped_column(String(255))
     short_name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(32))
+    # Succession and dissolution (storage/agencies.py): from `ceased_from` the agency no longer
+    # exists; from `successor_from` its open work goes to `successor_code` (None: nobody).
     successor_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
     successor_from: Mapped[date | None] = mapped_column(Date)
+    ceased_from: Mapped[date | None] = mapped_column(Date)
+    handover_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the notices were queued
 
     def __repr__(self) -> str:
         return f"AgencyRow(code={self.code!r}, short_name={self.short_name!r})"

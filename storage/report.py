@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, contains_eager
 
 from scheduler.status import Standing, Tally, chase_order, standing_of, tally
 from storage import evidence, people, work
+from storage.agencies import names_on as agencies_on
 from storage.models import (
+    AgencyRow,
     Assignment,
     EventStatus,
     OccurrenceRow,
@@ -172,10 +174,19 @@ def collect_report(session: Session, plan_id: str, today: date, *,
     by_agency = [AgencyTally(code, short(code), tally(items)) for code, items in by_code.items()]
     by_agency.sort(key=lambda row: chase_order(row.tally))
 
+    names_by_day: dict[date, dict[str, AgencyRow]] = {}
+
+    def short_then(code: str, day: date) -> str:
+        """The short name in force on `day` (history shows the name of its time)."""
+        if day not in names_by_day:
+            names_by_day[day] = agencies_on(session, day)
+        names = names_by_day[day]
+        return names[code].short_name if code in names else code
+
     scoped = due_from is not None or due_to is not None
     in_scope = {row.assignment_id for row in details}
     event_rows = [
-        _event_row(event, assignment, short, officers, event.id in withdrawn,
+        _event_row(event, assignment, short_then, officers, event.id in withdrawn,
                    statuses.get(event.withdraws_id) if event.withdraws_id is not None else None)
         for event, assignment in events if not scoped or assignment.id in in_scope]
     coordinator = agencies.get(plan.coordinator_code)
@@ -208,7 +219,7 @@ def _events(session: Session, plan_id: str) -> list[tuple[StatusEvent, Assignmen
     return [(event, assignment) for event, assignment in rows]
 
 
-def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str], str],
+def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str, date], str],
                officers: dict[int, str], withdrawn: bool, withdraws: str | None) -> EventRow:
     occurrence = assignment.occurrence
     return EventRow(
@@ -216,8 +227,8 @@ def _event_row(event: StatusEvent, assignment: Assignment, short: Callable[[str]
         task_key=occurrence.task.key,
         period=occurrence.period,
         period_label=occurrence.label,
-        agency_short=short(assignment.agency_code),
-        reporter_agency_short=short(event.agency_code),
+        agency_short=short(assignment.agency_code, event.at.date()),
+        reporter_agency_short=short(event.agency_code, event.at.date()),
         officer_name=officers.get(event.officer_id) if event.officer_id else None,
         channel=event.channel,
         status=event.status,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from scheduler.occurrences import occurrences
 from scheduler.plan import Directory, Plan, Task
 from scheduler.timeframe import parse_timeframe
+from storage import agencies
 from storage.models import (
     AgencyRow,
     Assignment,
@@ -26,6 +27,7 @@ from storage.models import (
     PlanRow,
     TaskRow,
 )
+from storage.models_agencies import AgencyName, NameSource
 
 
 @dataclass
@@ -72,20 +74,29 @@ class SyncReport:
 
 
 def sync_plan(
-    session: Session, directory: Directory, plan: Plan, until: date, now: datetime
+    session: Session, directory: Directory, plan: Plan, until: date, now: datetime,
+    *, today: date | None = None,
 ) -> SyncReport:
     """Bring the database in step with `directory` and `plan`, with occurrences due up to `until`.
 
     Texts and dates follow the file; new tasks, occurrences and assignments are added; what the
     file dropped is archived. Existing rows keep their ids and statuses. `now` stamps new and
     changed assignments. A second run with the same inputs changes nothing.
+
+    The agencies file seeds agencies: it adds the ones the database lacks and corrects the name
+    of one only while nobody renamed it in the database (storage/agencies.py). The agency the
+    file names for a task is read through the successions in force on `today` (default: the
+    date of `now`): a succeeded agency's open work stays with its successor, its done work
+    with it.
     """
     report = SyncReport()
+    day = today if today is not None else now.date()
     _sync_agencies(session, directory, report)
     _sync_plan_row(session, plan, report)
     tasks = _sync_tasks(session, plan, report)
     live_occurrences = _sync_occurrences(session, plan, tasks, until, report)
-    _sync_assignments(session, directory, plan, live_occurrences, now, report)
+    agencies.move_open_work(session, day, now)
+    _sync_assignments(session, directory, plan, live_occurrences, now, report, day)
     _count_live(session, plan, report)
     return report
 
@@ -101,14 +112,31 @@ def _update(row: Any, values: dict[str, Any]) -> bool:
 
 
 def _sync_agencies(session: Session, directory: Directory, report: SyncReport) -> None:
+    """Add the agencies the database lacks; follow the file's name of one only while its one
+    name came from a file (a rename or an `agency add` is the operator's, never overwritten)."""
     existing = {row.code: row for row in session.scalars(select(AgencyRow))}
+    periods: dict[str, list[AgencyName]] = {}
+    for period in session.scalars(select(AgencyName).order_by(AgencyName.id)):
+        periods.setdefault(period.agency_code, []).append(period)
     for agency in directory.agencies:
         values = {"name": agency.name, "short_name": agency.short_name, "kind": agency.kind}
+        names = {"name": agency.name, "short_name": agency.short_name}
         row = existing.get(agency.code)
         if row is None:
             session.add(AgencyRow(code=agency.code, **values))
+            session.flush()
+            session.add(AgencyName(agency_code=agency.code, source=NameSource.FILE, **names))
             report.agencies_added += 1
-        elif _update(row, values):
+            continue
+        own = periods.get(agency.code, [])
+        if len(own) > 1 or any(period.source != NameSource.FILE for period in own):
+            continue  # the operator's now: the file only seeded it
+        changed = _update(row, values)
+        if own:
+            changed = _update(own[0], names) or changed
+        else:
+            session.add(AgencyName(agency_code=agency.code, source=NameSource.FILE, **names))
+        if changed:
             report.agencies_updated += 1
     session.flush()
 
@@ -218,9 +246,13 @@ def _sync_assignments(
     live: list[tuple[Task, OccurrenceRow]],
     now: datetime,
     report: SyncReport,
+    day: date,
 ) -> None:
     """Give every live occurrence one assignment per lead and coordinating agency of its task;
-    archive the assignments of agencies the task no longer names, and of archived occurrences."""
+    archive the assignments of agencies the task no longer names, and of archived occurrences.
+
+    An agency succeeded by `day` is replaced by the one holding its work that day, except on an
+    occurrence it had done (that stays its own: history)."""
     rows: dict[tuple[int, str], Assignment] = {
         (row.occurrence_id, row.agency_code): row
         for row in session.scalars(
@@ -230,10 +262,17 @@ def _sync_assignments(
             .where(TaskRow.plan_id == plan.id)
         )
     }
+    changes = agencies.successors({row.code: row for row in session.scalars(select(AgencyRow))})
     expected: dict[tuple[int, str], str] = {}
     for task, occurrence in live:
         for code, role in _roles(directory, task).items():
-            expected[(occurrence.id, code)] = role
+            holder = agencies.holder_on(changes, code, day)
+            own = rows.get((occurrence.id, code))
+            if holder != code and own is not None and own.status == AssignmentStatus.DONE.value:
+                holder = code
+            key = (occurrence.id, holder)
+            if role == AssignmentRole.LEAD.value or key not in expected:
+                expected[key] = role
 
     for key, role in expected.items():
         row = rows.get(key)

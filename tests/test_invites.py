@@ -365,14 +365,15 @@ def test_cli_revoke_of_an_unknown_officer_fails_with_exit_2(
 def test_cli_invite_for_an_officer_binds_a_second_channel_to_that_officer(
     cli_sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["invite", "lagi", "--json"]) == 0
+    # Sở Tư pháp: an agency that exists today (La Gi's People's Committee ceased on 1/7/2025).
+    assert main(["invite", "stp", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)["code"]
     with cli_sessions() as session, session.begin():
-        officer = redeem_invite(session, first, "telegram", "111", "Võ La Gi", datetime.now(UTC))
+        officer = redeem_invite(session, first, "telegram", "111", "Võ Tư Pháp", datetime.now(UTC))
         officer_id = officer.id
     assert main(["invite", "--officer", str(officer_id), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert (payload["agency"], payload["role"]) == ("LAGI", "focal")
+    assert (payload["agency"], payload["role"]) == ("STP", "focal")
     with cli_sessions() as session, session.begin():
         linked = redeem_invite(session, payload["code"], "zalo", "z-111", "Võ", datetime.now(UTC))
         assert linked.id == officer_id

@@ -25,7 +25,9 @@ def register(services: Services, agency: str, role: Role, name: str) -> list[Rep
             people.set_chat_open(session, CHANNEL, chat_id, True)
             code = None
         else:
-            code = create_invite(session, agency, role, services.clock()).code
+            now = services.clock()
+            code = create_invite(session, agency, role, now,
+                                 today=now.astimezone(services.settings.tz).date()).code
     text = f"/start {code}" if code else "/start"
     return services.inbox.handle(Incoming(CHANNEL, chat_id, name, text))
 

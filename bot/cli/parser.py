@@ -150,9 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_revoke)
 
+    from bot.cli.agencies import add_parsers as add_agency_parsers
     from bot.cli.run import add_parsers
 
     add_parsers(sub)
+    add_agency_parsers(sub)
     return parser
 
 

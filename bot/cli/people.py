@@ -22,13 +22,16 @@ def officer_id_arg(text: str) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from datetime import datetime, time
 
+    from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot import agency_changes
     from bot.app import SYNC_HORIZON
+    from bot.cli.agencies import apply_bundled_reorganisation
     from bot.texts import describe_sync
     from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, upgrade
-    from storage.models import PlanRow
+    from storage.models import AgencyRow, PlanRow
     from storage.plans import code_owner, set_track_from
     from storage.sync import sync_plan
 
@@ -49,6 +52,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
 
+    bundled_agencies = (args.agencies or settings.agencies_path) is None
+    reorganised: str | None = None
     try:
         upgrade(settings.db_url)
         engine = make_engine(settings.db_url)
@@ -59,7 +64,13 @@ def cmd_init(args: argparse.Namespace) -> int:
                     print(texts.CLI_PLAN_CODE_TAKEN.format(code=plan.short_code, owner=owner.id),
                           file=sys.stderr)
                     return 1
-                report = sync_plan(session, directory, plan, until, now)
+                fresh = session.scalar(select(AgencyRow.code).limit(1)) is None
+                report = sync_plan(session, directory, plan, until, now, today=now.date())
+                if fresh and bundled_agencies:
+                    # A fresh database with the bundled agencies gets the 2025 reorganisation.
+                    reorganised = apply_bundled_reorganisation(session)
+                agency_changes.apply_due(session, now.date(), now)
+                sync_plan(session, directory, plan, until, now, today=now.date())
                 if args.track_from is not None:
                     set_track_from(session, session.get_one(PlanRow, plan.id), args.track_from)
         finally:
@@ -68,6 +79,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(database_error(settings.db_url, exc), file=sys.stderr)
         return 1
     print(texts.CLI_INIT_DATABASE.format(url=shown_url(settings.db_url)))
+    if reorganised:
+        print(reorganised)
     print(texts.CLI_INIT_PLAN.format(plan=plan.id, tasks=report.tasks,
                                      occurrences=report.occurrences,
                                      assignments=report.assignments, until=until))
@@ -86,7 +99,9 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
     from sqlalchemy import select
 
+    from bot.cli.agencies import ceased_refusal
     from storage.invites import (
+        CeasedAgencyError,
         UnknownAgencyError,
         UnknownOfficerError,
         create_invite,
@@ -107,7 +122,11 @@ def cmd_invite(args: argparse.Namespace) -> int:
                 print(texts.CLI_INVITE_NEEDS_AGENCY, file=sys.stderr)
                 return 2
             else:
-                invite = create_invite(session, args.agency, Role(args.role), now)
+                invite = create_invite(session, args.agency, Role(args.role), now,
+                                       today=now.astimezone(settings.tz).date())
+        except CeasedAgencyError as exc:
+            print(ceased_refusal(session, exc.agency), file=sys.stderr)
+            return 2
         except UnknownOfficerError:
             print(texts.CLI_NO_ACTIVE_OFFICER.format(id=args.officer), file=sys.stderr)
             return 2

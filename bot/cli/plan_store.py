@@ -86,7 +86,7 @@ def cmd_plan_add(args: argparse.Namespace) -> int:
             return 1
         now = datetime.now(settings.tz)
         until = now.date() + SYNC_HORIZON
-        report = sync_plan(session, directory, plan, until, now)
+        report = sync_plan(session, directory, plan, until, now, today=now.date())
         if args.track_from is not None:
             plans.set_track_from(session, session.get_one(PlanRow, plan.id), args.track_from)
     print(texts.CLI_PLAN_ADDED.format(plan=plan.id, code=plan.short_code, tasks=report.tasks,
@@ -122,7 +122,8 @@ def cmd_plan_update(args: argparse.Namespace) -> int:
         now = datetime.now(settings.tz)
         # The sync's own rules: texts follow the file, new tasks are added, tasks gone from it
         # are archived, every status and event stays where it was.
-        report = sync_plan(session, directory, plan, now.date() + SYNC_HORIZON, now)
+        report = sync_plan(session, directory, plan, now.date() + SYNC_HORIZON, now,
+                           today=now.date())
     print(texts.CLI_PLAN_UPDATED.format(plan=plan.id, code=plan.short_code, tasks=report.tasks,
                                         occurrences=report.occurrences,
                                         assignments=report.assignments))
@@ -243,6 +244,7 @@ def stored_plan_timeline(token: str, calendar: WorkingCalendar, tz: ZoneInfo, un
     send time; None after saying why on stderr."""
     from sqlalchemy import select
 
+    from bot.agency_changes import reminders_in_force
     from storage import schedule
     from storage.models import TaskRow
 
@@ -254,7 +256,9 @@ def stored_plan_timeline(token: str, calendar: WorkingCalendar, tz: ZoneInfo, un
         if row is None:
             return None
         send_at = schedule.send_time(row, default_send_at)
-        reminders = schedule.timeline(session, row, calendar, tz, until, send_at)
+        # As they would go out: to the agency holding the work that day, none to one gone.
+        reminders = reminders_in_force(
+            session, schedule.timeline(session, row, calendar, tz, until, send_at))
         titles = dict(session.execute(select(TaskRow.key, TaskRow.title)
                                       .where(TaskRow.plan_id == row.id)).all())
         return reminders, titles, send_at

@@ -120,6 +120,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
     from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
+    from plan_data.reorganisation import load_reorganisation
     from scheduler.workdays import CalendarError, WorkingCalendar
 
     settings = read_settings()
@@ -143,14 +144,20 @@ def cmd_preview(args: argparse.Namespace) -> int:
     agencies: set[str] | None = None
     if args.agency is not None:
         code = args.agency.strip().upper()
-        if not directory.knows(code):
+        added = ({agency.code for agency in load_reorganisation().agencies}
+                 if settings.agencies_path is None else set())
+        if code in added:
+            agencies = {code}
+        elif not directory.knows(code):
             print(texts.CLI_NO_AGENCY_SEE_FILE.format(code=args.agency),
                   file=sys.stderr)
             return 2
-        agencies = set(directory.expand([code]))
+        else:
+            agencies = set(directory.expand([code]))
     if plan is not None:
         timeline = _stored_timeline(plan, directory, calendar, tz, end, settings.send_at,
-                                    _tracked_from(settings.db_url, plan.id))
+                                    _tracked_from(settings.db_url, plan.id), start=start,
+                                    bundled_agencies=settings.agencies_path is None)
         titles = {task.key: task.title for task in plan.tasks}
         send_at = plan.send_at or settings.send_at
     else:
@@ -172,7 +179,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
                               "task": reminder.task_key, "step": reminder.step.value,
                               "due": reminder.due.isoformat()}, ensure_ascii=False))
     else:
-        print(_preview_table(reminders, titles, directory, start, end, send_at))
+        print(_preview_table(reminders, titles, directory, start, end, send_at,
+                             {agency.code: agency.short_name
+                              for agency in load_reorganisation().agencies}))
     return 0
 
 
@@ -206,33 +215,43 @@ def _tracked_from(db_url: str, plan_id: str) -> date | None:
 
 def _stored_timeline(plan: Plan, directory: Directory, calendar: WorkingCalendar,
                      tz: ZoneInfo, until: date, send_at: time,
-                     track_from: date | None = None) -> list[Reminder]:
+                     track_from: date | None = None, *, start: date,
+                     bundled_agencies: bool) -> list[Reminder]:
     """Return the plan's reminders up to `until` the way the tick reads them: the plan synced
     into a throwaway in-memory database (no file, the configured one untouched), then read
     back through `storage.schedule`, tracked from `track_from` (the stored plan's setting).
     Nothing is done there, so nothing else is left out."""
     from datetime import datetime
 
+    from bot.agency_changes import apply_reorganisation, reminders_in_force
+    from plan_data.reorganisation import load_reorganisation
     from scheduler.policy import timeline_horizon
     from storage import schedule
     from storage.db import make_sessionmaker, memory_engine
     from storage.sync import sync_plan
 
     engine = memory_engine()
+    horizon, now = timeline_horizon(plan.ladder, until), datetime.now(tz)
     try:
         with make_sessionmaker(engine)() as session, session.begin():
-            sync_plan(session, directory, plan, timeline_horizon(plan.ladder, until),
-                      datetime.now(tz))
+            sync_plan(session, directory, plan, horizon, now, today=start)
+            if bundled_agencies:
+                # The agencies as `init` gives them: the 2025 reorganisation, work moved as on
+                # the first day shown; later days' reminders follow the changes of their day.
+                apply_reorganisation(session, load_reorganisation())
+                sync_plan(session, directory, plan, horizon, now, today=start)
             row = schedule.plan_row(session, plan.id)
             row.track_from = track_from
-            return schedule.timeline(session, row, calendar, tz, until,
-                                     schedule.send_time(row, send_at))
+            return reminders_in_force(
+                session, schedule.timeline(session, row, calendar, tz, until,
+                                           schedule.send_time(row, send_at)))
     finally:
         engine.dispose()
 
 
 def _preview_table(reminders: Sequence[Reminder], titles: dict[str, str],
-                   directory: Directory, start: date, end: date, send_at: time) -> str:
+                   directory: Directory, start: date, end: date, send_at: time,
+                   added: dict[str, str]) -> str:
     from bot.texts import STEP_LABELS
 
     def day(value: date) -> str:
@@ -246,7 +265,9 @@ def _preview_table(reminders: Sequence[Reminder], titles: dict[str, str],
         task = f"{reminder.task_key}. {titles[reminder.task_key]}"
         if reminder.period:
             task += f" ({reminder.label})"
-        rows.append((day(reminder.day), directory.display_name(reminder.agency), task,
+        agency = (directory.display_name(reminder.agency) if directory.knows(reminder.agency)
+                  else added.get(reminder.agency, reminder.agency))
+        rows.append((day(reminder.day), agency, task,
                      STEP_LABELS[reminder.step], day(reminder.due)))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -109,7 +109,7 @@ def _unknown_target(services: Services, target: str) -> str | None:
     """Return the CLI's refusal of a `status` target naming neither an agency, a stored plan
     nor a task of a stored plan."""
     from scheduler.text import fold
-    from storage import plans
+    from storage import people, plans
 
     words = target.split()
     with services.sessions() as session:
@@ -119,7 +119,9 @@ def _unknown_target(services: Services, target: str) -> str | None:
         if not token:
             return None
         keys = plans.task_keys(session)
-    agencies = {fold(agency.code) for agency in services.directory.agencies}
+        # The agencies file's and those added since.
+        codes = set(people.agency_names(session)) | {a.code for a in services.directory.agencies}
+    agencies = {fold(code) for code in codes}
     key = token.split("@", 1)[0].rsplit(":", 1)[-1]
     if fold(token) in agencies or fold(key) in {fold(k) for k in keys}:
         return None
@@ -230,14 +232,24 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.cli.agencies import ceased_refusal
     from bot.cli.chat import chat
     from storage.models import Role
 
     services = _services(args.clock)
     if services is None:
         return 2
+    from storage.models import AgencyRow
+
     agency = args.agency.upper()
-    if not services.directory.knows(agency) or services.directory.is_group(agency):
+    today = services.clock().astimezone(services.settings.tz).date()
+    with services.sessions() as session:  # the agencies file's and those added since
+        row = session.get(AgencyRow, agency)
+        short_name = row.short_name if row is not None else ""
+        if row is not None and row.ceased_from is not None and row.ceased_from <= today:
+            print(ceased_refusal(session, row), file=sys.stderr)
+            return 2
+    if row is None or services.directory.is_group(agency):
         print(texts.UNKNOWN_AGENCY.format(code=args.agency), file=sys.stderr)
         return 2
 
@@ -248,7 +260,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
     def write(text: str) -> None:
         print(text + "\n", flush=True)
 
-    short_name = services.directory.agency(agency).short_name
     name = args.name or texts.CLI_CHAT_NAME.format(agency=short_name)
     print(texts.CLI_CHAT_INTRO.format(agency=agency, role=args.role), flush=True)
     asyncio.run(chat(services, agency, Role(args.role), name, read_line, write))

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
+from bot.agency_changes import shown_agencies
 from bot.channels.base import Attachment, Button, FileRef, FileUpload
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
-from storage import people, plans, work
+from storage import plans, work
 from storage.models import AgencyRow, Officer, PlanRow, Role, TaskRow
 
 Clock = Callable[[], datetime]
@@ -73,9 +74,9 @@ class View:
 
     @property
     def agencies(self) -> dict[str, AgencyRow]:
-        """Return every agency by code, read once per request."""
+        """Return every agency by code, with the name in force today, read once per request."""
         if self._agencies is None:
-            self._agencies = people.agency_names(self.session)
+            self._agencies = shown_agencies(self.session, self.today)
         return self._agencies
 
 

@@ -15,7 +15,8 @@ def start(request: Request, code: str) -> list[Reply]:
     if code:
         try:
             officer = redeem_invite(request.session, code.split()[0], incoming.channel,
-                                    incoming.chat_id, incoming.display_name, request.now)
+                                    incoming.chat_id, incoming.display_name, request.now,
+                                    today=request.today)
         except InviteError as error:
             if error.reason is InviteErrorReason.ALREADY_REGISTERED and officer is not None:
                 raise Refusal(texts.ALREADY_REGISTERED.format(
@@ -23,6 +24,7 @@ def start(request: Request, code: str) -> list[Reply]:
             raise Refusal({
                 InviteErrorReason.USED: texts.INVITE_USED,
                 InviteErrorReason.EXPIRED: texts.INVITE_EXPIRED,
+                InviteErrorReason.CEASED: texts.INVITE_AGENCY_CEASED,
             }.get(error.reason, texts.INVITE_UNKNOWN)) from None
     if officer is None:
         return [Reply(texts.NEED_INVITE)]

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
+from bot.agency_changes import shown_agencies
 from bot.answers import reminder_buttons
 from bot.channels.base import Button
 from bot.render import render_status
 from scheduler.policy import Reminder, Step, due_reminders
 from scheduler.workdays import WorkingCalendar
-from storage import outbox, people, schedule, work
+from storage import agencies, outbox, people, schedule, work
 from storage.models import (
     AgencyRow,
     Assignment,
@@ -59,12 +60,14 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: Zon
     """
     queued: list[Queued] = []
     names = people.agency_names(session)
+    # An agency that no longer exists is reminded of nothing (its open work has nobody).
+    ceased = agencies.ceased_on(session, now.astimezone(tz).date())
     for plan in schedule.plans(session):
         if plans is not None and plan.id not in plans:
             continue
         state, assignments = schedule.policy_state(session, plan, calendar, tz,
                                                    schedule.send_time(plan, send_at))
-        due = due_reminders(state, now)
+        due = [reminder for reminder in due_reminders(state, now) if reminder.agency not in ceased]
         escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
         # The plan's own coordinating agency hears of its late items, no other.
         coordinators = people.coordinator_chats(session, plan.id)
@@ -89,7 +92,8 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: Zon
         for late in escalations.values():
             count = _queue_escalation(session, late, coordinators, now, tz, names)
             queued.extend(Queued(reminder, count) for reminder, _, _ in late)
-    digests = _queue_digest(session, now.astimezone(tz).date(), now, names)
+    today = now.astimezone(tz).date()
+    digests = _queue_digest(session, today, now, shown_agencies(session, today))
     return TickResult(queued, digests + sum(item.recipients for item in queued))
 
 

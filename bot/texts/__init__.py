@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
+from bot.texts.i11_agencies import *  # noqa: F403  (agencies that change)
 from bot.texts.i11_plans import *  # noqa: F403  (several plans, tracking from a day)
 from bot.texts.i13_evidence import *  # noqa: F403  (evidence on reports, /tailieu)
 from bot.texts.i14_reports import *  # noqa: F403  (Word report, /baocao, status sheet)

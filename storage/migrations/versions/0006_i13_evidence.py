@@ -4,8 +4,8 @@
 and size, a link, and the path of a downloaded copy); `pending_prompts.status_event_id` names
 the report a "gửi kèm văn bản?" question is about.
 
-Revision ID: 0010
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
+revision: str = "0006"
 down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
