@@ -260,6 +260,8 @@ class Plan(Frozen):
     start_reason: str | None = Field(default=None, validate_default=True)
     coordinator: str = "SCT"
     ladder: Ladder = Field(default_factory=Ladder)
+    # A reported completion waits for the coordinator's confirmation ("chờ xác nhận").
+    confirm_done: bool = False
     tasks: tuple[Task, ...] = Field(min_length=1)
 
     @field_validator("start", mode="before")

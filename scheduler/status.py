@@ -17,6 +17,7 @@ class Category(StrEnum):
     DONE_LATE = "hoan_thanh_qua_han"
     IN_PROGRESS = "dang_thuc_hien_trong_han"
     OVERDUE = "qua_han"
+    AWAITING = "cho_xac_nhan"  # reported done, the coordinator has not confirmed it yet
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,15 @@ class Standing:
         return self.category is Category.OVERDUE and self.days_late > LONG_OVERDUE_DAYS
 
 
-def standing(due: date, done_on: date | None, blocked: bool, today: date) -> Standing:
-    """Return the category of an item due on `due`, done on `done_on` (None if not done)."""
+def standing(due: date, done_on: date | None, blocked: bool, today: date, *,
+             reported_on: date | None = None) -> Standing:
+    """Return the category of an item due on `due`, done on `done_on` (None if not done).
+
+    `reported_on`: the day a completion still awaiting confirmation was reported (its days late
+    are counted to that day).
+    """
+    if reported_on is not None and done_on is None:
+        return Standing(Category.AWAITING, False, max(0, (reported_on - due).days))
     if done_on is not None:
         late = max(0, (done_on - due).days)
         category = Category.DONE_LATE if late else Category.DONE_ON_TIME
@@ -57,8 +65,10 @@ class Tracked(Protocol):
 
 
 def standing_of(item: Tracked, today: date) -> Standing:
-    """Return where `item` stands on `today`."""
-    return standing(item.due, item.completed_on, item.blocked, today)
+    """Return where `item` stands on `today` (an item with a `reported_done_on` day and no
+    completion awaits confirmation)."""
+    reported_on: date | None = getattr(item, "reported_done_on", None)
+    return standing(item.due, item.completed_on, item.blocked, today, reported_on=reported_on)
 
 
 @dataclass(frozen=True)
@@ -72,10 +82,12 @@ class Tally:
     blocked_in_time: int = 0
     blocked_overdue: int = 0
     long_overdue: int = 0
+    awaiting: int = 0  # reported done, waiting for the coordinator's confirmation
 
     @property
     def total(self) -> int:
-        return self.done_on_time + self.done_late + self.in_progress + self.overdue
+        return (self.done_on_time + self.done_late + self.in_progress + self.overdue
+                + self.awaiting)
 
     @property
     def blocked(self) -> int:
@@ -100,7 +112,7 @@ def tally(standings: Iterable[Standing]) -> Tally:
         long_overdue += item.long_overdue
     return Tally(counts[Category.DONE_ON_TIME], counts[Category.DONE_LATE],
                  counts[Category.IN_PROGRESS], counts[Category.OVERDUE], blocked_in_time,
-                 blocked_overdue, long_overdue)
+                 blocked_overdue, long_overdue, counts[Category.AWAITING])
 
 
 def chase_order(counts: Tally) -> tuple[int, int]:

@@ -32,7 +32,7 @@ def record_inbound(session: Session, channel: str, message_id: str, chat_id: str
 
 def set_prompt(
     session: Session, channel: str, chat_id: str, assignment_id: int, officer: Officer,
-    now: datetime
+    now: datetime, *, kind: PromptKind = PromptKind.BLOCKED_REASON
 ) -> None:
     """Remember that the officer's next message in this chat answers a question about
     `assignment_id`."""
@@ -43,7 +43,7 @@ def set_prompt(
             chat_id=chat_id,
             assignment_id=assignment_id,
             officer_id=officer.id,
-            kind=PromptKind.BLOCKED_REASON.value,
+            kind=kind.value,
             created_at=now,
         )
     )

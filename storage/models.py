@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -56,6 +57,7 @@ class AssignmentStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     BLOCKED = "blocked"
+    AWAITING = "awaiting"  # reported done, waiting for the coordinator's confirmation
 
 
 class EventStatus(StrEnum):
@@ -65,6 +67,14 @@ class EventStatus(StrEnum):
     SNOOZE = "snooze"
     REOPENED = "reopened"
     WITHDRAWN = "withdrawn"  # withdraws the report `StatusEvent.withdraws_id` (/huy)
+    # The follow-up workflow (at most 16 characters: the column's width).
+    EXTENSION_ASKED = "ext_asked"  # /giahan: an extension request (extension_requests)
+    EXTENSION_APPROVED = "ext_approved"
+    EXTENSION_REFUSED = "ext_refused"
+    DUE_CHANGED = "due_changed"  # /doihan: the coordinator set a new due date
+    CONFIRMED = "confirmed"  # the coordinator confirmed a completion
+    RETURNED = "returned"  # the coordinator returned a completion ("trả lại")
+    NUDGED = "nudged"  # /nhac: the coordinator reminded the agency outside the ladder
 
 
 class OutboxKind(StrEnum):
@@ -89,6 +99,16 @@ class OutboxStatus(StrEnum):
 
 class PromptKind(StrEnum):
     BLOCKED_REASON = "blocked_reason"
+    REFUSE_REASON = "refuse_reason"  # why an extension request is refused
+    RETURN_REASON = "return_reason"  # why a completion is returned
+
+
+class ExtensionStatus(StrEnum):
+    OPEN = "open"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    DIRECT = "direct"  # a new due date the coordinator set (/doihan)
+    SUPERSEDED = "superseded"  # still open when the coordinator set a due date directly
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -214,6 +234,8 @@ class PlanRow(Base):
     coordinator_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
     # The reminder ladder as JSON (scheduler.plan.Ladder), so a tick needs no plan file.
     ladder_json: Mapped[str] = mapped_column(Text)
+    # A completion waits for the coordinator's confirmation (plan YAML `confirm_done: true`).
+    confirm_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"PlanRow(id={self.id!r}, start={self.start!r})"
@@ -281,18 +303,32 @@ class Assignment(Base):
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The due date an approved extension (or the coordinator) set; None: the occurrence's.
+    due_override: Mapped[date | None] = mapped_column(Date)
+    # The day the agency reported done while the completion awaits confirmation.
+    reported_done_on: Mapped[date | None] = mapped_column(Date)
 
     occurrence: Mapped[OccurrenceRow] = relationship()
     agency: Mapped[AgencyRow] = relationship()
 
     @property
     def due(self) -> date:
-        """The due date of its occurrence (what `scheduler.status.standing_of` reads)."""
+        """The due date in force: the approved one, else its occurrence's (what
+        `scheduler.status.standing_of` judges "đúng hạn" against)."""
+        return self.due_override if self.due_override is not None else self.occurrence.due
+
+    @property
+    def original_due(self) -> date:
+        """The due date the plan gave, kept whatever extension was approved."""
         return self.occurrence.due
 
     @property
     def blocked(self) -> bool:
         return self.status == AssignmentStatus.BLOCKED.value
+
+    @property
+    def awaiting(self) -> bool:
+        return self.status == AssignmentStatus.AWAITING.value
 
     def __repr__(self) -> str:
         return (
@@ -321,6 +357,33 @@ class StatusEvent(Base):
         return (
             f"StatusEvent(id={self.id!r}, assignment_id={self.assignment_id!r}, "
             f"status={self.status!r}, at={self.at!r})"
+        )
+
+
+class ExtensionRequest(Base):
+    """A change of an assignment's due date: asked (/giahan) and decided, or set directly
+    (/doihan). Kept whatever was decided: the history of the item's due dates."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))  # who asked
+    previous_due: Mapped[date] = mapped_column(Date)  # the due in force when asked
+    requested_due: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # ExtensionStatus
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("status_events.id"))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decision_event_id: Mapped[int | None] = mapped_column(ForeignKey("status_events.id"))
+
+    def __repr__(self) -> str:
+        return (
+            f"ExtensionRequest(id={self.id!r}, assignment_id={self.assignment_id!r}, "
+            f"requested_due={self.requested_due!r}, status={self.status!r})"
         )
 
 

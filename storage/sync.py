@@ -120,6 +120,7 @@ def _sync_plan_row(session: Session, plan: Plan, report: SyncReport) -> None:
         "start": plan.start,
         "coordinator_code": plan.coordinator,
         "ladder_json": plan.ladder.model_dump_json(),
+        "confirm_done": plan.confirm_done,
     }
     row = session.get(PlanRow, plan.id)
     if row is None:

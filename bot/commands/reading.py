@@ -14,7 +14,7 @@ from bot.commands.core import (
     find_task,
     parse_key,
 )
-from bot.render import ref, render_status, task_line
+from bot.render import due_shown, ref, render_status, task_line
 from scheduler.status import Category, standing_of
 from storage import work
 from storage.models import Assignment, Officer, Role, TaskRow
@@ -96,6 +96,6 @@ def overdue_text(view: View, officer: Officer) -> str:
             for a in group)
         lines.append(texts.OVERDUE_LINE.format(
             ref=ref(occurrence.task, occurrence.period), period=occurrence.label,
-            due=texts.day(occurrence.due), days=item.days_late,
+            due=due_shown(group[0]), days=item.days_late,
             flag=texts.LONG_OVERDUE_FLAG if item.long_overdue else "", agencies=agencies))
     return "\n".join(lines)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
+from bot.texts.i13_workflow import *  # noqa: F403  (extensions, confirmation, history, /nhac)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
@@ -36,6 +37,14 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("status", ("tinhhinh",), "Tình hình thực hiện kế hoạch"),
     ("overdue", ("quahan",), "Các việc quá hạn"),
     ("undo", ("huy", "rutlai"), "Hủy báo cáo vừa gửi: /huy MÃ [lý do]"),
+    ("extend", ("giahan",), "Xin gia hạn: /giahan MÃ DD/MM/YYYY lý do"),
+    ("approve", ("duyet",), "Duyệt gia hạn: /duyet SỐ [ghi chú]"),
+    ("refuse", ("tuchoi",), "Từ chối gia hạn: /tuchoi SỐ lý do"),
+    ("setdue", ("doihan",), "Đổi hạn: /doihan MÃ CƠ_QUAN DD/MM/YYYY lý do"),
+    ("confirm", ("xacnhan",), "Xác nhận hoàn thành: /xacnhan MÃ [CƠ_QUAN]"),
+    ("giveback", ("tralai",), "Trả lại báo hoàn thành: /tralai MÃ [CƠ_QUAN] lý do"),
+    ("history", ("lichsu",), "Lịch sử nhiệm vụ: /lichsu MÃ [CƠ_QUAN]"),
+    ("nudge", ("nhac",), "Nhắc cơ quan ngay: /nhac MÃ CƠ_QUAN [lời nhắn]"),
 )
 
 HELP = (
@@ -48,6 +57,10 @@ HELP = (
     "/quahan: các việc quá hạn (điều phối, lãnh đạo)\n"
     "/huy MÃ [lý do]: hủy báo cáo gần nhất của nhiệm vụ (người gửi trong 24 giờ; "
     "Sở Công Thương bất cứ lúc nào, ghi lý do)\n"
+    "/giahan MÃ DD/MM/YYYY lý do: xin gia hạn (cơ quan chủ trì)\n"
+    "/lichsu MÃ [CƠ QUAN]: lịch sử nhiệm vụ\n"
+    "Điều phối: /duyet SỐ, /tuchoi SỐ lý do, /doihan MÃ CƠ_QUAN DD/MM/YYYY lý do, "
+    "/xacnhan MÃ, /tralai MÃ lý do, /nhac MÃ CƠ_QUAN [lời nhắn]\n"
     "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ, ví dụ 7@2024.\n"
     "Điều phối báo thay một cơ quan: /xong MÃ CƠ_QUAN, ví dụ /xong 5 LAGI.\n"
     "Trả lời một lời nhắc: 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau.\n"
@@ -116,6 +129,7 @@ CATEGORY_NAMES = {
     "hoan_thanh_qua_han": "hoàn thành quá hạn",
     "dang_thuc_hien_trong_han": "đang thực hiện trong hạn",
     "qua_han": "quá hạn",
+    "cho_xac_nhan": "chờ xác nhận",
 }
 BLOCKED_NAME = "vướng mắc"
 STATUS_TITLE = "📊 Tình hình thực hiện ({scope}), ngày {day}"
