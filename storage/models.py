@@ -6,34 +6,25 @@ Reminder) ends in `Row`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Named constraints let Alembic alter them later (SQLite batch mode needs the names).
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from storage.base import NAMING_CONVENTION as NAMING_CONVENTION
+from storage.base import Base as Base
+from storage.base import UTCDateTime as UTCDateTime
 
 
 class Role(StrEnum):
@@ -67,13 +58,11 @@ class EventStatus(StrEnum):
     SNOOZE = "snooze"
     REOPENED = "reopened"
     WITHDRAWN = "withdrawn"  # withdraws the report `StatusEvent.withdraws_id` (/huy)
-    # The follow-up workflow (at most 16 characters: the column's width).
-    EXTENSION_ASKED = "ext_asked"  # /giahan: an extension request (extension_requests)
-    EXTENSION_APPROVED = "ext_approved"
-    EXTENSION_REFUSED = "ext_refused"
+    # The follow-up workflow (storage/followup_models.py); at most 16 characters.
+    EXTENSION_ASKED, EXTENSION_APPROVED, EXTENSION_REFUSED = "ext_asked", "ext_approved", \
+        "ext_refused"
     DUE_CHANGED = "due_changed"  # /doihan: the coordinator set a new due date
-    CONFIRMED = "confirmed"  # the coordinator confirmed a completion
-    RETURNED = "returned"  # the coordinator returned a completion ("trả lại")
+    CONFIRMED, RETURNED = "confirmed", "returned"  # a completion confirmed or "trả lại"
     NUDGED = "nudged"  # /nhac: the coordinator reminded the agency outside the ladder
 
 
@@ -99,47 +88,7 @@ class OutboxStatus(StrEnum):
 
 class PromptKind(StrEnum):
     BLOCKED_REASON = "blocked_reason"
-    REFUSE_REASON = "refuse_reason"  # why an extension request is refused
-    RETURN_REASON = "return_reason"  # why a completion is returned
-
-
-class ExtensionStatus(StrEnum):
-    OPEN = "open"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    DIRECT = "direct"  # a new due date the coordinator set (/doihan)
-    SUPERSEDED = "superseded"  # still open when the coordinator set a due date directly
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware datetime stored as UTC and read back as aware UTC; a naive one is refused.
-
-    SQLite keeps no time zone, so without this a value would come back naive.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime refused (store aware datetimes only): {value!r}")
-        utc = value.astimezone(UTC)
-        # SQLite would write "+00:00" into the text for an aware value and then fail to compare
-        # it with values written without one; store every instant the same way.
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    REFUSE_REASON, RETURN_REASON = "refuse_reason", "return_reason"  # of an extension, a return
 
 
 class AgencyRow(Base):
@@ -313,13 +262,11 @@ class Assignment(Base):
 
     @property
     def due(self) -> date:
-        """The due date in force: the approved one, else its occurrence's (what
-        `scheduler.status.standing_of` judges "đúng hạn" against)."""
+        """The due date in force (what `scheduler.status.standing_of` judges against)."""
         return self.due_override if self.due_override is not None else self.occurrence.due
 
     @property
     def original_due(self) -> date:
-        """The due date the plan gave, kept whatever extension was approved."""
         return self.occurrence.due
 
     @property
@@ -357,33 +304,6 @@ class StatusEvent(Base):
         return (
             f"StatusEvent(id={self.id!r}, assignment_id={self.assignment_id!r}, "
             f"status={self.status!r}, at={self.at!r})"
-        )
-
-
-class ExtensionRequest(Base):
-    """A change of an assignment's due date: asked (/giahan) and decided, or set directly
-    (/doihan). Kept whatever was decided: the history of the item's due dates."""
-
-    __tablename__ = "extension_requests"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
-    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))  # who asked
-    previous_due: Mapped[date] = mapped_column(Date)  # the due in force when asked
-    requested_due: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))  # ExtensionStatus
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("status_events.id"))
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decision_note: Mapped[str | None] = mapped_column(Text)
-    decision_event_id: Mapped[int | None] = mapped_column(ForeignKey("status_events.id"))
-
-    def __repr__(self) -> str:
-        return (
-            f"ExtensionRequest(id={self.id!r}, assignment_id={self.assignment_id!r}, "
-            f"requested_due={self.requested_due!r}, status={self.status!r})"
         )
 
 
@@ -498,3 +418,8 @@ class InboundMessage(Base):
             f"InboundMessage(id={self.id!r}, channel={self.channel!r}, "
             f"message_id={self.message_id!r})"
         )
+
+
+# The follow-up workflow's table, in a module of its own (registered on Base.metadata here).
+from storage.followup_models import ExtensionRequest as ExtensionRequest  # noqa: E402
+from storage.followup_models import ExtensionStatus as ExtensionStatus  # noqa: E402

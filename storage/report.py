@@ -14,10 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from scheduler.status import Standing, Tally, chase_order, standing_of, tally
-from storage import people, work
+from storage import followup, people, work
 from storage.models import (
     Assignment,
+    AssignmentStatus,
     EventStatus,
+    ExtensionStatus,
     OccurrenceRow,
     Officer,
     PlanRow,
@@ -28,8 +30,20 @@ from storage.models import (
 # A snooze note is written by the bot ("nhắc lại ngày ..."), not by the person: it is neither
 # the latest note nor a report of where the work stands. A withdrawn report (/huy) and its
 # withdrawal stay in the history, but no longer say where the work stands.
-_REPORTS = frozenset(status.value for status in EventStatus
-                     if status not in (EventStatus.SNOOZE, EventStatus.WITHDRAWN))
+# The follow-up workflow's events (extensions, confirmations, /nhac) are the history's too, not
+# reports of where the work stands.
+_REPORTS = frozenset(status.value for status in (EventStatus.DONE, EventStatus.BLOCKED,
+                                                 EventStatus.PROGRESS, EventStatus.REOPENED))
+
+
+@dataclass(frozen=True)
+class DueChange:
+    """A change of an assignment's due date that took effect: an approved extension request
+    (`request_id`) or one the coordinator set directly (`request_id` None)."""
+
+    previous: date
+    new: date
+    request_id: int | None
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,10 @@ class DetailRow:
     blocked_reason: str | None  # the latest, while the item is blocked
     latest_note: str | None
     last_reporter: str | None
+    original_due: date | None = None  # the plan's own, when an extension moved `due`
+    due_changes: tuple[DueChange, ...] = ()
+    awaiting_since: date | None = None  # reported done that day, not confirmed yet
+    confirmed: bool = False  # a completion the coordinator confirmed
 
 
 @dataclass(frozen=True)
@@ -107,7 +125,11 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
             reports_by_assignment.setdefault(event.assignment_id, []).append(event)
 
     details: list[DetailRow] = []
-    for assignment in work.lead_assignments(session, today, plan_id=plan_id):
+    items = work.lead_assignments(session, today, plan_id=plan_id)
+    changes = followup.changes_of(session, [a.id for a in items])
+    confirmed = {event.assignment_id for event, _ in events
+                 if event.status == EventStatus.CONFIRMED.value}
+    for assignment in items:
         occurrence = assignment.occurrence
         task = occurrence.task
         item = standing_of(assignment, today)
@@ -123,12 +145,21 @@ def collect_report(session: Session, plan_id: str, today: date) -> ReportData:
             title=task.title,
             agency_code=assignment.agency_code,
             agency_short=short(assignment.agency_code),
-            due=occurrence.due,
+            due=assignment.due,
             standing=item,
             completed_on=assignment.completed_on,
             blocked_reason=blocked[-1].note if item.blocked and blocked else None,
             latest_note=noted[-1].note if noted else None,
             last_reporter=(officers.get(last.officer_id) if last and last.officer_id else None),
+            original_due=(assignment.original_due if assignment.due != assignment.original_due
+                          else None),
+            due_changes=tuple(
+                DueChange(change.previous_due, change.requested_due,
+                          change.id if change.status == ExtensionStatus.APPROVED.value else None)
+                for change in changes.get(assignment.id, [])),
+            awaiting_since=assignment.reported_done_on if assignment.awaiting else None,
+            confirmed=(assignment.id in confirmed
+                       and assignment.status == AssignmentStatus.DONE.value),
         ))
 
     by_code: dict[str, list[Standing]] = {}

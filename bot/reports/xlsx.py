@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from bot import texts
 from scheduler.status import LONG_OVERDUE_DAYS, Category, Tally
-from storage.report import EventRow, ReportData
+from storage.report import DetailRow, EventRow, ReportData
 
 SUMMARY_SHEET = texts.REPORT_SUMMARY_SHEET
 DETAIL_SHEET = texts.REPORT_DETAIL_SHEET
@@ -37,7 +37,12 @@ CATEGORY_COLOURS = {
     Category.DONE_LATE: "F9A825",
     Category.IN_PROGRESS: "1565C0",
     Category.OVERDUE: "C62828",
+    Category.AWAITING: "6A1B9A",
 }
+# The categories the charts and the per-agency columns show; items awaiting confirmation
+# have a summary row and a column of their own.
+CHART_CATEGORIES = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.IN_PROGRESS,
+                    Category.OVERDUE)
 STATUS_LABELS = texts.REPORT_STATUS_LABELS
 WITHDRAWN_MARK = texts.REPORT_WITHDRAWN_MARK
 
@@ -113,6 +118,7 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
         (CATEGORY_LABELS[Category.DONE_LATE], total.done_late),
         (CATEGORY_LABELS[Category.IN_PROGRESS], total.in_progress),
         (CATEGORY_LABELS[Category.OVERDUE], total.overdue),
+        (CATEGORY_LABELS[Category.AWAITING], total.awaiting),
         (texts.REPORT_BLOCKED_IN_TIME, total.blocked_in_time),
         (texts.REPORT_BLOCKED_OVERDUE, total.blocked_overdue),
         (texts.REPORT_TOTAL, total.total),
@@ -132,7 +138,7 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
     pie.title = texts.REPORT_PIE_TITLE
     pie.add_data(Reference(ws, min_col=2, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 4))
     pie.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 4))
-    for index, category in enumerate(Category):
+    for index, category in enumerate(CHART_CATEGORIES):
         point = DataPoint(idx=index)
         point.graphicalProperties.solidFill = CATEGORY_COLOURS[category]
         pie.series[0].dPt.append(point)
@@ -143,19 +149,20 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
     # Below the pie chart (about 15 rows high), whatever the length of the table above.
     top = max(last + 3, HEADER_ROW + 18)
     ws.cell(top - 1, 1, texts.REPORT_BY_AGENCY).font = Font(bold=True)
-    columns = (texts.REPORT_AGENCY, *(CATEGORY_LABELS[c] for c in Category),
-               texts.REPORT_BLOCKED, texts.REPORT_TOTAL, texts.REPORT_OVERDUE_SHARE)
+    columns = (texts.REPORT_AGENCY, *(CATEGORY_LABELS[c] for c in CHART_CATEGORIES),
+               texts.REPORT_BLOCKED, texts.REPORT_TOTAL, texts.REPORT_OVERDUE_SHARE,
+               CATEGORY_LABELS[Category.AWAITING])
     _header(ws, top, columns)
     for row, agency in enumerate(data.by_agency, start=top + 1):
         tally = agency.tally
         cells = (agency.agency_short, *_category_counts(tally), tally.blocked, tally.total,
-                 tally.overdue_share)
+                 tally.overdue_share, tally.awaiting)
         for column, cell_value in enumerate(cells, start=1):
             ws.cell(row, column, cell_value)
-        ws.cell(row, len(columns)).number_format = SHARE_FORMAT
+        ws.cell(row, len(columns) - 1).number_format = SHARE_FORMAT
     bottom = top + len(data.by_agency)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{bottom}"
-    _widths(ws, (34, 14, 14, 14, 14, 12, 10, 14))
+    _widths(ws, (34, 14, 14, 14, 14, 12, 10, 14, 14))
 
     if data.by_agency:
         bars = BarChart()
@@ -166,7 +173,7 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
         bars.add_data(Reference(ws, min_col=2, max_col=5, min_row=top, max_row=bottom),
                       titles_from_data=True)
         bars.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
-        for series, category in zip(bars.series, Category, strict=True):
+        for series, category in zip(bars.series, CHART_CATEGORIES, strict=True):
             series.graphicalProperties.solidFill = CATEGORY_COLOURS[category]
             series.graphicalProperties.line.solidFill = CATEGORY_COLOURS[category]
         bars.y_axis.title = texts.REPORT_BARS_AXIS
@@ -189,12 +196,30 @@ def _detail_sheet(ws: Any, data: ReportData) -> None:
         values = (item.task_key, item.title, item.period_label, item.agency_short, item.due,
                   CATEGORY_LABELS[standing.category], standing.days_late,
                   texts.REPORT_YES if standing.blocked else texts.REPORT_NO, item.blocked_reason,
-                  item.completed_on, item.latest_note, item.last_reporter)
+                  item.completed_on, item.latest_note, item.last_reporter, item.original_due,
+                  _due_changes(item), _confirmation(item))
         for column, value in enumerate(values, start=1):
             _put(ws, row, column, value)
-        ws.cell(row, 5).number_format = DATE_FORMAT
-        ws.cell(row, 10).number_format = DATE_FORMAT
-    _table(ws, len(columns), len(data.details), (12, 50, 24, 28, 12, 24, 11, 10, 40, 14, 40, 24))
+        for column in (5, 10, 13):
+            ws.cell(row, column).number_format = DATE_FORMAT
+    _table(ws, len(columns), len(data.details),
+           (12, 50, 24, 28, 12, 24, 11, 10, 40, 14, 40, 24, 14, 36, 26))
+
+
+def _due_changes(item: DetailRow) -> str | None:
+    """Return the item's due-date changes, oldest first, one a line; None if there were none."""
+    lines = [texts.REPORT_DUE_CHANGE.format(previous=texts.day(change.previous),
+                                            new=texts.day(change.new))
+             + (texts.REPORT_DUE_CHANGE_REQUEST.format(id=change.request_id)
+                if change.request_id is not None else texts.REPORT_DUE_CHANGE_DIRECT)
+             for change in item.due_changes]
+    return "\n".join(lines) or None
+
+
+def _confirmation(item: DetailRow) -> str | None:
+    if item.awaiting_since is not None:
+        return texts.REPORT_AWAITING.format(day=texts.day(item.awaiting_since))
+    return texts.REPORT_CONFIRMED if item.confirmed else None
 
 
 def _status_label(event: EventRow) -> str:
