@@ -8,11 +8,13 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.commands import Incoming
 from bot.delivery.tick import Queued, run_tick
-from plan_data.loader import load_bundled
+from bot.reports.xlsx import DETAIL_SHEET, HEADER_ROW, HISTORY_SHEET, SUMMARY_SHEET, write_report
+from plan_data.loader import bundled_plan_path, load_bundled, load_directory, load_plan
 from storage.models import (
     Assignment,
     ExtensionRequest,
@@ -23,6 +25,7 @@ from storage.models import (
     StatusEvent,
     TaskRow,
 )
+from storage.report import collect_report
 from storage.sync import sync_plan
 from tests.world import TZ, World, local, make_world
 
@@ -367,3 +370,69 @@ def test_the_coordinator_reminds_an_agency_now_outside_the_ladder(world: World) 
         "nhacviec invite SKHDT")
     assert world.say("stnmt", "/nhac 7 STNMT").startswith("Chỉ cán bộ điều phối")
     assert snapshot(world) == before
+
+
+# ---- the plan file and the report ----------------------------------------------------------
+
+
+def test_confirm_done_in_the_plan_file_is_stored_on_the_plan(tmp_path: Path) -> None:
+    text = bundled_plan_path().read_text(encoding="utf-8")
+    assert "\nconfirm_done:" not in text
+    path = tmp_path / "plan.yaml"
+    path.write_text(text.replace("\ntasks:\n", "\nconfirm_done: true\ntasks:\n", 1),
+                    encoding="utf-8")
+    directory = load_directory()
+    plan = load_plan(path, directory)
+    assert plan.confirm_done is True
+    assert load_bundled()[1].confirm_done is False
+    world = make_world(tmp_path, local("2024-06-20 09:00"))
+    with world.sessions() as session, session.begin():
+        assert session.get_one(PlanRow, plan.id).confirm_done is False
+        sync_plan(session, directory, plan, date(2026, 12, 31), world.clock())
+    with world.sessions() as session:
+        assert session.get_one(PlanRow, plan.id).confirm_done is True
+
+
+def test_the_excel_report_shows_both_due_dates_the_changes_and_the_confirmations(
+        world: World, tmp_path: Path) -> None:
+    confirming(world)
+    world.say("sct", "/giahan 1 10/07/2024 Chờ ý kiến các sở")
+    world.say("coord", "/duyet 1")
+    world.say("coord", "/doihan 1 SCT 15/07/2024 Theo chỉ đạo")
+    world.say("lagi", "/xong 5@2024-Q2 Đã báo cáo")
+    world.say("sct", "/xong 2@2024-Q2")
+    world.say("coord", "/xacnhan 2@2024-Q2")
+    world.clock.now = local("2024-07-12 09:00")
+    world.say("sct", "/xong 1")  # after the plan's 30/06, before the approved 15/07
+    world.say("coord", "/xacnhan 1")
+    with world.sessions() as session:
+        data = collect_report(session, "nd32-binh-thuan", date(2024, 7, 12))
+    workbook = load_workbook(write_report(data, tmp_path / "r.xlsx", TZ))
+    ws = workbook[DETAIL_SHEET]
+    header = [cell.value for cell in ws[HEADER_ROW]]
+    assert header[-3:] == ["Hạn ban đầu", "Gia hạn, đổi hạn", "Xác nhận hoàn thành"]
+    rows = [dict(zip(header, values, strict=True))
+            for values in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+
+    def row_of(key: str, agency: str) -> dict[str, object]:
+        [row] = [r for r in rows if r["Mã nhiệm vụ"] == key and r["Cơ quan chủ trì"] == agency
+                 and r["Kỳ"] in ("Quý 2 năm 2024", "Quý 2/2024")]
+        return row
+
+    extended = row_of("1", "Sở Công Thương")
+    assert extended["Hạn"].date() == date(2024, 7, 15)  # type: ignore[attr-defined]
+    assert extended["Hạn ban đầu"].date() == date(2024, 6, 30)  # type: ignore[attr-defined]
+    assert extended["Tình trạng"] == "Hoàn thành đúng hạn"
+    assert extended["Gia hạn, đổi hạn"] == ("30/06/2024 → 10/07/2024 (đề nghị số 1)\n"
+                                           "10/07/2024 → 15/07/2024 (điều phối đổi hạn)")
+    assert extended["Xác nhận hoàn thành"] == "Đã xác nhận"
+    waiting = row_of("5", "UBND TX La Gi")
+    assert waiting["Tình trạng"] == "Chờ xác nhận"
+    assert waiting["Xác nhận hoàn thành"] == "Chờ xác nhận (báo ngày 20/06/2024)"
+    assert waiting["Hạn ban đầu"] is None and waiting["Gia hạn, đổi hạn"] is None
+    summary = {row[0].value: row[1].value for row in workbook[SUMMARY_SHEET].iter_rows(
+        min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 12)}
+    assert summary["Chờ xác nhận"] == 1
+    history = [row[5] for row in workbook[HISTORY_SHEET].iter_rows(min_row=HEADER_ROW + 1,
+                                                                  values_only=True)]
+    assert {"Xin gia hạn", "Duyệt gia hạn", "Đổi hạn", "Xác nhận hoàn thành"} <= set(history)
