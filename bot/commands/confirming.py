@@ -15,7 +15,13 @@ from bot.commands.core import (
     parse_report,
 )
 from bot.commands.reporting import acting_agency, pick_assignment
-from bot.commands.workflow import item_ref, officer_chats, require_coordinator, send_notice
+from bot.commands.workflow import (
+    coordinator_name,
+    item_ref,
+    officer_chats,
+    require_coordinator,
+    send_notice,
+)
 from bot.render import standing_text
 from scheduler.status import standing_of
 from storage import followup, inbox, work
@@ -47,7 +53,8 @@ def confirm_done(request: Request, assignment: Assignment) -> list[Reply]:
     values = dict(ref=item_ref(assignment), period=occurrence.label,
                   agency=agency_name(request, assignment.agency_code),
                   day=texts.day(assignment.completed_on or request.today),
-                  category=texts.CATEGORY_NAMES[item.category.value])
+                  category=texts.CATEGORY_NAMES[item.category.value],
+                  coordinator=coordinator_name(request, assignment))
     send_notice(request, officer_chats(request, reporter, assignment.agency_code),
                 texts.CONFIRMED_NOTICE.format(**values))
     return [Reply(texts.CONFIRMED_REPLY.format(**values))]
@@ -62,7 +69,8 @@ def return_done(request: Request, assignment: Assignment, reason: str) -> list[R
                          request.incoming.channel, request.now, request.today)
     occurrence = assignment.occurrence
     values = dict(ref=item_ref(assignment), period=occurrence.label,
-                  agency=agency_name(request, assignment.agency_code))
+                  agency=agency_name(request, assignment.agency_code),
+                  coordinator=coordinator_name(request, assignment))
     send_notice(request, officer_chats(request, reporter, assignment.agency_code),
                 texts.RETURNED_NOTICE.format(**values, reason=reason))
     return [Reply(texts.RETURNED_REPLY.format(**values))]

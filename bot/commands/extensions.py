@@ -20,6 +20,7 @@ from bot.commands.workflow import (
     awaiting_refusal,
     check_not_past,
     coordinator_chats,
+    coordinator_name,
     due_text,
     item_ref,
     officer_chats,
@@ -80,7 +81,8 @@ def extend(request: Request, rest: str) -> list[Reply]:
                 answers.extension_buttons(asked.id), assignment.id)
     return [Reply(texts.EXTENSION_SENT.format(
         id=asked.id, ref=item_ref(assignment), period=occurrence.label, agency=name,
-        due=texts.day(assignment.due), day=texts.day(day)))]
+        due=texts.day(assignment.due), day=texts.day(day),
+        coordinator=coordinator_name(request, assignment)))]
 
 
 def approve(request: Request, rest: str) -> list[Reply]:
@@ -110,7 +112,8 @@ def decide(request: Request, request_id: int, approved: bool, note: str) -> list
     name = agency_name(request, assignment.agency_code)
     values = dict(id=asked.id, ref=item_ref(assignment), period=occurrence.label, agency=name,
                   day=texts.day(asked.requested_due), original=texts.day(assignment.original_due),
-                  due=texts.day(assignment.due))
+                  due=texts.day(assignment.due),
+                  coordinator=coordinator_name(request, assignment))
     if approved:
         notice = texts.APPROVED_NOTICE.format(
             **values, note=texts.NOTE_LINE.format(note=note) if note else "")
@@ -179,7 +182,8 @@ def set_due(request: Request, rest: str) -> list[Reply]:
                                   request.incoming.channel, request.now, request.today)
     occurrence = assignment.occurrence
     values = dict(ref=item_ref(assignment), period=occurrence.label, agency=name,
-                  old=texts.day(old), day=texts.day(day))
+                  old=texts.day(old), day=texts.day(day),
+                  coordinator=coordinator_name(request, assignment))
     send_notice(request, people.chats_of_agency(request.session, agency),
                 texts.DUE_SET_NOTICE.format(**values, reason=reason))
     return [Reply(texts.DUE_SET_REPLY.format(

@@ -20,6 +20,7 @@ from bot.commands.core import (
 from bot.commands.reporting import acting_agency, already_done, leads, pick_assignment
 from bot.commands.workflow import (
     awaiting_refusal,
+    coordinator_name,
     due_text,
     item_ref,
     require_coordinator,
@@ -108,7 +109,8 @@ def nudge(request: Request, rest: str) -> list[Reply]:
     text = texts.NUDGE_MESSAGE.format(
         ref=item_ref(assignment), title=task.title, period=occurrence.label,
         due=due_text(assignment), where=texts.where_it_stands(assignment.due, request.today),
-        agency=name, note=texts.NUDGE_NOTE.format(note=note) if note else "")
+        agency=name, note=texts.NUDGE_NOTE.format(note=note) if note else "",
+        coordinator=coordinator_name(request, assignment))
     work.record_event(session, assignment, EventStatus.NUDGED, note or None, officer,
                       request.incoming.channel, request.now, request.today)
     count = send_notice(request, chats, text, answers.reminder_buttons(assignment.id),

@@ -56,6 +56,11 @@ def require_coordinator(request: Request, assignment: Assignment, what: str) -> 
     return officer
 
 
+def coordinator_name(request: Request, assignment: Assignment) -> str:
+    """Return the name of the agency coordinating the assignment's plan."""
+    return agency_name(request, plan_of(assignment).coordinator_code)
+
+
 def item_ref(assignment: Assignment) -> str:
     occurrence = assignment.occurrence
     return ref(occurrence.task, occurrence.period)
@@ -113,7 +118,8 @@ def ask_confirmation(request: Request, assignment: Assignment, note: str) -> lis
     send_notice(request, coordinator_chats(request, assignment), notice,
                 answers.confirm_buttons(assignment.id), assignment.id)
     return [Reply(texts.DONE_AWAITING.format(agency=name, key=key, period=occurrence.label,
-                                             day=texts.day(request.today)))]
+                                             day=texts.day(request.today),
+                                             coordinator=coordinator_name(request, assignment)))]
 
 
 def due_text(assignment: Assignment) -> str:

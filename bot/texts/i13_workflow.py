@@ -39,7 +39,7 @@ EXTENSION_ALREADY_OPEN = (
 )
 EXTENSION_SENT = (
     "📨 Đã gửi đề nghị gia hạn số {id}: nhiệm vụ {ref} ({period}) của {agency}, "
-    "từ {due} đến {day}. Sở Công Thương sẽ trả lời."
+    "từ {due} đến {day}. {coordinator} sẽ trả lời."
 )
 EXTENSION_NOTICE = (
     "📅 Đề nghị gia hạn số {id}\n"
@@ -72,11 +72,11 @@ REFUSED_REPLY = (
     "giữ hạn {due}."
 )
 APPROVED_NOTICE = (
-    "✅ Sở Công Thương đã duyệt đề nghị gia hạn số {id}: nhiệm vụ {ref} ({period}) của {agency} "
+    "✅ {coordinator} đã duyệt đề nghị gia hạn số {id}: nhiệm vụ {ref} ({period}) của {agency} "
     "nay hạn {day} (hạn ban đầu {original}).{note}"
 )
 REFUSED_NOTICE = (
-    "❌ Sở Công Thương không duyệt đề nghị gia hạn số {id}: nhiệm vụ {ref} ({period}) của "
+    "❌ {coordinator} không duyệt đề nghị gia hạn số {id}: nhiệm vụ {ref} ({period}) của "
     "{agency} giữ hạn {due}.\nLý do: {note}"
 )
 NOTE_LINE = "\nGhi chú: {note}"
@@ -89,14 +89,14 @@ DUE_SET_REPLY = (
 )
 DUE_SET_SUPERSEDED = " Đề nghị gia hạn số {id} đang chờ được thay bằng hạn này."
 DUE_SET_NOTICE = (
-    "📅 Sở Công Thương đã đổi hạn nhiệm vụ {ref} ({period}) của {agency} từ {old} thành {day}."
+    "📅 {coordinator} đã đổi hạn nhiệm vụ {ref} ({period}) của {agency} từ {old} thành {day}."
     "\nLý do: {reason}"
 )
 
 # Confirmation of completion
 DONE_AWAITING = (
     "🕓 Đã ghi nhận: {agency} báo hoàn thành nhiệm vụ {key} ({period}) ngày {day}; "
-    "đang chờ Sở Công Thương xác nhận."
+    "đang chờ {coordinator} xác nhận."
 )
 CONFIRM_NOTICE = (
     "🕓 Đề nghị xác nhận hoàn thành\n"
@@ -123,7 +123,7 @@ CONFIRMED_REPLY = (
     "✅ Đã xác nhận: {agency} hoàn thành nhiệm vụ {ref} ({period}) ngày {day}, {category}."
 )
 CONFIRMED_NOTICE = (
-    "✅ Sở Công Thương đã xác nhận hoàn thành nhiệm vụ {ref} ({period}) của {agency} "
+    "✅ {coordinator} đã xác nhận hoàn thành nhiệm vụ {ref} ({period}) của {agency} "
     "ngày {day}, {category}."
 )
 RETURNED_REPLY = (
@@ -131,7 +131,7 @@ RETURNED_REPLY = (
     "thực hiện và được nhắc lại."
 )
 RETURNED_NOTICE = (
-    "↩️ Sở Công Thương trả lại báo hoàn thành nhiệm vụ {ref} ({period}) của {agency}; "
+    "↩️ {coordinator} trả lại báo hoàn thành nhiệm vụ {ref} ({period}) của {agency}; "
     "nhiệm vụ tiếp tục thực hiện.\nLý do: {reason}"
 )
 ASK_RETURN_REASON = (
@@ -175,7 +175,7 @@ HISTORY_WHICH_PERIOD = (
 
 # The coordinator's reminder outside the ladder
 NUDGE_MESSAGE = (
-    "📣 Sở Công Thương nhắc việc\n"
+    "📣 {coordinator} nhắc việc\n"
     "Nhiệm vụ {ref}: {title}\n"
     "Kỳ: {period}\n"
     "Hạn: {due} ({where})\n"
