@@ -5,7 +5,7 @@ date; a completion awaiting confirmation, returned and confirmed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from plan_data.loader import bundled_plan_path
 from storage.schedule import claim_tick, pending_tick
 from tests.fakes.telegram_api import FakeTelegramServer, SentMessage
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer
+from tests.test_console import CHOICES, START, Terminal, terminals
 from tests.test_e2e_telegram import (
     COORDINATOR,
     LEADER,
@@ -31,6 +32,8 @@ from tests.test_e2e_telegram import (
 )
 from tests.test_e2e_zalo import Bot, play
 from tests.world import Clock, local
+
+__all__ = ["terminals"]  # the fixture of the console tests, used here
 
 
 def confirm_plan(tmp_path: Path) -> Path:
@@ -235,3 +238,27 @@ def test_on_zalo_a_numbered_reply_returns_a_completion_with_its_reason(
 
     play(bot, scenario)
     assert bot.assignment("5", "LAGI", "2024-Q2").status == "open"
+
+
+def test_in_two_terminals_an_officer_asks_and_the_coordinator_approves_with_a_number(
+        tmp_path: Path, terminals: Callable[..., Terminal]) -> None:
+    coordinator = terminals("chat", "--agency", "SCT", "--role", "coordinator", "--clock", START)
+    # Its first tick's reminders arrive first, so "1" below answers the extension request.
+    coordinator.wait_for(lambda s: s.count(CHOICES) == 3 and "🤝 Phối hợp thực hiện" in s,
+                         "bốn lời nhắc", timeout=15)
+    officer = terminals("chat", "--agency", "LAGI", "--clock", START)
+    officer.wait_for(lambda s: "📋 Việc của" in s, "lời chào")
+    officer.type("giahan 5@2024-Q2 10/07/2024 Chưa có số liệu của các xã")
+    officer.wait_for(lambda s: "📨 Đã gửi đề nghị gia hạn số 1" in s, "trả lời /giahan")
+    screen = coordinator.wait_for(
+        lambda s: "Trả lời 1 = duyệt, 2 <lý do> = từ chối" in s, "đề nghị gia hạn", timeout=15)
+    assert "📅 Đề nghị gia hạn số 1\nỦy ban nhân dân thị xã La Gi xin gia hạn" in screen
+    coordinator.type("1")
+    coordinator.wait_for(lambda s: "✅ Đã duyệt đề nghị gia hạn số 1" in s, "trả lời «1»")
+    screen = officer.wait_for(lambda s: "đã duyệt đề nghị gia hạn số 1" in s, "kết quả",
+                              timeout=15)
+    assert "nay hạn 10/07/2024 (hạn ban đầu 30/06/2024)" in screen
+    for terminal in (officer, coordinator):
+        terminal.type("/thoát")
+        assert terminal.finish() == 0
+        assert terminal.stderr == []
