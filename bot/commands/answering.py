@@ -36,19 +36,20 @@ def button(request: Request, data: str) -> list[Reply]:
 
 
 def numbered(request: Request, reply: answers.NumberedAnswer) -> list[Reply]:
-    """Apply a numbered reply to the last reminder sent to the chat."""
+    """Apply a numbered reply to the last message with choices sent to the chat (a reminder, an
+    extension request, a completion awaiting confirmation)."""
     officer = request.registered
     last = outbox.last_reminder_to_chat(request.session, request.incoming.channel,
                                          request.incoming.chat_id)
     if last is None or last.assignment_id is None:
         return [Reply(texts.NO_REMINDER_TO_ANSWER)]
     buttons = outbox.buttons_of(last)
-    if answers.choices_hint(tuple(Button(label, data) for label, data in buttons)) is not None:
+    hint = answers.choices_hint(tuple(Button(label, data) for label, data in buttons))
+    if hint is not None:
         # The last message with choices was a follow-up notice: "1" and "2 lý do" answer it.
         number = answers.REMINDER_ACTIONS.index(reply.action)
         if number >= len(buttons):
-            raise Refusal(texts.NO_CHOICE.format(number=number + 1, choices=answers.choices_hint(
-                tuple(Button(label, data) for label, data in buttons))))
+            raise Refusal(texts.NO_CHOICE.format(number=number + 1, choices=hint))
         tapped = answers.parse_followup(buttons[number][1])
         if tapped is not None:
             return _followup(request, tapped.action, tapped.assignment_id, reply.rest)
