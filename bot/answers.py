@@ -22,6 +22,12 @@ REMINDER_ACTIONS = (DONE, BLOCKED, SNOOZE)  # in the order of the buttons and of
 # Anything else (forged, "d:²", thousands of digits) is no reminder to answer.
 _BUTTON = re.compile(r"^(?P<action>[dbs]):(?P<id>[0-9]{1,18})$")
 BARE_CHOICE = re.compile(r"^[123]$")
+
+# The coordinator's answers to an extension request ("xa:7", the request's id) and to a
+# completion awaiting confirmation ("ca:42", the assignment's id), in the order of the buttons.
+APPROVE, REFUSE = "xa", "xr"
+CONFIRM, GIVE_BACK = "ca", "cr"
+_FOLLOWUP = re.compile(r"^(?P<action>xa|xr|ca|cr):(?P<id>[0-9]{1,18})$")
 _NUMBERED = re.compile(r"^(?P<choice>[123])(?:[\s.:,)-]+(?P<rest>.*))?$", re.DOTALL)
 
 
@@ -52,6 +58,27 @@ def parse_button(data: str) -> ButtonAnswer | None:
     return ButtonAnswer(match.group("action"), int(match.group("id")))
 
 
+def extension_buttons(request_id: int) -> tuple[Button, ...]:
+    """Return the coordinator's one-tap answers to extension request `request_id`."""
+    return (Button(texts.BUTTON_APPROVE, f"{APPROVE}:{request_id}"),
+            Button(texts.BUTTON_REFUSE, f"{REFUSE}:{request_id}"))
+
+
+def confirm_buttons(assignment_id: int) -> tuple[Button, ...]:
+    """Return the coordinator's one-tap answers to a completion awaiting confirmation."""
+    return (Button(texts.BUTTON_CONFIRM, f"{CONFIRM}:{assignment_id}"),
+            Button(texts.BUTTON_RETURN, f"{GIVE_BACK}:{assignment_id}"))
+
+
+def parse_followup(data: str) -> ButtonAnswer | None:
+    """Return the follow-up answer (APPROVE ... GIVE_BACK and an id) a button's data carries,
+    or None."""
+    match = _FOLLOWUP.match(data)
+    if match is None:
+        return None
+    return ButtonAnswer(match.group("action"), int(match.group("id")))
+
+
 def parse_numbered(text: str) -> NumberedAnswer | None:
     """Return the answer a numbered reply ("2 lý do") gives. If `text` is none, return None."""
     match = _NUMBERED.match(text)
@@ -68,5 +95,18 @@ def render_choices(text: str, buttons: tuple[Button, ...]) -> str:
     if tuple(button.data.partition(":")[0] for button in buttons) == REMINDER_ACTIONS:
         # The command layer reads "1", "2 <lý do>", "3" as these three, in this order.
         return f"{text}\n\n{texts.NUMBERED_CHOICES}"
+    hint = choices_hint(buttons)
+    if hint is not None:
+        return f"{text}\n\n{hint}"
     lines = [f"{number} = {button.label}" for number, button in enumerate(buttons, start=1)]
     return f"{text}\n\n{texts.CHOICES_TITLE}\n" + "\n".join(lines)
+
+
+def choices_hint(buttons: tuple[Button, ...]) -> str | None:
+    """Return the numbered choices line of the follow-up answers, or None for other buttons."""
+    actions = tuple(button.data.partition(":")[0] for button in buttons)
+    if actions == (APPROVE, REFUSE):
+        return texts.EXTENSION_CHOICES
+    if actions == (CONFIRM, GIVE_BACK):
+        return texts.CONFIRM_CHOICES
+    return None

@@ -30,8 +30,16 @@ def task_line(assignment: Assignment, today: date) -> str:
     task = occurrence.task
     shown = standing_text(standing_of(assignment, today))
     return texts.TASK_LINE.format(ref=ref(task, occurrence.period), title=task.title,
-                                  period=occurrence.label, due=texts.day(occurrence.due),
+                                  period=occurrence.label, due=due_shown(assignment),
                                   standing=shown)
+
+
+def due_shown(assignment: Assignment) -> str:
+    """Return the due date in force, and the plan's own when an extension moved it."""
+    shown = texts.day(assignment.due)
+    if assignment.due != assignment.original_due:
+        shown += texts.HISTORY_ORIGINAL.format(day=texts.day(assignment.original_due))
+    return shown
 
 
 def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assignment],
@@ -52,18 +60,24 @@ def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assig
             short = agencies[code].short_name if code in agencies else code
             lines.append(texts.STATUS_AGENCY_LINE.format(
                 agency=short, on_time=counts.done_on_time, late=counts.done_late,
-                in_progress=counts.in_progress, overdue=counts.overdue, blocked=counts.blocked))
+                in_progress=counts.in_progress, overdue=counts.overdue, blocked=counts.blocked)
+                + (texts.STATUS_AGENCY_AWAITING.format(count=counts.awaiting)
+                   if counts.awaiting else ""))
     return "\n".join(lines)
 
 
 def _summary_lines(items: list[Standing]) -> list[str]:
     counts = tally(items)
     share = f"{counts.overdue_share * 100:.0f}%"
-    # Periods due before the plan's tracking began are shown apart, in no other count.
-    apart = ([texts.STATUS_NOT_TRACKED.format(count=counts.not_tracked)]
-             if counts.not_tracked else [])
-    return texts.STATUS_SUMMARY.format(
+    lines = texts.STATUS_SUMMARY.format(
         total=counts.total, on_time=counts.done_on_time, late=counts.done_late,
         in_progress=counts.in_progress, overdue=counts.overdue, share=share,
         blocked=counts.blocked, blocked_in_time=counts.blocked_in_time,
-        blocked_late=counts.blocked_overdue).split("\n") + apart
+        blocked_late=counts.blocked_overdue).split("\n")
+    if counts.awaiting:
+        # Reported done, not yet confirmed: a line of its own, after the four categories.
+        lines.insert(5, texts.STATUS_AWAITING_LINE.format(count=counts.awaiting))
+    if counts.not_tracked:
+        # Periods due before the plan's tracking began are shown apart, in no other count.
+        lines.append(texts.STATUS_NOT_TRACKED.format(count=counts.not_tracked))
+    return lines

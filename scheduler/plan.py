@@ -268,6 +268,8 @@ class Plan(Frozen):
     # The plan's daily send time (None: NHACVIEC_SEND_AT); the timer ticks at each plan's.
     send_at: time | None = None
     ladder: Ladder = Field(default_factory=Ladder)
+    # A reported completion waits for the coordinator's confirmation ("chờ xác nhận").
+    confirm_done: bool = False
     tasks: tuple[Task, ...] = Field(min_length=1)
 
     @field_validator("send_at", mode="before")

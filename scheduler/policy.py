@@ -88,8 +88,11 @@ def gets_progress_checkins(kind: TimeframeKind, occurrence: Occurrence, ladder: 
 def occurrence_timeline(occurrence: Occurrence, timeframe_kind: TimeframeKind,
                         lead_agencies: Iterable[str], coordinating_agencies: Iterable[str],
                         ladder: Ladder, calendar: WorkingCalendar, tz: tzinfo,
-                        horizon: date, *, send_at: time) -> list[Reminder]:
+                        horizon: date, *, send_at: time, moved: bool = False) -> list[Reminder]:
     """Return every reminder of one occurrence on or before `horizon`, assuming nothing is done.
+
+    `moved`: the occurrence's due date is one an extension set, so the undated steps ("T-7",
+    "due") get keys of their own ("T-7~2024-08-30"): those of the old date may have been sent.
 
     Each is sent at `send_at` (local time in `tz`) of its day: the daily send time the timer
     ticks at, so a reminder is never due after the tick meant to send it.
@@ -98,6 +101,10 @@ def occurrence_timeline(occurrence: Occurrence, timeframe_kind: TimeframeKind,
     leads = list(dict.fromkeys(lead_agencies))
     coordinators = [code for code in dict.fromkeys(coordinating_agencies) if code not in leads]
     ladder_days = _lead_ladder(occurrence, timeframe_kind, ladder, calendar, horizon)
+    if moved:
+        suffix = f"~{occurrence.due.isoformat()}"
+        ladder_days = [(step, key if "@" in key else key + suffix, day)
+                       for step, key, day in ladder_days]
     coordinate_day = calendar.on_or_before(
         occurrence.due - timedelta(days=ladder.coordinate_before_days))
 
@@ -194,6 +201,7 @@ class ScheduledOccurrence:
     kind: TimeframeKind
     lead: tuple[str, ...]
     coordinating: tuple[str, ...] = ()
+    moved: bool = False  # the due date is one an approved extension set (see occurrence_timeline)
 
 
 @dataclass(frozen=True)
@@ -227,7 +235,8 @@ def due_reminders(state: PolicyState, now: datetime) -> list[Reminder]:
         occurrence = scheduled.occurrence
         candidates = occurrence_timeline(occurrence, scheduled.kind, scheduled.lead,
                                          scheduled.coordinating, state.ladder, state.calendar,
-                                         state.tz, horizon, send_at=state.send_at)
+                                         state.tz, horizon, send_at=state.send_at,
+                                         moved=scheduled.moved)
         for agency in dict.fromkeys((*scheduled.lead, *scheduled.coordinating)):
             snooze_day = state.snoozes.get((occurrence.task_key, occurrence.period, agency))
             if snooze_day is not None:
@@ -284,7 +293,7 @@ def timeline(scheduled: Iterable[ScheduledOccurrence], ladder: Ladder,
     for item in scheduled:
         result.extend(occurrence_timeline(item.occurrence, item.kind, item.lead,
                                           item.coordinating, ladder, calendar, tz, until,
-                                          send_at=send_at))
+                                          send_at=send_at, moved=item.moved))
     result.sort(key=lambda reminder: reminder.day)
     return result
 

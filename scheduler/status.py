@@ -20,6 +20,7 @@ class Category(StrEnum):
     # Due before the plan's tracking began (a plan taken up mid-way): neither overdue nor in
     # progress, and no reminders.
     NOT_TRACKED = "khong_theo_doi"
+    AWAITING = "cho_xac_nhan"  # reported done, the coordinator has not confirmed it yet
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,15 @@ class Standing:
 
 
 def standing(due: date, done_on: date | None, blocked: bool, today: date,
-             track_from: date | None = None) -> Standing:
+             track_from: date | None = None, *, reported_on: date | None = None) -> Standing:
     """Return the category of an item due on `due`, done on `done_on` (None if not done).
 
     An item not done and due before `track_from` is not tracked: it is neither late nor open.
+    `reported_on`: the day a completion still awaiting confirmation was reported (its days late
+    are counted to that day).
     """
+    if reported_on is not None and done_on is None:
+        return Standing(Category.AWAITING, False, max(0, (reported_on - due).days))
     if done_on is not None:
         late = max(0, (done_on - due).days)
         category = Category.DONE_LATE if late else Category.DONE_ON_TIME
@@ -69,8 +74,11 @@ class Tracked(Protocol):
 
 
 def standing_of(item: Tracked, today: date) -> Standing:
-    """Return where `item` stands on `today`."""
-    return standing(item.due, item.completed_on, item.blocked, today, item.track_from)
+    """Return where `item` stands on `today` (an item with a `reported_done_on` day and no
+    completion awaits confirmation)."""
+    reported_on: date | None = getattr(item, "reported_done_on", None)
+    return standing(item.due, item.completed_on, item.blocked, today, item.track_from,
+                    reported_on=reported_on)
 
 
 @dataclass(frozen=True)
@@ -85,10 +93,12 @@ class Tally:
     blocked_overdue: int = 0
     long_overdue: int = 0
     not_tracked: int = 0  # apart: in no other count, the total and the overdue share included
+    awaiting: int = 0  # reported done, waiting for the coordinator's confirmation
 
     @property
     def total(self) -> int:
-        return self.done_on_time + self.done_late + self.in_progress + self.overdue
+        return (self.done_on_time + self.done_late + self.in_progress + self.overdue
+                + self.awaiting)
 
     @property
     def blocked(self) -> int:
@@ -115,7 +125,8 @@ def tally(standings: Iterable[Standing]) -> Tally:
         long_overdue += item.long_overdue
     return Tally(counts[Category.DONE_ON_TIME], counts[Category.DONE_LATE],
                  counts[Category.IN_PROGRESS], counts[Category.OVERDUE], blocked_in_time,
-                 blocked_overdue, long_overdue, counts[Category.NOT_TRACKED])
+                 blocked_overdue, long_overdue, counts[Category.NOT_TRACKED],
+                 counts[Category.AWAITING])
 
 
 def chase_order(counts: Tally) -> tuple[int, int]:

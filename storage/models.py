@@ -6,35 +6,25 @@ Reminder) ends in `Row`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Named constraints let Alembic alter them later (SQLite batch mode needs the names).
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from storage.base import NAMING_CONVENTION as NAMING_CONVENTION
+from storage.base import Base as Base
+from storage.base import UTCDateTime as UTCDateTime
 
 
 class Role(StrEnum):
@@ -58,6 +48,7 @@ class AssignmentStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     BLOCKED = "blocked"
+    AWAITING = "awaiting"  # reported done, waiting for the coordinator's confirmation
 
 
 class EventStatus(StrEnum):
@@ -67,6 +58,12 @@ class EventStatus(StrEnum):
     SNOOZE = "snooze"
     REOPENED = "reopened"
     WITHDRAWN = "withdrawn"  # withdraws the report `StatusEvent.withdraws_id` (/huy)
+    # The follow-up workflow (storage/followup_models.py); at most 16 characters.
+    EXTENSION_ASKED, EXTENSION_APPROVED, EXTENSION_REFUSED = "ext_asked", "ext_approved", \
+        "ext_refused"
+    DUE_CHANGED = "due_changed"  # /doihan: the coordinator set a new due date
+    CONFIRMED, RETURNED = "confirmed", "returned"  # a completion confirmed or "trả lại"
+    NUDGED = "nudged"  # /nhac: the coordinator reminded the agency outside the ladder
 
 
 class OutboxKind(StrEnum):
@@ -92,37 +89,7 @@ class OutboxStatus(StrEnum):
 class PromptKind(StrEnum):
     BLOCKED_REASON = "blocked_reason"
     EVIDENCE = "evidence"  # "gửi kèm văn bản?": the next file or link goes with the report
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware datetime stored as UTC and read back as aware UTC; a naive one is refused.
-
-    SQLite keeps no time zone, so without this a value would come back naive.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime refused (store aware datetimes only): {value!r}")
-        utc = value.astimezone(UTC)
-        # SQLite would write "+00:00" into the text for an aware value and then fail to compare
-        # it with values written without one; store every instant the same way.
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    REFUSE_REASON, RETURN_REASON = "refuse_reason", "return_reason"  # of an extension, a return
 
 
 class AgencyRow(Base):
@@ -228,6 +195,8 @@ class PlanRow(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Periods due before this day are not tracked (a plan started mid-way); None: all are.
     track_from: Mapped[date | None] = mapped_column(Date)
+    # A completion waits for the coordinator's confirmation (plan YAML `confirm_done: true`).
+    confirm_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"PlanRow(id={self.id!r}, start={self.start!r})"
@@ -295,13 +264,21 @@ class Assignment(Base):
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The due date an approved extension (or the coordinator) set; None: the occurrence's.
+    due_override: Mapped[date | None] = mapped_column(Date)
+    # The day the agency reported done while the completion awaits confirmation.
+    reported_done_on: Mapped[date | None] = mapped_column(Date)
 
     occurrence: Mapped[OccurrenceRow] = relationship()
     agency: Mapped[AgencyRow] = relationship()
 
     @property
     def due(self) -> date:
-        """The due date of its occurrence (what `scheduler.status.standing_of` reads)."""
+        """The due date in force (what `scheduler.status.standing_of` judges against)."""
+        return self.due_override if self.due_override is not None else self.occurrence.due
+
+    @property
+    def original_due(self) -> date:
         return self.occurrence.due
 
     @property
@@ -312,6 +289,10 @@ class Assignment(Base):
     def track_from(self) -> date | None:
         """The day before which its plan tracks nothing (what `standing_of` reads)."""
         return self.occurrence.task.plan.track_from
+
+    @property
+    def awaiting(self) -> bool:
+        return self.status == AssignmentStatus.AWAITING.value
 
     def __repr__(self) -> str:
         return (
@@ -457,18 +438,9 @@ class InboundMessage(Base):
         )
 
 
-class DownloadLink(Base):  # a one-time link to a report file (/baocao): its token hashed
-    __tablename__ = "download_links"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256, hex
-    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
-    filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-# Evidence rows live in their own module (this one is near its length limit); importing it here
-# puts its table in Base.metadata wherever the models are.
+# Tables kept in modules of their own (this one is at its length limit); importing them here
+# puts them in Base.metadata wherever the models are.
+from storage.download_models import DownloadLink as DownloadLink  # noqa: E402
 from storage.evidence_row import EvidenceRow  # noqa: E402, F401
+from storage.followup_models import ExtensionRequest as ExtensionRequest  # noqa: E402
+from storage.followup_models import ExtensionStatus as ExtensionStatus  # noqa: E402

@@ -14,12 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from scheduler.status import Standing, Tally, chase_order, standing_of, tally
-from storage import evidence, people, work
+from storage import evidence, followup, people, work
 from storage.agencies import names_on as agencies_on
 from storage.models import (
     AgencyRow,
     Assignment,
+    AssignmentStatus,
     EventStatus,
+    ExtensionStatus,
     OccurrenceRow,
     Officer,
     PlanRow,
@@ -30,8 +32,20 @@ from storage.models import (
 # A snooze note is written by the bot ("nhắc lại ngày ..."), not by the person: it is neither
 # the latest note nor a report of where the work stands. A withdrawn report (/huy) and its
 # withdrawal stay in the history, but no longer say where the work stands.
-_REPORTS = frozenset(status.value for status in EventStatus
-                     if status not in (EventStatus.SNOOZE, EventStatus.WITHDRAWN))
+# The follow-up workflow's events (extensions, confirmations, /nhac) are the history's too, not
+# reports of where the work stands.
+_REPORTS = frozenset(status.value for status in (EventStatus.DONE, EventStatus.BLOCKED,
+                                                 EventStatus.PROGRESS, EventStatus.REOPENED))
+
+
+@dataclass(frozen=True)
+class DueChange:
+    """A change of an assignment's due date that took effect: an approved extension request
+    (`request_id`) or one the coordinator set directly (`request_id` None)."""
+
+    previous: date
+    new: date
+    request_id: int | None
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,10 @@ class DetailRow:
     evidence: tuple[EvidenceRef, ...] = ()
     blocked_by: str | None = None  # who reported the blocker in force, and when
     blocked_at: datetime | None = None  # aware, UTC
+    original_due: date | None = None  # the plan's own, when an extension moved `due`
+    due_changes: tuple[DueChange, ...] = ()
+    awaiting_since: date | None = None  # reported done that day, not confirmed yet
+    confirmed: bool = False  # a completion the coordinator confirmed
 
 
 @dataclass(frozen=True)
@@ -136,7 +154,11 @@ def collect_report(session: Session, plan_id: str, today: date, *,
     kept = evidence.evidence_for_events(
         session, [e.id for reports in reports_by_assignment.values() for e in reports])
     details: list[DetailRow] = []
-    for assignment in work.lead_assignments(session, today, plan_id=plan_id):
+    items = work.lead_assignments(session, today, plan_id=plan_id)
+    changes = followup.changes_of(session, [a.id for a in items])
+    confirmed = {event.assignment_id for event, _ in events
+                 if event.status == EventStatus.CONFIRMED.value}
+    for assignment in items:
         occurrence = assignment.occurrence
         if not _in_period(occurrence.due, due_from, due_to):
             continue
@@ -155,7 +177,7 @@ def collect_report(session: Session, plan_id: str, today: date, *,
             title=task.title,
             agency_code=assignment.agency_code,
             agency_short=short(assignment.agency_code),
-            due=occurrence.due,
+            due=assignment.due,
             standing=item,
             completed_on=assignment.completed_on,
             blocked_reason=blocker.note if blocker else None,
@@ -166,6 +188,15 @@ def collect_report(session: Session, plan_id: str, today: date, *,
             blocked_by=(officers.get(blocker.officer_id) if blocker and blocker.officer_id
                         else None),
             blocked_at=_aware(blocker.at) if blocker else None,
+            original_due=(assignment.original_due if assignment.due != assignment.original_due
+                          else None),
+            due_changes=tuple(
+                DueChange(change.previous_due, change.requested_due,
+                          change.id if change.status == ExtensionStatus.APPROVED.value else None)
+                for change in changes.get(assignment.id, [])),
+            awaiting_since=assignment.reported_done_on if assignment.awaiting else None,
+            confirmed=(assignment.id in confirmed
+                       and assignment.status == AssignmentStatus.DONE.value),
         ))
 
     by_code: dict[str, list[Standing]] = {}

@@ -5,6 +5,7 @@ Each takes the session first; none commits.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -57,8 +58,9 @@ def policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz:
     period, agency)."""
     scheduled, by_key = _live_work(session, plan, OccurrenceRow.due, OccurrenceRow.id,
                                    Assignment.id)
-    done = {key for key, assignment in by_key.items()
-            if assignment.status == AssignmentStatus.DONE.value}
+    # A completion awaiting confirmation is not reminded; returned, it is again.
+    resting = (AssignmentStatus.DONE.value, AssignmentStatus.AWAITING.value)
+    done = {key for key, assignment in by_key.items() if assignment.status in resting}
     snoozes = {key: assignment.snoozed_until for key, assignment in by_key.items()
                if assignment.snoozed_until is not None}
     sent = {
@@ -114,7 +116,34 @@ def _live_work(session: Session, plan: PlanRow, *order: InstrumentedAttribute[in
             TimeframeKind(task.kind), tuple(leads.get(occurrence_id, ())),
             tuple(coordinating.get(occurrence_id, ())))
         for occurrence_id, (occurrence, task) in occurrence_rows.items())
-    return scheduled, by_key
+    return with_moved_dues(scheduled, by_key), by_key
+
+
+def with_moved_dues(scheduled: tuple[ScheduledOccurrence, ...],
+                    by_key: dict[tuple[str, str, str], Assignment]
+                    ) -> tuple[ScheduledOccurrence, ...]:
+    """Return `scheduled` where each lead agency whose due date an extension moved has an
+    occurrence of its own, due on the new date (its ladder is computed from it, not from the
+    occurrence's date); the other agencies keep theirs."""
+    result: list[ScheduledOccurrence] = []
+    for item in scheduled:
+        occurrence = item.occurrence
+        moved: list[tuple[str, date]] = []
+        for agency in item.lead:
+            assignment = by_key.get((occurrence.task_key, occurrence.period, agency))
+            if assignment is not None and assignment.due_override is not None:
+                moved.append((agency, assignment.due_override))
+        if not moved:
+            result.append(item)
+            continue
+        codes = {agency for agency, _ in moved}
+        result.append(dataclasses.replace(
+            item, lead=tuple(agency for agency in item.lead if agency not in codes)))
+        result.extend(
+            ScheduledOccurrence(dataclasses.replace(occurrence, due=due), item.kind, (agency,),
+                                moved=True)
+            for agency, due in moved)
+    return tuple(result)
 
 
 def _tracked(plan: PlanRow) -> tuple[ColumnElement[bool], ...]:

@@ -150,6 +150,7 @@ def _sync_plan_row(session: Session, plan: Plan, report: SyncReport) -> None:
         "ladder_json": plan.ladder.model_dump_json(),
         "code": plan.short_code,
         "send_at": plan.send_at.strftime("%H:%M") if plan.send_at is not None else None,
+        "confirm_done": plan.confirm_done,
     }
     row = session.get(PlanRow, plan.id)
     if row is None:

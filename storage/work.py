@@ -154,7 +154,12 @@ def record_event(
         at=now,
     )
     session.add(event)
-    if status is EventStatus.DONE:
+    if status is EventStatus.DONE and needs_confirmation(assignment):
+        # The plan wants the coordinator to confirm: done as of today once confirmed.
+        assignment.status = AssignmentStatus.AWAITING.value
+        assignment.reported_done_on = today
+        assignment.snoozed_until = None
+    elif status is EventStatus.DONE:
         assignment.status = AssignmentStatus.DONE.value
         assignment.completed_on = today
         assignment.snoozed_until = None
@@ -229,21 +234,34 @@ def withdraw_report(
         select(StatusEvent).where(StatusEvent.assignment_id == assignment.id)
         .order_by(StatusEvent.id)))
     withdrawn = {e.withdraws_id for e in events if e.withdraws_id is not None}
-    status, completed_on = AssignmentStatus.OPEN, None
+    status, completed_on, reported_on = AssignmentStatus.OPEN, None, None
+    confirm = needs_confirmation(assignment)
     for event in events:
         if event.id in withdrawn:
             continue
-        if event.status == EventStatus.DONE.value:
+        if event.status == EventStatus.DONE.value and confirm:
+            status, reported_on = AssignmentStatus.AWAITING, event.at.astimezone(tz).date()
+        elif event.status == EventStatus.DONE.value:
             status, completed_on = AssignmentStatus.DONE, event.at.astimezone(tz).date()
+        elif event.status == EventStatus.CONFIRMED.value and status is AssignmentStatus.AWAITING:
+            status, completed_on, reported_on = AssignmentStatus.DONE, reported_on, None
+        elif event.status == EventStatus.RETURNED.value and status is AssignmentStatus.AWAITING:
+            status, reported_on = AssignmentStatus.OPEN, None
         elif event.status == EventStatus.BLOCKED.value:
             status = AssignmentStatus.BLOCKED
         elif event.status == EventStatus.REOPENED.value:
             status, completed_on = AssignmentStatus.OPEN, None
     assignment.status = status.value
     assignment.completed_on = completed_on
+    assignment.reported_done_on = reported_on
     assignment.updated_at = now
     session.flush()
     return withdrawal
+
+
+def needs_confirmation(assignment: Assignment) -> bool:
+    """Return True if a completion of `assignment` waits for the coordinator's confirmation."""
+    return assignment.occurrence.task.plan.confirm_done
 
 
 def last_event(session: Session, assignment_id: int, status: EventStatus) -> StatusEvent | None:

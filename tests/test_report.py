@@ -226,7 +226,7 @@ def test_the_details_have_one_row_per_lead_assignment_opened_by_the_day(
     with world.sessions() as session:
         opened = work.lead_assignments(session, AS_OF.date())
     assert len(rows) == len(opened)
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:M{HEADER_ROW + len(opened)}"
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:P{HEADER_ROW + len(opened)}"
 
     def row_of(key: str, label: str, agency: str) -> dict[str, Any]:
         (row,) = [r for r in rows

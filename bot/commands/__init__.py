@@ -17,7 +17,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import answers, texts
-from bot.commands import answering, baocao, evidence, reading, registration, reporting, undo
+from bot.commands import (
+    answering,
+    baocao,
+    confirming,
+    evidence,
+    extensions,
+    history,
+    reading,
+    registration,
+    reporting,
+    undo,
+)
 from bot.commands.core import (
     NOTE_LIMIT,
     PROMPT_LIFETIME,
@@ -67,6 +78,14 @@ COMMANDS: dict[str, Command] = {
     "undo": Command(undo.undo),
     "evidence": Command(evidence.fetch),
     "report": Command(baocao.report),
+    "extend": Command(extensions.extend),
+    "approve": Command(extensions.approve),
+    "refuse": Command(extensions.refuse),
+    "setdue": Command(extensions.set_due),
+    "confirm": Command(confirming.confirm),
+    "giveback": Command(confirming.give_back),
+    "history": Command(history.history),
+    "nudge": Command(history.nudge),
 }
 
 _ALIASES: dict[str, str] = {
@@ -165,7 +184,7 @@ def _route(request: Request) -> list[Reply]:
             and request.now - prompt.created_at <= PROMPT_LIFETIME):
         assignment = work.assignment_for_update(request.session, prompt.assignment_id)
         if assignment is not None:
-            return answering.pending_question(request, assignment, text)
+            return answering.pending_question(request, assignment, text, prompt.kind)
     if name is not None:
         command = COMMANDS[name]
         if command.registered_only and officer is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot import answers, texts
+from bot.channels.base import Button
+from bot.commands import confirming, extensions
 from bot.commands.core import Refusal, Reply, Request, agency_name, check_note
 from bot.commands.reporting import (
     check_may_report,
@@ -14,7 +16,7 @@ from bot.commands.reporting import (
 from bot.render import ref, standing_text
 from scheduler.status import standing_of
 from storage import inbox, outbox, work
-from storage.models import Assignment, AssignmentStatus, Officer, Role
+from storage.models import Assignment, AssignmentStatus, Officer, PromptKind, Role
 
 
 def button(request: Request, data: str) -> list[Reply]:
@@ -22,6 +24,9 @@ def button(request: Request, data: str) -> list[Reply]:
     officer = request.officer
     if officer is None:
         return [Reply(texts.NEED_INVITE)]
+    followup = answers.parse_followup(data)
+    if followup is not None:
+        return _followup(request, followup.action, followup.assignment_id, "")
     tapped = answers.parse_button(data)
     assignment = (work.assignment_for_update(request.session, tapped.assignment_id)
                   if tapped else None)
@@ -31,25 +36,51 @@ def button(request: Request, data: str) -> list[Reply]:
 
 
 def numbered(request: Request, reply: answers.NumberedAnswer) -> list[Reply]:
-    """Apply a numbered reply to the last reminder sent to the chat."""
+    """Apply a numbered reply to the last message with choices sent to the chat (a reminder, an
+    extension request, a completion awaiting confirmation)."""
     officer = request.registered
     last = outbox.last_reminder_to_chat(request.session, request.incoming.channel,
                                          request.incoming.chat_id)
     if last is None or last.assignment_id is None:
         return [Reply(texts.NO_REMINDER_TO_ANSWER)]
+    buttons = outbox.buttons_of(last)
+    hint = answers.choices_hint(tuple(Button(label, data) for label, data in buttons))
+    if hint is not None:
+        # The last message with choices was a follow-up notice: "1" and "2 lý do" answer it.
+        number = answers.REMINDER_ACTIONS.index(reply.action)
+        if number >= len(buttons):
+            raise Refusal(texts.NO_CHOICE.format(number=number + 1, choices=hint))
+        tapped = answers.parse_followup(buttons[number][1])
+        if tapped is not None:
+            return _followup(request, tapped.action, tapped.assignment_id, reply.rest)
     assignment = work.assignment_for_update(request.session, last.assignment_id)
     if assignment is None:
         return [Reply(texts.NO_REMINDER_TO_ANSWER)]
     return answer(request, officer, assignment, reply.action, reply.rest)
 
 
-def pending_question(request: Request, assignment: Assignment, text: str) -> list[Reply]:
-    """Apply `text` as the answer to "what is the blocker?", the same rules as /vuongmac."""
+def _followup(request: Request, action: str, target: int, rest: str) -> list[Reply]:
+    """Apply an answer to an extension request (`target`: its id) or to a completion awaiting
+    confirmation (`target`: the assignment's id)."""
+    check_note(rest)
+    if action in (answers.APPROVE, answers.REFUSE):
+        return extensions.tap(request, action, target, rest)
+    return confirming.tap(request, action, target, rest)
+
+
+def pending_question(request: Request, assignment: Assignment, text: str,
+                     kind: str = PromptKind.BLOCKED_REASON.value) -> list[Reply]:
+    """Apply `text` as the answer to the question asked: the blocker (the same rules as
+    /vuongmac), why an extension is refused, why a completion is returned."""
     # Too long: refused before the question is taken, so a shorter answer still answers it
     # (the refusal rolls the taking back).
     check_note(text)
     try:
         with request.session.begin_nested():
+            if kind == PromptKind.REFUSE_REASON.value:
+                return extensions.refuse_by_prompt(request, assignment, text)
+            if kind == PromptKind.RETURN_REASON.value:
+                return confirming.return_done(request, assignment, text)
             return answer(request, request.registered, assignment, answers.BLOCKED, text)
     except Refusal as refusal:
         return [Reply(str(refusal))]  # the question is answered (refused): gone

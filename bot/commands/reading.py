@@ -17,7 +17,7 @@ from bot.commands.core import (
     plan_codes,
     take_plan,
 )
-from bot.render import ref, render_status, task_line
+from bot.render import due_shown, ref, render_status, task_line
 from scheduler.status import Category, standing_of
 from storage import plans, work
 from storage.models import Assignment, Officer, PlanRow, Role, TaskRow
@@ -127,6 +127,6 @@ def overdue_text(view: View, officer: Officer, plan_id: str | None = None) -> st
             for a in group)
         lines.append(texts.OVERDUE_LINE.format(
             ref=ref(occurrence.task, occurrence.period), period=occurrence.label,
-            due=texts.day(occurrence.due), days=item.days_late,
+            due=due_shown(group[0]), days=item.days_late,
             flag=texts.LONG_OVERDUE_FLAG if item.long_overdue else "", agencies=agencies))
     return "\n".join(lines)

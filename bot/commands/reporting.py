@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.commands import evidence
+from bot.commands import evidence, workflow
 from bot.commands.core import (
     Refusal,
     Reply,
@@ -69,10 +69,14 @@ def record_done(request: Request, assignment: Assignment, note: str) -> list[Rep
     occurrence = assignment.occurrence
     if assignment.status == AssignmentStatus.DONE.value:
         raise Refusal(already_done(request, assignment))
+    if assignment.awaiting:
+        raise workflow.awaiting_refusal(request, assignment)
     check_opened(request, assignment)
     event = work.record_event(request.session, assignment, EventStatus.DONE, note or None,
                               request.officer, request.incoming.channel, request.now,
                               request.today)
+    if assignment.awaiting:  # the plan wants the coordinator to confirm it
+        return workflow.ask_confirmation(request, assignment, note)
     item = standing_of(assignment, request.today)
     return [Reply(_with_lines(texts.DONE_RECORDED.format(
         agency=agency_name(request, assignment.agency_code),
@@ -87,6 +91,8 @@ def record_blocked(request: Request, assignment: Assignment, reason: str) -> lis
         raise Refusal(texts.USAGE_BLOCKED)
     if assignment.status == AssignmentStatus.DONE.value:
         raise Refusal(already_done(request, assignment))
+    if assignment.awaiting:
+        raise workflow.awaiting_refusal(request, assignment)
     check_opened(request, assignment)
     session = request.session
     event = work.record_event(session, assignment, EventStatus.BLOCKED, reason,

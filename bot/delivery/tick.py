@@ -124,15 +124,16 @@ def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignmen
         lead_codes = [a.agency_code for a in work.assignments_of_task(
             session, task.id, role=AssignmentRole.LEAD) if a.occurrence_id == occurrence.id]
         leads = ", ".join(names[code].short_name for code in lead_codes)
-        text = texts.coordinate_notice(ref, task.title, occurrence.label, occurrence.due,
+        text = texts.coordinate_notice(ref, task.title, occurrence.label, reminder.due,
                                        today, agency, leads)
     elif reminder.step is Step.PROGRESS:
-        text = texts.progress_request(ref, task.title, occurrence.label, occurrence.due,
+        text = texts.progress_request(ref, task.title, occurrence.label, reminder.due,
                                       today, agency)
         buttons = reminder_buttons(assignment.id)
     else:
+        # The due date in force: an approved extension's, not the occurrence's.
         text = texts.reminder(reminder.step.value, ref, task.title, occurrence.label,
-                              occurrence.due, today, agency)
+                              reminder.due, today, agency)
         buttons = reminder_buttons(assignment.id)
     pairs = tuple((b.label, b.data) for b in buttons)
     count = 0
@@ -148,12 +149,12 @@ def _queue_escalation(session: Session,
                       group: list[tuple[Reminder, Assignment, ReminderRow]],
                       chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
                       names: dict[str, AgencyRow]) -> int:
-    _, first_assignment, first_row = group[0]
+    first_reminder, first_assignment, first_row = group[0]
     occurrence = first_assignment.occurrence
     late = [names[reminder.agency].name for reminder, _, _ in group]
     text = texts.escalation(texts.task_ref(occurrence.task.key, occurrence.period),
                             occurrence.task.title, occurrence.label,
-                            occurrence.due, now.astimezone(tz).date(), late)
+                            first_reminder.due, now.astimezone(tz).date(), late)
     count = 0
     for chat in chats:
         if outbox.enqueue(session, chat, OutboxKind.ESCALATION.value, text, (), now,

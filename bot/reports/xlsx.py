@@ -22,7 +22,7 @@ from openpyxl.worksheet.pagebreak import Break
 from bot import texts
 from bot.reports.period import ReportingPeriod, reporting_period, scope_label
 from scheduler.status import LONG_OVERDUE_DAYS, Category, Tally
-from storage.report import EventRow, ReportData
+from storage.report import DetailRow, EventRow, ReportData
 
 SUMMARY_SHEET = texts.REPORT_SUMMARY_SHEET
 DETAIL_SHEET = texts.REPORT_DETAIL_SHEET
@@ -39,6 +39,7 @@ CATEGORY_COLOURS = {
     Category.IN_PROGRESS: "1565C0",
     Category.OVERDUE: "C62828",
     Category.NOT_TRACKED: "9E9E9E",
+    Category.AWAITING: "00838F",
 }
 # The categories of the charts and the per-agency table; "không theo dõi" stands apart.
 TRACKED_CATEGORIES = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.IN_PROGRESS,
@@ -101,6 +102,7 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
         (CATEGORY_LABELS[Category.DONE_LATE], total.done_late),
         (CATEGORY_LABELS[Category.IN_PROGRESS], total.in_progress),
         (CATEGORY_LABELS[Category.OVERDUE], total.overdue),
+        (CATEGORY_LABELS[Category.AWAITING], total.awaiting),
         (texts.REPORT_BLOCKED_IN_TIME, total.blocked_in_time),
         (texts.REPORT_BLOCKED_OVERDUE, total.blocked_overdue),
         (texts.REPORT_TOTAL, total.total),
@@ -124,18 +126,19 @@ def _summary_sheet(ws: Any, data: ReportData) -> None:
     ws.row_breaks.append(Break(id=top - 2))
     ws.cell(top - 1, 1, texts.REPORT_BY_AGENCY).font = Font(bold=True)
     columns = (texts.REPORT_AGENCY, *(CATEGORY_LABELS[c] for c in TRACKED_CATEGORIES),
-               texts.REPORT_BLOCKED, texts.REPORT_TOTAL, texts.REPORT_OVERDUE_SHARE)
+               texts.REPORT_BLOCKED, texts.REPORT_TOTAL, texts.REPORT_OVERDUE_SHARE,
+               CATEGORY_LABELS[Category.AWAITING])
     _header(ws, top, columns)
     for row, agency in enumerate(data.by_agency, start=top + 1):
         tally = agency.tally
         cells = (agency.agency_short, *_category_counts(tally), tally.blocked, tally.total,
-                 tally.overdue_share)
+                 tally.overdue_share, tally.awaiting)
         for column, cell_value in enumerate(cells, start=1):
             ws.cell(row, column, cell_value)
-        ws.cell(row, len(columns)).number_format = SHARE_FORMAT
+        ws.cell(row, len(columns) - 1).number_format = SHARE_FORMAT
     bottom = top + len(data.by_agency)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{bottom}"
-    _widths(ws, (34, 14, 14, 14, 14, 12, 10, 14))
+    _widths(ws, (34, 14, 14, 14, 14, 12, 10, 14, 14))
     _print_setup(ws, f"A1:{get_column_letter(len(columns))}{bottom + _bar_rows(data) + 2}")
     if data.by_agency:
         _chart_data(ws, data, top)
@@ -227,13 +230,31 @@ def _detail_sheet(ws: Any, data: ReportData) -> None:
         values = (item.task_key, item.title, item.period_label, item.agency_short, item.due,
                   CATEGORY_LABELS[standing.category], standing.days_late,
                   texts.REPORT_YES if standing.blocked else texts.REPORT_NO, item.blocked_reason,
-                  item.completed_on, item.latest_note, item.last_reporter, kept)
+                  item.completed_on, item.latest_note, item.last_reporter, item.original_due,
+                  _due_changes(item), _confirmation(item), kept)
         for column, value in enumerate(values, start=1):
             _put(ws, row, column, value)
-        ws.cell(row, 5).number_format = DATE_FORMAT
-        ws.cell(row, 10).number_format = DATE_FORMAT
-    _table(ws, len(columns), len(data.details), (8, 40, 14, 18, 11, 14, 7, 8, 28, 11, 28, 16, 24),
-           wrapped=(2, 3, 4, 6, 9, 11, 12, 13))
+        for column in (5, 10, 13):
+            ws.cell(row, column).number_format = DATE_FORMAT
+    _table(ws, len(columns), len(data.details),
+           (8, 40, 14, 18, 11, 14, 7, 8, 28, 11, 28, 16, 11, 24, 20, 24),
+           wrapped=(2, 3, 4, 6, 9, 11, 12, 14, 15, 16))
+
+
+def _due_changes(item: DetailRow) -> str | None:
+    """Return the item's due-date changes, oldest first, one a line; None if there were none."""
+    lines = [texts.REPORT_DUE_CHANGE.format(previous=texts.day(change.previous),
+                                            new=texts.day(change.new))
+             + (texts.REPORT_DUE_CHANGE_REQUEST.format(id=change.request_id)
+                if change.request_id is not None else texts.REPORT_DUE_CHANGE_DIRECT)
+             for change in item.due_changes]
+    return "\n".join(lines) or None
+
+
+def _confirmation(item: DetailRow) -> str | None:
+    if item.awaiting_since is not None:
+        return texts.REPORT_AWAITING.format(day=texts.day(item.awaiting_since))
+    return texts.REPORT_CONFIRMED if item.confirmed else None
 
 
 def _status_label(event: EventRow) -> str:

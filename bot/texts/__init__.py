@@ -20,6 +20,7 @@ from bot.texts.cli import *  # noqa: F403  (the command line's words)
 from bot.texts.i11_agencies import *  # noqa: F403  (agencies that change)
 from bot.texts.i11_plans import *  # noqa: F403  (several plans, tracking from a day)
 from bot.texts.i13_evidence import *  # noqa: F403  (evidence on reports, /tailieu)
+from bot.texts.i13_workflow import *  # noqa: F403  (extensions, confirmation, history, /nhac)
 from bot.texts.i14_reports import *  # noqa: F403  (Word report, /baocao, status sheet)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
@@ -42,6 +43,14 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("undo", ("huy", "rutlai"), "Hủy báo cáo vừa gửi: /huy MÃ [lý do]"),
     EVIDENCE_COMMAND,  # noqa: F405
     ("report", ("baocao",), "Tệp báo cáo: /baocao [xlsx|docx] [kế hoạch]"),
+    ("extend", ("giahan",), "Xin gia hạn: /giahan MÃ DD/MM/YYYY lý do"),
+    ("approve", ("duyet",), "Duyệt gia hạn: /duyet SỐ [ghi chú]"),
+    ("refuse", ("tuchoi",), "Từ chối gia hạn: /tuchoi SỐ lý do"),
+    ("setdue", ("doihan",), "Đổi hạn: /doihan MÃ CƠ_QUAN DD/MM/YYYY lý do"),
+    ("confirm", ("xacnhan",), "Xác nhận hoàn thành: /xacnhan MÃ [CƠ_QUAN]"),
+    ("giveback", ("tralai",), "Trả lại báo hoàn thành: /tralai MÃ [CƠ_QUAN] lý do"),
+    ("history", ("lichsu",), "Lịch sử nhiệm vụ: /lichsu MÃ [CƠ_QUAN]"),
+    ("nudge", ("nhac",), "Nhắc cơ quan ngay: /nhac MÃ CƠ_QUAN [lời nhắn]"),
 )
 
 HELP = (
@@ -56,6 +65,10 @@ HELP = (
     "Sở Công Thương bất cứ lúc nào, ghi lý do)\n"
     "/baocao [xlsx|docx] [KẾ_HOẠCH] [KỲ]: tệp báo cáo Excel hoặc dự thảo Word (điều phối, "
     "lãnh đạo)\n"
+    "/giahan MÃ DD/MM/YYYY lý do: xin gia hạn (cơ quan chủ trì)\n"
+    "/lichsu MÃ [CƠ QUAN]: lịch sử nhiệm vụ\n"
+    "Điều phối: /duyet SỐ, /tuchoi SỐ lý do, /doihan MÃ CƠ_QUAN DD/MM/YYYY lý do, "
+    "/xacnhan MÃ, /tralai MÃ lý do, /nhac MÃ CƠ_QUAN [lời nhắn]\n"
     "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ, ví dụ 7@2024.\n"
     "Điều phối báo thay một cơ quan: /xong MÃ CƠ_QUAN, ví dụ /xong 5 LAGI.\n"
     "Trả lời một lời nhắc: 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau.\n"
@@ -126,6 +139,7 @@ CATEGORY_NAMES = {
     "dang_thuc_hien_trong_han": "đang thực hiện trong hạn",
     "qua_han": "quá hạn",
     "khong_theo_doi": "không theo dõi",
+    "cho_xac_nhan": "chờ xác nhận",
 }
 BLOCKED_NAME = "vướng mắc"
 STATUS_TITLE = "📊 Tình hình thực hiện ({scope}), ngày {day}"

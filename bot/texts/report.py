@@ -14,6 +14,13 @@ REPORT_STATUS_LABELS = {
     "snooze": "Nhắc lại sau",
     "reopened": "Mở lại",
     "withdrawn": "Hủy báo cáo",
+    "ext_asked": "Xin gia hạn",
+    "ext_approved": "Duyệt gia hạn",
+    "ext_refused": "Từ chối gia hạn",
+    "due_changed": "Đổi hạn",
+    "confirmed": "Xác nhận hoàn thành",
+    "returned": "Trả lại báo hoàn thành",
+    "nudged": "Nhắc việc ngoài lịch",
 }
 REPORT_WITHDRAWN_MARK = " (đã hủy)"
 
@@ -44,7 +51,14 @@ REPORT_DETAIL_COLUMNS = (
     "Mã nhiệm vụ", "Nội dung", "Kỳ", "Cơ quan chủ trì", "Hạn", "Tình trạng",
     "Số ngày trễ", "Vướng mắc", "Lý do vướng mắc", "Ngày hoàn thành",
     "Ghi chú mới nhất", "Người báo cáo gần nhất",
+    "Hạn ban đầu", "Gia hạn, đổi hạn", "Xác nhận hoàn thành",
 )
+# The due-date changes of an item, oldest first: "30/06/2024 → 10/07/2024 (đề nghị số 1)".
+REPORT_DUE_CHANGE = "{previous} → {new}"
+REPORT_DUE_CHANGE_REQUEST = " (đề nghị số {id})"
+REPORT_DUE_CHANGE_DIRECT = " (điều phối đổi hạn)"
+REPORT_AWAITING = "Chờ xác nhận (báo ngày {day})"
+REPORT_CONFIRMED = "Đã xác nhận"
 REPORT_YES = "có"
 REPORT_NO = "không"
 
