@@ -410,7 +410,8 @@ def test_the_excel_report_shows_both_due_dates_the_changes_and_the_confirmations
     workbook = load_workbook(write_report(data, tmp_path / "r.xlsx", TZ))
     ws = workbook[DETAIL_SHEET]
     header = [cell.value for cell in ws[HEADER_ROW]]
-    assert header[-3:] == ["Hạn ban đầu", "Gia hạn, đổi hạn", "Xác nhận hoàn thành"]
+    assert header[-4:] == ["Hạn ban đầu", "Gia hạn, đổi hạn", "Xác nhận hoàn thành",
+                           "Tài liệu minh chứng"]
     rows = [dict(zip(header, values, strict=True))
             for values in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
 

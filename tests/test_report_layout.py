@@ -70,7 +70,7 @@ def test_every_sheet_prints_a4_landscape_fit_to_width_with_the_header_on_each_pa
                      if summary.cell(r, 1).value == "Theo cơ quan chủ trì")
     breaks = [b.id for b in summary.row_breaks.brk]
     assert breaks[0] == title_row - 1 and len(breaks) == 2
-    assert summary.print_area is not None and "$A$1:$H$" in summary.print_area
+    assert summary.print_area is not None and "$A$1:$I$" in summary.print_area
 
 
 def test_the_pie_labels_say_category_count_and_share_only_and_series_are_titled_from_cells(

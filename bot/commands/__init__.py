@@ -179,7 +179,7 @@ def _route(request: Request) -> list[Reply]:
             and evidence.answers_prompt(request, prompt, text)):
         return evidence.answer_prompt(request, prompt, text)
     if (officer is not None and prompt is not None and prompt.officer_id == officer.id
-            and prompt.kind == PromptKind.BLOCKED_REASON.value and text
+            and prompt.kind != PromptKind.EVIDENCE.value and text
             and not slashed and not answers.BARE_CHOICE.match(text)
             and request.now - prompt.created_at <= PROMPT_LIFETIME):
         assignment = work.assignment_for_update(request.session, prompt.assignment_id)
