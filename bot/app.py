@@ -42,8 +42,8 @@ from storage.db import (
 )
 from storage.journal import Journal, default_journal_path
 from storage.models import OutboxKind
-from storage.schedule import claim_tick, pending_tick
-from storage.sync import SyncReport, sync_plan
+from storage.schedule import claim_tick, complete_tick, pending_tick, renew_tick
+from storage.sync import SyncReport, ensure_synced
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +90,12 @@ class Services:
         self.inbox = Inbox(self.commands, journal, self.sessions, self.clock, settings.tz)
 
     def sync(self, now: datetime) -> SyncReport:
-        """Bring the database in step with the plan file, occurrences up to the horizon."""
+        """Bring the database in step with the plan file, occurrences up to the horizon: only
+        when the plan or agency file changed since the last sync; else only the occurrences
+        the horizon newly reaches are added."""
         with self.sessions() as session, session.begin():
             until = now.astimezone(self.settings.tz).date() + SYNC_HORIZON
-            return sync_plan(session, self.directory, self.plan, until, now)
+            return ensure_synced(session, self.directory, self.plan, until, now) or SyncReport()
 
     def defer_reply(self, channel: str, message: OutMessage) -> None:
         """Hand an answer that could not be sent now to the outbox, so it is not lost.
@@ -123,22 +125,39 @@ class Services:
     def tick(self, now: datetime, *, forced: bool = False) -> list[Queued] | None:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""
         settings = self.settings
-        with self.sessions() as session, session.begin():
-            if not forced:
-                # A forced tick (the CLI, maybe at a future --as-of) serves no send instant, so
-                # it never silences the timer until that instant.
-                instant = pending_tick(session, now, settings.send_at, self.calendar, settings.tz)
-                if instant is None or not claim_tick(session, instant, now):
+        lease = timedelta(seconds=settings.claim_lease_seconds)
+        instant: datetime | None = None
+        if not forced:
+            # A forced tick (the CLI, maybe at a future --as-of) serves no send instant, so
+            # it never silences the timer until that instant.
+            with self.sessions() as session, session.begin():
+                instant = pending_tick(session, now, settings.send_at, self.calendar,
+                                       settings.tz, lease)
+                if instant is None or not claim_tick(session, instant, now, lease):
                     return None
-            until = now.astimezone(settings.tz).date() + SYNC_HORIZON
-            sync_plan(session, self.directory, self.plan, until, now)
-            result = run_tick(session, now, self.calendar, settings.tz, settings.send_at)
+        self.sync(now)
+        claimed = instant
+
+        def renew(session: Session) -> None:
+            if claimed is not None:
+                renew_tick(session, claimed, self._since(now))
+
+        result = run_tick(self.sessions, now, self.calendar, settings.tz, settings.send_at,
+                          on_batch=renew)
+        if instant is not None:
+            with self.sessions() as session, session.begin():
+                complete_tick(session, instant, self._since(now))
         # Logged once committed, and only when something was queued: a quiet tick is silent.
         if result.messages:
             log.info("tick %s: %d reminders, %d messages queued",
                      now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"),
                      len(result.queued), result.messages)
         return result.queued
+
+
+    def _since(self, now: datetime) -> datetime:
+        """Return the clock's time, never before `now` (the instant the tick started at)."""
+        return max(self.clock(), now)
 
 
 class NotInitialisedError(RuntimeError):

@@ -214,6 +214,10 @@ class PlanRow(Base):
     coordinator_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
     # The reminder ladder as JSON (scheduler.plan.Ladder), so a tick needs no plan file.
     ladder_json: Mapped[str] = mapped_column(Text)
+    # What the last sync wrote (storage.sync.content_hash of the plan and agencies) and the day
+    # its occurrences reach: an unchanged plan is not synced again, only extended.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    synced_until: Mapped[date | None] = mapped_column(Date)
 
     def __repr__(self) -> str:
         return f"PlanRow(id={self.id!r}, start={self.start!r})"
@@ -245,7 +249,8 @@ class OccurrenceRow(Base):
     """One due date of a task. Archived when the plan file no longer produces it."""
 
     __tablename__ = "occurrences"
-    __table_args__ = (UniqueConstraint("task_id", "period"),)
+    # The tick's query of what can be due reads by due date (storage.schedule).
+    __table_args__ = (UniqueConstraint("task_id", "period"), Index("ix_occurrences_due", "due"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
@@ -270,7 +275,8 @@ class Assignment(Base):
     the agency's part is gone from the plan file, so live work is `archived = false`."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("occurrence_id", "agency_code"),)
+    __table_args__ = (UniqueConstraint("occurrence_id", "agency_code"),
+                      Index("ix_assignments_status", "status", "occurrence_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"))

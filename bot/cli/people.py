@@ -28,7 +28,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from bot.texts import describe_sync
     from plan_data.loader import PlanError, bundled_plan_path, load_directory, load_plan
     from storage.db import make_engine, make_sessionmaker, upgrade
-    from storage.sync import sync_plan
+    from storage.sync import SyncReport, count_live, ensure_synced
 
     settings = read_settings()
     if settings is None:
@@ -52,7 +52,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         engine = make_engine(settings.db_url)
         try:
             with make_sessionmaker(engine)() as session, session.begin():
-                report = sync_plan(session, directory, plan, until, now)
+                # An unchanged plan is not written again: only the new occurrences are added.
+                report = ensure_synced(session, directory, plan, until, now) or SyncReport()
+                count_live(session, plan, report)
         finally:
             engine.dispose()
     except (SQLAlchemyError, ImportError) as exc:

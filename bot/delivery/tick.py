@@ -2,16 +2,19 @@
 
 A reminder is recorded under a unique key (assignment, step key) and its messages under a unique
 dedupe key in the same transaction, so a second tick, a restart or a second process queues
-nothing twice. What can be due is read from storage (`storage.schedule`).
+nothing twice. What can be due is read from storage (`storage.schedule`), only the candidates,
+in a snapshot that takes no write lock; the writes go in short batches.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.answers import reminder_buttons
@@ -20,12 +23,15 @@ from bot.render import render_status
 from scheduler.policy import Reminder, Step, due_reminders
 from scheduler.workdays import WorkingCalendar
 from storage import outbox, people, schedule, work
+from storage.db import reading
 from storage.models import (
     AgencyRow,
     Assignment,
     AssignmentRole,
+    AssignmentStatus,
     OfficerChat,
     OutboxKind,
+    OutboxMessage,
     ReminderRow,
 )
 
@@ -49,42 +55,93 @@ class TickResult:
 # ---- the tick -----------------------------------------------------------------------------
 
 
-def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: ZoneInfo,
-             send_at: time) -> TickResult:
+# Reminders are written this many at a time (whole agencies, a group of escalations whole), each
+# batch in its own short transaction: the write lock is never held for long.
+BATCH_SIZE = 50
+
+
+def run_tick(sessions: sessionmaker[Session], now: datetime, calendar: WorkingCalendar,
+             tz: ZoneInfo, send_at: time, *, batch_size: int = BATCH_SIZE,
+             on_batch: Callable[[Session], None] | None = None) -> TickResult:
     """Queue every reminder due at `now` that was not queued before; return what was queued.
 
-    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at.
+    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at. What is due
+    is read in one snapshot that takes no write lock; the reminders are then written in
+    batches, each in its own transaction (`on_batch` runs in each, e.g. to renew a claim). A
+    reminder is recorded under its unique key with its messages: a tick cut short and run again
+    queues each reminder once.
     """
+    with reading(sessions)() as session, session.begin():
+        plans = schedule.plans(session)
+        due_by_plan = []
+        for plan in plans:
+            state, assignments = schedule.policy_state(session, plan, calendar, tz, send_at,
+                                                       now)
+            due_by_plan.append((due_reminders(state, now), assignments))
+    queued: list[Queued] = []
+    for due, assignments in due_by_plan:
+        for batch in _batches(due, batch_size):
+            with sessions() as session, session.begin():
+                if on_batch is not None:
+                    on_batch(session)
+                queued.extend(_queue_batch(session, batch, assignments, now, tz))
+    with sessions() as session, session.begin():
+        names = people.agency_names(session)
+        digests = _queue_digest(session, now.astimezone(tz).date(), now, names)
+    return TickResult(queued, digests + sum(item.recipients for item in queued))
+
+
+def _batches(due: list[Reminder], size: int) -> list[list[Reminder]]:
+    """Cut `due` into batches of about `size`: an agency's reminders, and the escalations of one
+    occurrence (one message to the coordinators), are never cut apart; escalations go last."""
+    units: dict[tuple[str, ...], list[Reminder]] = {}
+    for reminder in due:
+        unit = (("escalation", reminder.task_key, reminder.period)
+                if reminder.step is Step.ESCALATION else ("agency", reminder.agency))
+        units.setdefault(unit, []).append(reminder)
+    ordered = ([items for unit, items in units.items() if unit[0] == "agency"]
+               + [items for unit, items in units.items() if unit[0] == "escalation"])
+    batches: list[list[Reminder]] = []
+    for items in ordered:
+        if not batches or len(batches[-1]) >= size:
+            batches.append([])
+        batches[-1].extend(items)
+    return batches
+
+
+def _queue_batch(session: Session, due: list[Reminder],
+                 assignments: dict[tuple[str, str, str], int], now: datetime,
+                 tz: ZoneInfo) -> list[Queued]:
+    """Record and queue one batch of due reminders in the caller's transaction."""
     queued: list[Queued] = []
     names = people.agency_names(session)
-    for plan in schedule.plans(session):
-        state, assignments = schedule.policy_state(session, plan, calendar, tz, send_at)
-        due = due_reminders(state, now)
-        escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
-        coordinators = people.coordinator_chats(session)
-        for reminder in due:
-            escalation = reminder.step is Step.ESCALATION
-            chats = (coordinators if escalation
-                     else people.chats_of_agency(session, reminder.agency))
-            if not chats:
-                # Not recorded as sent: whoever registers later gets the latest step due then.
-                continue
-            assignment = assignments[(reminder.task_key, reminder.period, reminder.agency)]
-            row = outbox.record_reminder(session, assignment.id, reminder.step.value,
-                                          reminder.key, reminder.day, now)
-            if row is None:
-                continue
-            if escalation:
-                group = (reminder.task_key, reminder.period)
-                escalations.setdefault(group, []).append((reminder, assignment, row))
-                continue
-            count = _queue_to_agency(session, reminder, assignment, row, chats, now, tz, names)
-            queued.append(Queued(reminder, count))
-        for late in escalations.values():
-            count = _queue_escalation(session, late, coordinators, now, tz, names)
-            queued.extend(Queued(reminder, count) for reminder, _, _ in late)
-    digests = _queue_digest(session, now.astimezone(tz).date(), now, names)
-    return TickResult(queued, digests + sum(item.recipients for item in queued))
+    escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
+    coordinators = people.coordinator_chats(session)
+    for reminder in due:
+        escalation = reminder.step is Step.ESCALATION
+        chats = (coordinators if escalation
+                 else people.chats_of_agency(session, reminder.agency))
+        if not chats:
+            # Not recorded as sent: whoever registers later gets the latest step due then.
+            continue
+        assignment = session.get(Assignment,
+                                 assignments[(reminder.task_key, reminder.period, reminder.agency)])
+        if assignment is None or assignment.status == AssignmentStatus.DONE.value:
+            continue  # reported done since the tick read what was due
+        row = outbox.record_reminder(session, assignment.id, reminder.step.value,
+                                      reminder.key, reminder.day, now)
+        if row is None:
+            continue
+        if escalation:
+            group = (reminder.task_key, reminder.period)
+            escalations.setdefault(group, []).append((reminder, assignment, row))
+            continue
+        count = _queue_to_agency(session, reminder, assignment, row, chats, now, tz, names)
+        queued.append(Queued(reminder, count))
+    for late in escalations.values():
+        count = _queue_escalation(session, late, coordinators, now, tz, names)
+        queued.extend(Queued(reminder, count) for reminder, _, _ in late)
+    return queued
 
 
 def _queue_digest(session: Session, today: date, now: datetime,
@@ -94,6 +151,10 @@ def _queue_digest(session: Session, today: date, now: datetime,
     if not chats:
         return 0
     year, week, _ = today.isocalendar()
+    keys = {f"digest{year}-W{week:02d}:c{chat.id}" for chat in chats}
+    if set(session.scalars(select(OutboxMessage.dedupe_key)
+                           .where(OutboxMessage.dedupe_key.in_(keys)))) == keys:
+        return 0  # queued already this week: not worth reading the whole plan again
     text = "\n".join((texts.DIGEST_TITLE.format(week=f"{week}/{year}"), render_status(
         names, today, work.lead_assignments(session, today), texts.STATUS_WHOLE_PLAN, True)))
     return sum(outbox.enqueue(session, chat, OutboxKind.DIGEST.value, text, (), now,
