@@ -8,7 +8,8 @@ in a snapshot that takes no write lock; the writes go in short batches.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -60,18 +61,20 @@ class TickResult:
 BATCH_SIZE = 50
 
 
-def run_tick(sessions: sessionmaker[Session], now: datetime, calendar: WorkingCalendar,
-             tz: ZoneInfo, send_at: time, *, batch_size: int = BATCH_SIZE,
+def run_tick(sessions: sessionmaker[Session] | Session, now: datetime,
+             calendar: WorkingCalendar, tz: ZoneInfo, send_at: time, *,
+             batch_size: int = BATCH_SIZE,
              on_batch: Callable[[Session], None] | None = None) -> TickResult:
     """Queue every reminder due at `now` that was not queued before; return what was queued.
 
-    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at. What is due
-    is read in one snapshot that takes no write lock; the reminders are then written in
-    batches, each in its own transaction (`on_batch` runs in each, e.g. to renew a claim). A
-    reminder is recorded under its unique key with its messages: a tick cut short and run again
-    queues each reminder once.
+    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at. Given a
+    session factory, what is due is read in one snapshot that takes no write lock and the
+    reminders are written in batches, each in its own transaction (`on_batch` runs in each,
+    e.g. to renew a claim); given a session, all in the caller's transaction. A reminder is
+    recorded under its unique key with its messages: a tick cut short and run again queues
+    each reminder once.
     """
-    with reading(sessions)() as session, session.begin():
+    with _transaction(sessions, read_only=True) as session:
         plans = schedule.plans(session)
         due_by_plan = []
         for plan in plans:
@@ -81,14 +84,26 @@ def run_tick(sessions: sessionmaker[Session], now: datetime, calendar: WorkingCa
     queued: list[Queued] = []
     for due, assignments in due_by_plan:
         for batch in _batches(due, batch_size):
-            with sessions() as session, session.begin():
+            with _transaction(sessions) as session:
                 if on_batch is not None:
                     on_batch(session)
                 queued.extend(_queue_batch(session, batch, assignments, now, tz))
-    with sessions() as session, session.begin():
+    with _transaction(sessions) as session:
         names = people.agency_names(session)
         digests = _queue_digest(session, now.astimezone(tz).date(), now, names)
     return TickResult(queued, digests + sum(item.recipients for item in queued))
+
+
+@contextlib.contextmanager
+def _transaction(sessions: sessionmaker[Session] | Session, *,
+                 read_only: bool = False) -> Iterator[Session]:
+    """Yield the caller's session, or a new one in a transaction of its own (committed)."""
+    if isinstance(sessions, Session):
+        yield sessions
+        return
+    factory = reading(sessions) if read_only else sessions
+    with factory() as session, session.begin():
+        yield session
 
 
 def _batches(due: list[Reminder], size: int) -> list[list[Reminder]]:
