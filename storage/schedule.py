@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Row, and_, exists, or_, select, update
@@ -157,7 +157,7 @@ def _live_rows(session: Session, plan: PlanRow, where: ColumnElement[bool] | Non
     )
     if where is not None:
         query = query.where(where)
-    return list(session.execute(query).all())
+    return cast("list[Row[Any]]", list(session.execute(query).all()))
 
 
 def _scheduled(rows: list[Row[Any]]) -> tuple[ScheduledOccurrence, ...]:

@@ -28,7 +28,6 @@ from storage.models import (
     TaskRow,
 )
 
-
 _PERIODIC = (TimeframeKind.RECURRING, TimeframeKind.CONTINUOUS)
 
 

@@ -106,7 +106,7 @@ def test_work_done_or_far_ahead_is_not_read(tmp_path: Path) -> None:
     with world.sessions() as session, session.begin():
         plan = schedule.plans(session)[0]
         _, ids = schedule.policy_state(session, plan, world.calendar, TZ, SEND_AT)
-        late = [key for key in ids if key[1] == "2025-Q1"][0]
+        late = next(key for key in ids if key[1] == "2025-Q1")
         session.execute(update(Assignment).where(Assignment.id == ids[late])
                         .values(status=AssignmentStatus.OPEN.value))
     from_candidates, from_whole, read = reminders_both_ways(world, now)

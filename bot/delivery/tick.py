@@ -63,7 +63,7 @@ BATCH_SIZE = 50
 
 def run_tick(sessions: sessionmaker[Session] | Session, now: datetime,
              calendar: WorkingCalendar, tz: ZoneInfo, send_at: time, *,
-             batch_size: int = BATCH_SIZE,
+             batch_size: int | None = None,
              on_batch: Callable[[Session], None] | None = None) -> TickResult:
     """Queue every reminder due at `now` that was not queued before; return what was queued.
 
@@ -83,7 +83,7 @@ def run_tick(sessions: sessionmaker[Session] | Session, now: datetime,
             due_by_plan.append((due_reminders(state, now), assignments))
     queued: list[Queued] = []
     for due, assignments in due_by_plan:
-        for batch in _batches(due, batch_size):
+        for batch in _batches(due, batch_size or BATCH_SIZE):
             with _transaction(sessions) as session:
                 if on_batch is not None:
                     on_batch(session)
