@@ -57,6 +57,9 @@ def plan_row(session: Session, plan_id: str) -> PlanRow:
     return row
 
 
+_NOT_DONE = tuple(status.value for status in AssignmentStatus
+                  if status is not AssignmentStatus.DONE)
+
 # What can be due is read in chunks of this many assignment ids (SQLite's bound parameters).
 _CHUNK = 500
 
@@ -125,7 +128,8 @@ def _can_be_due(plan_ladder: Ladder, today: date) -> ColumnElement[bool]:
     coordinate_recorded = exists().where(ReminderRow.assignment_id == Assignment.id,
                                          ReminderRow.key == Step.COORDINATE.value)
     return and_(
-        Assignment.status != AssignmentStatus.DONE.value,
+        # Named, not "!= done", so the index on (status, occurrence_id) leads the query.
+        Assignment.status.in_(_NOT_DONE),
         or_(
             and_(OccurrenceRow.due <= bound,
                  or_(Assignment.role == AssignmentRole.LEAD.value, ~coordinate_recorded)),
