@@ -126,7 +126,7 @@ def test_commands_are_answered_while_a_tick_writes(
 
     def slow_batch(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
-        monotonic_time.sleep(0.05)  # a long tick: many batches, each short
+        monotonic_time.sleep(0.1)  # a long tick: many batches, each short
         return result
 
     monkeypatch.setattr(tick_module, "_queue_batch", slow_batch)
