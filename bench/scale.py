@@ -266,6 +266,8 @@ def measure_rate(work: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--parts", nargs="*", default=["tick", "run", "rate"],
+                        choices=["tick", "run", "rate"], help="what to measure (default: all)")
     parser.add_argument("--echo", metavar="API_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.echo:
@@ -279,16 +281,19 @@ def main() -> None:
             print(f"  made the {size:,} database: first init {first:.1f} s", flush=True)
     with tempfile.TemporaryDirectory(prefix="nhacviec-bench-") as folder:
         work = Path(folder)
-        print("tick and init:", flush=True)
-        ticks = measure_ticks(args.sizes, work)
-        if len(args.sizes) > 1:
+        if "tick" in args.parts:
+            print("tick and init:", flush=True)
+            ticks = measure_ticks(args.sizes, work)
+        if "tick" in args.parts and len(args.sizes) > 1:
             small, large = ticks[args.sizes[0]][0], ticks[args.sizes[-1]][0]
             print(f"  tick {args.sizes[-1]:,} / {args.sizes[0]:,}: {large / small:.2f} "
                   f"(goal ≤ 2)", flush=True)
-        print("run (300k):", flush=True)
-        measure_run(work)
-        print("dispatcher:", flush=True)
-        measure_rate(work)
+        if "run" in args.parts:
+            print("run (300k):", flush=True)
+            measure_run(work)
+        if "rate" in args.parts:
+            print("dispatcher:", flush=True)
+            measure_rate(work)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 

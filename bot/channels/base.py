@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -78,20 +79,22 @@ class Transport(Protocol):
 
 async def deliver(transport: Transport, message: OutMessage,
                   on_piece: PieceSent | None = None,
-                  before_piece: Callable[[], Awaitable[None]] | None = None) -> None:
+                  pace: Callable[[], AbstractAsyncContextManager[None]] | None = None) -> None:
     """Send the pieces of `message` from its `first_piece` on, in order, each once.
 
-    `before_piece` is awaited before each call to the platform (the dispatcher's rate).
+    Each call to the platform runs inside `pace()` when given (the dispatcher's rate).
 
     A failure raises TransportError with `pieces_sent` set, so a retry resumes at the first
     piece that did not arrive instead of sending the earlier ones again.
     """
     pieces = transport.pieces(message)
     for index in range(message.first_piece, len(pieces)):
-        if before_piece is not None:
-            await before_piece()
         try:
-            await transport.send_piece(pieces[index])
+            if pace is None:
+                await transport.send_piece(pieces[index])
+            else:
+                async with pace():
+                    await transport.send_piece(pieces[index])
         except TransportError as error:
             error.pieces_sent = index
             raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,10 +40,6 @@ Clock = Callable[[], datetime]
 MAX_ATTEMPTS = 10
 GIVE_UP_AFTER = timedelta(days=1)
 
-# The rate window is widened by this much for the jitter between a call leaving and arriving:
-# the platform counts arrivals. It costs under 2 % of the rate at 25/s.
-RATE_MARGIN = 0.02
-
 
 class Dispatcher:
     """Sends the outbox in order within rate limits, retrying what failed transiently."""
@@ -59,7 +55,7 @@ class Dispatcher:
         self.clock = clock
         self.spacing = 1.0 / per_second
         # The hard cap: slots spaced by `spacing` bunch up after the loop was busy.
-        self._limiter = SlidingWindow.per_second(per_second, RATE_MARGIN)
+        self._limiter = SlidingWindow.per_second(per_second)
         self.chat_spacing = 1.0 / per_chat_per_second
         self.lease = lease
         self.batch = batch
@@ -191,7 +187,7 @@ class Dispatcher:
             self._record_pieces(message.id, count)
 
         try:
-            await deliver(transport, out, on_piece=piece_sent, before_piece=self._pace)
+            await deliver(transport, out, on_piece=piece_sent, pace=self._paced)
         except ChannelDown as error:
             self._channel_down(message, error, pieces_sent)
             return
@@ -214,11 +210,18 @@ class Dispatcher:
         if self._on_sent is not None:
             self._on_sent(message.id)
 
-    async def _pace(self) -> None:
-        """Wait until one more call to a platform keeps every window within the rate."""
+    @contextlib.asynccontextmanager
+    async def _paced(self) -> AsyncIterator[None]:
+        """Wait until one more call to a platform keeps every window within the rate, and
+        count the call from then until a window after its answer."""
         loop = asyncio.get_running_loop()
-        while (delay := self._limiter.take(loop.time())) > 0:
+        while (delay := self._limiter.wait(loop.time())) > 0:
             await asyncio.sleep(delay)
+        call = self._limiter.begin(loop.time())
+        try:
+            yield
+        finally:
+            self._limiter.end(call, loop.time())
 
     def _record_pieces(self, message_id: int, count: int) -> None:
         """Record a delivered piece at once: a crash before the next one must not repeat it."""
