@@ -58,7 +58,7 @@ class TickResult:
 
 # Reminders are written this many at a time (whole agencies, a group of escalations whole), each
 # batch in its own short transaction: the write lock is never held for long.
-BATCH_SIZE = 50
+BATCH_SIZE = 10
 
 
 def run_tick(sessions: sessionmaker[Session] | Session, now: datetime,
