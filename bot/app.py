@@ -43,8 +43,8 @@ from storage.db import (
 )
 from storage.journal import Journal, default_journal_path
 from storage.models import AgencyRow, OutboxKind
-from storage.schedule import claim_tick, pending_ticks
-from storage.sync import SyncReport, sync_plan
+from storage.schedule import claim_tick, complete_tick, pending_ticks, renew_tick
+from storage.sync import SyncReport, ensure_synced, sync_plan
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,15 @@ class Services:
         self.inbox = Inbox(self.commands, journal, self.sessions, self.clock, settings.tz)
 
     def sync(self, now: datetime) -> SyncReport:
-        """Bring the database in step with the plan file, occurrences up to the horizon."""
+        """Bring the database in step with the plan file, occurrences up to the horizon: only
+        when the plan or agency file changed since the last sync; else only the occurrences
+        the horizon newly reaches are added."""
         with self.sessions() as session, session.begin():
             today = now.astimezone(self.settings.tz).date()
-            return sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now,
-                             today=today)
+            # Agencies succeeded or dissolved by today: work moved, officers told once.
+            agency_changes.apply_due(session, today, now)
+            return ensure_synced(session, self.directory, self.plan, today + SYNC_HORIZON, now,
+                                 today=today) or SyncReport()
 
     def reorganise(self, now: datetime) -> None:
         """Record the bundled 2025 reorganisation and apply what is in force at `now`."""
@@ -134,29 +138,45 @@ class Services:
     def tick(self, now: datetime, *, forced: bool = False) -> list[Queued] | None:
         """Run the tick due at `now` (or, `forced`, a tick at `now` whatever the time)."""
         settings = self.settings
-        with self.sessions() as session, session.begin():
-            served: set[str] | None = None  # a forced tick serves every plan
-            if not forced:
-                # A forced tick (the CLI, maybe at a future --as-of) serves no send instant, so
-                # it never silences the timer until that instant. Each plan has its send time:
-                # one claim per instant serves the plans whose send time it is.
-                served = {plan.id for instant, plans in pending_ticks(
-                    session, now, settings.send_at, self.calendar, settings.tz)
-                    if claim_tick(session, instant, now) for plan in plans}
+        lease = timedelta(seconds=settings.claim_lease_seconds)
+        served: set[str] | None = None  # a forced tick serves every plan
+        instants: list[datetime] = []
+        if not forced:
+            # A forced tick (the CLI, maybe at a future --as-of) serves no send instant, so
+            # it never silences the timer until that instant. Each plan has its send time:
+            # one claim per instant serves the plans whose send time it is.
+            with self.sessions() as session, session.begin():
+                served = set()
+                for instant, plans in pending_ticks(session, now, settings.send_at,
+                                                    self.calendar, settings.tz, lease):
+                    if claim_tick(session, instant, now, lease):
+                        instants.append(instant)
+                        served.update(plan.id for plan in plans)
                 if not served:
                     return None
-            today = now.astimezone(settings.tz).date()
-            # Agencies succeeded or dissolved by today: work moved, officers told once.
-            agency_changes.apply_due(session, today, now)
-            sync_plan(session, self.directory, self.plan, today + SYNC_HORIZON, now, today=today)
-            result = run_tick(session, now, self.calendar, settings.tz, settings.send_at,
-                              served)
+        self.sync(now)
+
+        def renew(session: Session) -> None:
+            for instant in instants:
+                renew_tick(session, instant, self._since(now))
+
+        result = run_tick(self.sessions, now, self.calendar, settings.tz, settings.send_at,
+                          served, on_batch=renew)
+        if instants:
+            with self.sessions() as session, session.begin():
+                for instant in instants:
+                    complete_tick(session, instant, self._since(now))
         # Logged once committed, and only when something was queued: a quiet tick is silent.
         if result.messages:
             log.info("tick %s: %d reminders, %d messages queued",
                      now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"),
                      len(result.queued), result.messages)
         return result.queued
+
+
+    def _since(self, now: datetime) -> datetime:
+        """Return the clock's time, never before `now` (the instant the tick started at)."""
+        return max(self.clock(), now)
 
 
 class NotInitialisedError(RuntimeError):

@@ -19,6 +19,7 @@ from storage.models import Base
 DEFAULT_DB_URL = "sqlite:///nhacviec.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY_OPTION = "nhacviec_read_only"
 
 
 def safe_url(url: str) -> str | None:
@@ -63,7 +64,12 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         # The driver's own mode runs a SELECT outside any transaction, so a read-then-write can
         # lose a concurrent update; a plain BEGIN fails with "database is locked" when another
         # process wrote in between. IMMEDIATE takes the write lock first: the other one waits.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A session that only reads (`reading`) takes no lock: in WAL it reads one snapshot
+        # while others write, so a long read (the tick's) never holds officers' commands.
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def memory_engine() -> Engine:
@@ -81,6 +87,17 @@ def memory_engine() -> Engine:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Return the session factory; callers use `with Session() as s, s.begin():`."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def reading(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Return a factory of sessions that only read: on SQLite they take no write lock.
+
+    A write in such a session fails on SQLite at the first statement that needs the lock
+    only if another connection holds it; use it for reads alone.
+    """
+    bind = sessions.kw["bind"]
+    return sessionmaker(bind.execution_options(**{READ_ONLY_OPTION: True}),
+                        expire_on_commit=False)
 
 
 def alembic_config(url: str) -> Config:

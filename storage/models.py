@@ -197,6 +197,10 @@ class PlanRow(Base):
     track_from: Mapped[date | None] = mapped_column(Date)
     # A completion waits for the coordinator's confirmation (plan YAML `confirm_done: true`).
     confirm_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What the last sync wrote (storage.sync.content_hash of the plan and agencies) and the day
+    # its occurrences reach: an unchanged plan is not synced again, only extended.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    synced_until: Mapped[date | None] = mapped_column(Date)
 
     def __repr__(self) -> str:
         return f"PlanRow(id={self.id!r}, start={self.start!r})"
@@ -228,7 +232,8 @@ class OccurrenceRow(Base):
     """One due date of a task. Archived when the plan file no longer produces it."""
 
     __tablename__ = "occurrences"
-    __table_args__ = (UniqueConstraint("task_id", "period"),)
+    # The tick's query of what can be due reads by due date (storage.schedule).
+    __table_args__ = (UniqueConstraint("task_id", "period"), Index("ix_occurrences_due", "due"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
@@ -253,7 +258,8 @@ class Assignment(Base):
     the agency's part is gone from the plan file, so live work is `archived = false`."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("occurrence_id", "agency_code"),)
+    __table_args__ = (UniqueConstraint("occurrence_id", "agency_code"),
+                      Index("ix_assignments_status", "status", "occurrence_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"))

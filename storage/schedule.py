@@ -7,16 +7,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scheduler.occurrences import Occurrence
 from scheduler.plan import Ladder
-from scheduler.policy import PolicyState, Reminder, ScheduledOccurrence
+from scheduler.policy import (
+    HOLIDAY_MARGIN,
+    PolicyState,
+    Reminder,
+    ScheduledOccurrence,
+    Step,
+    timeline_horizon,
+)
 from scheduler.policy import timeline as scheduler_timeline
 from scheduler.timeframe import TimeframeKind
 from scheduler.timer import latest_send_instant
@@ -31,6 +39,10 @@ from storage.models import (
     TaskRow,
     Tick,
 )
+from storage.rows import rows_changed
+
+# A tick claimed and not completed within this long is taken to have died with its process.
+TICK_LEASE = timedelta(minutes=2)
 
 
 def plans(session: Session) -> list[PlanRow]:
@@ -52,28 +64,52 @@ def plan_row(session: Session, plan_id: str) -> PlanRow:
     return row
 
 
+# A completion awaiting confirmation is not reminded, like a done one; returned, it is again.
+_RESTING = (AssignmentStatus.DONE, AssignmentStatus.AWAITING)
+_NOT_DONE = tuple(status.value for status in AssignmentStatus if status not in _RESTING)
+
+# What can be due is read in chunks of this many assignment ids (SQLite's bound parameters).
+_CHUNK = 500
+
+
 def policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: ZoneInfo,
-                 send_at: time) -> tuple[PolicyState, dict[tuple[str, str, str], Assignment]]:
-    """Return the policy state of the plan's live work, and its assignments by (task key,
-    period, agency)."""
-    scheduled, by_key = _live_work(session, plan, OccurrenceRow.due, OccurrenceRow.id,
-                                   Assignment.id)
-    # A completion awaiting confirmation is not reminded; returned, it is again.
-    resting = (AssignmentStatus.DONE.value, AssignmentStatus.AWAITING.value)
-    done = {key for key, assignment in by_key.items() if assignment.status in resting}
-    snoozes = {key: assignment.snoozed_until for key, assignment in by_key.items()
-               if assignment.snoozed_until is not None}
-    sent = {
-        (task_key, period, agency, key)
-        for task_key, period, agency, key in session.execute(
-            select(TaskRow.key, OccurrenceRow.period, Assignment.agency_code, ReminderRow.key)
-            .join(Assignment, Assignment.id == ReminderRow.assignment_id)
-            .join(OccurrenceRow, OccurrenceRow.id == Assignment.occurrence_id)
-            .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
-            .where(TaskRow.plan_id == plan.id))
-    }
-    state = PolicyState(scheduled, ladder(plan.ladder_json), calendar, tz, send_at,
-                        frozenset(sent), frozenset(done), snoozes)
+                 send_at: time, now: datetime | None = None
+                 ) -> tuple[PolicyState, dict[tuple[str, str, str], int]]:
+    """Return the policy state of the plan's live work that can be due at `now`, and the ids
+    of its assignments by (task key, period, agency).
+
+    Only the candidates are read (by index, as plain columns): agencies not done with an
+    occurrence whose earliest possible step (the ladder's longest lead time, moved across a long
+    holiday) is on or before `now`'s day, overdue ones included; quarterly check-ins of long
+    deadlines; snoozes that have come. A coordinating agency whose notice was recorded is not
+    read again. The "already sent" set holds only the candidates' reminders. `due_reminders`
+    gives the same answer at `now` as over the whole plan. `now` None: the whole plan's live
+    work (done agencies too).
+    """
+    plan_ladder = ladder(plan.ladder_json)
+    if now is None:
+        rows = _live_rows(session, plan, None, OccurrenceRow.due, OccurrenceRow.id,
+                          Assignment.id)
+    else:
+        rows = _live_rows(session, plan, _can_be_due(plan_ladder, now.astimezone(tz).date()),
+                          OccurrenceRow.due, OccurrenceRow.id, Assignment.id)
+    scheduled = _scheduled(rows)
+    by_key = {(row.task_key, row.period, row.agency_code): row.assignment_id for row in rows}
+    key_of = {row.assignment_id: (row.task_key, row.period, row.agency_code) for row in rows}
+    resting = {status.value for status in _RESTING}
+    done = frozenset(key_of[row.assignment_id] for row in rows if row.status in resting)
+    snoozes = {key_of[row.assignment_id]: row.snoozed_until for row in rows
+               if row.snoozed_until is not None}
+    sent: set[tuple[str, str, str, str]] = set()
+    ids = list(key_of)
+    for index in range(0, len(ids), _CHUNK):
+        chunk = ids[index:index + _CHUNK]
+        for assignment_id, key in session.execute(
+                select(ReminderRow.assignment_id, ReminderRow.key)
+                .where(ReminderRow.assignment_id.in_(chunk))):
+            sent.add((*key_of[assignment_id], key))
+    state = PolicyState(scheduled, plan_ladder, calendar, tz, send_at, frozenset(sent), done,
+                        snoozes)
     return state, by_key
 
 
@@ -82,57 +118,96 @@ def timeline(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz: Zon
     """Return the reminders of the plan's live work on or before `until`, assuming nothing is
     done, by day; within a day in the order the rows were stored (a plan stored afresh, as the
     preview does: the plan file's order). The same objects the tick's policy state holds."""
-    scheduled, _ = _live_work(session, plan, TaskRow.id, OccurrenceRow.id, Assignment.id)
-    return scheduler_timeline(scheduled, ladder(plan.ladder_json), calendar, tz, until,
+    rows = _live_rows(session, plan, None, TaskRow.id, OccurrenceRow.id, Assignment.id)
+    return scheduler_timeline(_scheduled(rows), ladder(plan.ladder_json), calendar, tz, until,
                               send_at=send_at)
 
 
-def _live_work(session: Session, plan: PlanRow, *order: InstrumentedAttribute[int] |
-               InstrumentedAttribute[date]
-               ) -> tuple[tuple[ScheduledOccurrence, ...], dict[tuple[str, str, str], Assignment]]:
-    """Return the plan's live occurrences as the scheduler's objects, in `order`, and their
-    assignments by (task key, period, agency)."""
-    rows = session.execute(
-        select(Assignment, OccurrenceRow, TaskRow)
-        .join(Assignment.occurrence).join(OccurrenceRow.task)
+def earliest_step_bound(plan_ladder: Ladder, today: date) -> date:
+    """Return the latest due date an occurrence can have and still have a step on or before
+    `today` (check-ins of long deadlines aside): the ladder's longest lead time (T-30, or the
+    coordination notice), plus the margin a step moved earlier across a long holiday needs."""
+    return timeline_horizon(plan_ladder, today)
+
+
+def _can_be_due(plan_ladder: Ladder, today: date) -> ColumnElement[bool]:
+    """The condition on an assignment (with its occurrence and task) that it can be due."""
+    bound = earliest_step_bound(plan_ladder, today)
+    coordinate_recorded = exists().where(ReminderRow.assignment_id == Assignment.id,
+                                         ReminderRow.key == Step.COORDINATE.value)
+    return and_(
+        # Named, not "!= done", so the index on (status, occurrence_id) leads the query.
+        Assignment.status.in_(_NOT_DONE),
+        or_(
+            and_(OccurrenceRow.due <= bound,
+                 or_(Assignment.role == AssignmentRole.LEAD.value, ~coordinate_recorded)),
+            # A long deadline's check-ins fall at quarter ends inside its window: one may come
+            # before the ladder's steps (a day moved earlier across a holiday at most).
+            and_(TaskRow.kind == TimeframeKind.DEADLINE.value,
+                 Assignment.role == AssignmentRole.LEAD.value,
+                 OccurrenceRow.window_start <= today + HOLIDAY_MARGIN),
+            Assignment.snoozed_until <= today,
+        ),
+    )
+
+
+def _live_rows(session: Session, plan: PlanRow, where: ColumnElement[bool] | None,
+               *order: InstrumentedAttribute[int] | InstrumentedAttribute[date]
+               ) -> list[Row[Any]]:
+    """Return the plan's live assignments with their occurrence and task, as plain columns."""
+    query = (
+        select(Assignment.id.label("assignment_id"), Assignment.agency_code, Assignment.role,
+               Assignment.status, Assignment.snoozed_until, Assignment.due_override,
+               OccurrenceRow.id.label("occurrence_id"), OccurrenceRow.period,
+               OccurrenceRow.label, OccurrenceRow.window_start, OccurrenceRow.due,
+               TaskRow.key.label("task_key"), TaskRow.kind)
+        .join(OccurrenceRow, OccurrenceRow.id == Assignment.occurrence_id)
+        .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
         .where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
                OccurrenceRow.archived.is_(False), Assignment.archived.is_(False),
                *_tracked(plan))
         .order_by(*order)
-    ).all()
-    by_key: dict[tuple[str, str, str], Assignment] = {}
-    occurrence_rows: dict[int, tuple[OccurrenceRow, TaskRow]] = {}
+    )
+    if where is not None:
+        query = query.where(where)
+    return cast("list[Row[Any]]", list(session.execute(query).all()))
+
+
+def _scheduled(rows: list[Row[Any]]) -> tuple[ScheduledOccurrence, ...]:
+    """Return the occurrences of `rows` as the scheduler's objects, in the rows' order, each
+    with its lead and coordinating agencies in the rows' order."""
+    occurrence_rows: dict[int, Row[Any]] = {}
     leads: dict[int, list[str]] = {}
     coordinating: dict[int, list[str]] = {}
-    for assignment, occurrence, task in rows:
-        by_key[(task.key, occurrence.period, assignment.agency_code)] = assignment
-        occurrence_rows[occurrence.id] = (occurrence, task)
-        target = leads if assignment.role == AssignmentRole.LEAD.value else coordinating
-        target.setdefault(occurrence.id, []).append(assignment.agency_code)
+    for row in rows:
+        occurrence_rows.setdefault(row.occurrence_id, row)
+        target = leads if row.role == AssignmentRole.LEAD.value else coordinating
+        target.setdefault(row.occurrence_id, []).append(row.agency_code)
     scheduled = tuple(
         ScheduledOccurrence(
-            Occurrence(task.key, occurrence.period, occurrence.label, occurrence.window_start,
-                       occurrence.due),
-            TimeframeKind(task.kind), tuple(leads.get(occurrence_id, ())),
+            Occurrence(row.task_key, row.period, row.label, row.window_start, row.due),
+            TimeframeKind(row.kind), tuple(leads.get(occurrence_id, ())),
             tuple(coordinating.get(occurrence_id, ())))
-        for occurrence_id, (occurrence, task) in occurrence_rows.items())
-    return with_moved_dues(scheduled, by_key), by_key
+        for occurrence_id, row in occurrence_rows.items())
+    moved_dues = {(row.task_key, row.period, row.agency_code): row.due_override
+                  for row in rows if row.due_override is not None}
+    return with_moved_dues(scheduled, moved_dues)
 
 
 def with_moved_dues(scheduled: tuple[ScheduledOccurrence, ...],
-                    by_key: dict[tuple[str, str, str], Assignment]
+                    moved_dues: dict[tuple[str, str, str], date]
                     ) -> tuple[ScheduledOccurrence, ...]:
     """Return `scheduled` where each lead agency whose due date an extension moved has an
     occurrence of its own, due on the new date (its ladder is computed from it, not from the
     occurrence's date); the other agencies keep theirs."""
+    if not moved_dues:
+        return scheduled
     result: list[ScheduledOccurrence] = []
     for item in scheduled:
         occurrence = item.occurrence
-        moved: list[tuple[str, date]] = []
-        for agency in item.lead:
-            assignment = by_key.get((occurrence.task_key, occurrence.period, agency))
-            if assignment is not None and assignment.due_override is not None:
-                moved.append((agency, assignment.due_override))
+        moved = [(agency, moved_dues[(occurrence.task_key, occurrence.period, agency)])
+                 for agency in item.lead
+                 if (occurrence.task_key, occurrence.period, agency) in moved_dues]
         if not moved:
             result.append(item)
             continue
@@ -162,22 +237,30 @@ def ladder(ladder_json: str) -> Ladder:
 
 
 def pending_tick(session: Session, now: datetime, send_at: time, calendar: WorkingCalendar,
-                 tz: ZoneInfo) -> datetime | None:
-    """Return the send instant a tick at `now` should serve, or None if one already served it.
+                 tz: ZoneInfo, lease: timedelta = TICK_LEASE) -> datetime | None:
+    """Return the send instant a tick at `now` should serve, or None if one already served it
+    or is serving it.
 
-    Only the latest instant counts: a bot down for days serves one tick when it is back.
+    Only the latest instant counts: a bot down for days serves one tick when it is back. A tick
+    claimed but not completed whose claim is older than `lease` (its process died) is pending.
     """
     instant = latest_send_instant(now, send_at, calendar, tz)
     if instant is None:
         return None
     # Served is asked of this very instant, not of the latest one recorded, so a clock set
     # back for a demo (--clock) still ticks.
-    served = session.scalar(select(Tick.id).where(Tick.due_at == instant))
-    return None if served is not None else instant
+    served = session.execute(select(Tick.started_at, Tick.completed_at)
+                             .where(Tick.due_at == instant)).first()
+    if served is None:
+        return instant
+    if served.completed_at is None and served.started_at <= now - lease:
+        return instant
+    return None
 
 
 def pending_ticks(session: Session, now: datetime, default_send_at: time,
-                  calendar: WorkingCalendar, tz: ZoneInfo) -> list[tuple[datetime, list[PlanRow]]]:
+                  calendar: WorkingCalendar, tz: ZoneInfo, lease: timedelta = TICK_LEASE
+                  ) -> list[tuple[datetime, list[PlanRow]]]:
     """Return each send instant a tick at `now` should serve, with the plans whose send time it
     is, earliest first; an instant already served is left out (see `pending_tick`).
 
@@ -188,21 +271,37 @@ def pending_ticks(session: Session, now: datetime, default_send_at: time,
         by_time.setdefault(send_time(plan, default_send_at), []).append(plan)
     due: list[tuple[datetime, list[PlanRow]]] = []
     for send_at, served_plans in by_time.items():
-        instant = pending_tick(session, now, send_at, calendar, tz)
+        instant = pending_tick(session, now, send_at, calendar, tz, lease)
         if instant is not None:
             due.append((instant, served_plans))
     return sorted(due, key=lambda item: item[0])
 
 
-def claim_tick(session: Session, instant: datetime, now: datetime) -> bool:
-    """Record that a tick serves `instant`. False: another process already did.
+def claim_tick(session: Session, instant: datetime, now: datetime,
+               lease: timedelta = TICK_LEASE) -> bool:
+    """Record that a tick serves `instant`. False: another process did or is doing it.
 
-    Written in the caller's transaction with what the tick queues, so two processes cannot both
-    serve one instant, and a bot that was down serves only the latest instant when it is back.
+    Committed before the tick writes its batches, so two processes cannot both serve one
+    instant; a claim left incomplete for longer than `lease` (a crash) is taken over. The
+    reminders' own unique keys make a tick taken over queue only what the first one did not.
     """
     try:
         with session.begin_nested():
-            session.add(Tick(due_at=instant, started_at=now, completed_at=now))
+            session.add(Tick(due_at=instant, started_at=now, completed_at=None))
     except IntegrityError:
-        return False
+        return rows_changed(session, update(Tick)
+                            .where(Tick.due_at == instant, Tick.completed_at.is_(None),
+                                   Tick.started_at <= now - lease)
+                            .values(started_at=now)) == 1
     return True
+
+
+def renew_tick(session: Session, instant: datetime, now: datetime) -> None:
+    """Keep the claim of the tick serving `instant` (each batch it writes renews it)."""
+    session.execute(update(Tick).where(Tick.due_at == instant, Tick.completed_at.is_(None))
+                    .values(started_at=now))
+
+
+def complete_tick(session: Session, instant: datetime, now: datetime) -> None:
+    """Record that the tick serving `instant` queued everything it had to."""
+    session.execute(update(Tick).where(Tick.due_at == instant).values(completed_at=now))

@@ -7,6 +7,7 @@ with `archived = false`.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.occurrences import occurrences
 from scheduler.plan import Directory, Plan, Task
-from scheduler.timeframe import parse_timeframe
+from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
 from storage import agencies
 from storage.models import (
     AgencyRow,
@@ -28,6 +29,8 @@ from storage.models import (
     TaskRow,
 )
 from storage.models_agencies import AgencyName, NameSource
+
+_PERIODIC = (TimeframeKind.RECURRING, TimeframeKind.CONTINUOUS)
 
 
 @dataclass
@@ -91,14 +94,92 @@ def sync_plan(
     """
     report = SyncReport()
     day = today if today is not None else now.date()
+    # Each time frame is read once, for the task's kind and for its occurrences.
+    timeframes = {task.key: parse_timeframe(task.timeframe, plan.start) for task in plan.tasks}
     _sync_agencies(session, directory, report)
     _sync_plan_row(session, plan, report)
-    tasks = _sync_tasks(session, plan, report)
-    live_occurrences = _sync_occurrences(session, plan, tasks, until, report)
+    tasks = _sync_tasks(session, plan, timeframes, report)
+    live_occurrences = _sync_occurrences(session, plan, tasks, timeframes, until, report)
     agencies.move_open_work(session, day, now)
     _sync_assignments(session, directory, plan, live_occurrences, now, report, day)
-    _count_live(session, plan, report)
+    count_live(session, plan, report)
     return report
+
+
+def content_hash(directory: Directory, plan: Plan) -> str:
+    """Return the hash of what a sync writes from the plan and agency files."""
+    digest = hashlib.sha256()
+    digest.update(directory.model_dump_json().encode())
+    digest.update(b"\0")
+    digest.update(plan.model_dump_json().encode())
+    return digest.hexdigest()
+
+
+def ensure_synced(
+    session: Session, directory: Directory, plan: Plan, until: date, now: datetime,
+    *, today: date | None = None,
+) -> SyncReport | None:
+    """Sync the plan if its files changed since the last sync (`content_hash`), else only extend
+    its occurrences up to `until` (the new ones alone are computed and written); return what
+    changed, or None if the plan was in step already (nothing read but its row)."""
+    digest = content_hash(directory, plan)
+    row = session.get(PlanRow, plan.id)
+    if row is None or row.content_hash != digest or row.synced_until is None:
+        report = sync_plan(session, directory, plan, until, now, today=today)
+        row = session.get(PlanRow, plan.id)
+        assert row is not None  # sync_plan wrote it
+        row.content_hash, row.synced_until = digest, until
+        session.flush()
+        return report
+    if row.synced_until >= until:
+        return None
+    report = SyncReport()
+    _extend(session, directory, plan, row.synced_until, until, now, report,
+            today if today is not None else now.date())
+    row.synced_until = until
+    session.flush()
+    return report
+
+
+def _extend(session: Session, directory: Directory, plan: Plan, since: date, until: date,
+            now: datetime, report: SyncReport, day: date) -> None:
+    """Add the occurrences due after `since` up to `until`, and their assignments (to the
+    agency holding the work on `day`, through the successions in force)."""
+    tasks = {row.key: row for row in session.scalars(
+        select(TaskRow).filter_by(plan_id=plan.id, archived=False))}
+    known = {(task_id, period) for task_id, period in session.execute(
+        select(OccurrenceRow.task_id, OccurrenceRow.period)
+        .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
+        .where(TaskRow.plan_id == plan.id, OccurrenceRow.due > since))}
+    added: list[tuple[Task, OccurrenceRow]] = []
+    for task in plan.tasks:
+        task_row = tasks.get(task.key)
+        timeframe = parse_timeframe(task.timeframe, plan.start)
+        if task_row is None or timeframe.kind not in _PERIODIC:
+            continue  # a deadline has its one occurrence already
+        for occurrence in occurrences(task.key, timeframe, plan.start, until):
+            if occurrence.due <= since or (task_row.id, occurrence.period) in known:
+                continue
+            row = OccurrenceRow(task_id=task_row.id, period=occurrence.period,
+                                label=occurrence.label, window_start=occurrence.window_start,
+                                due=occurrence.due, ad_hoc=False, archived=False)
+            session.add(row)
+            added.append((task, row))
+    session.flush()
+    changes = agencies.successors({row.code: row for row in session.scalars(select(AgencyRow))})
+    for task, row in added:
+        holders: dict[str, str] = {}
+        for code, role in _roles(directory, task).items():
+            holder = agencies.holder_on(changes, code, day)
+            if role == AssignmentRole.LEAD.value or holder not in holders:
+                holders[holder] = role
+        for holder, role in holders.items():
+            session.add(Assignment(occurrence_id=row.id, agency_code=holder, role=role,
+                                   status=AssignmentStatus.OPEN.value, updated_at=now,
+                                   archived=False))
+            report.assignments_added += 1
+    report.occurrences_added = len(added)
+    session.flush()
 
 
 def _update(row: Any, values: dict[str, Any]) -> bool:
@@ -161,7 +242,8 @@ def _sync_plan_row(session: Session, plan: Plan, report: SyncReport) -> None:
     session.flush()
 
 
-def _sync_tasks(session: Session, plan: Plan, report: SyncReport) -> dict[str, TaskRow]:
+def _sync_tasks(session: Session, plan: Plan, timeframes: dict[str, Timeframe],
+                report: SyncReport) -> dict[str, TaskRow]:
     """Upsert the plan's tasks and archive the ones gone from it; return every row by key."""
     rows = {row.key: row for row in session.scalars(select(TaskRow).filter_by(plan_id=plan.id))}
     for task in plan.tasks:
@@ -170,7 +252,7 @@ def _sync_tasks(session: Session, plan: Plan, report: SyncReport) -> dict[str, T
             "text": task.text,
             "coordinating_text": task.coordinating_text,
             "timeframe": task.timeframe,
-            "kind": parse_timeframe(task.timeframe, plan.start).kind.value,
+            "kind": timeframes[task.key].kind.value,
             "archived": False,
         }
         row = rows.get(task.key)
@@ -189,7 +271,8 @@ def _sync_tasks(session: Session, plan: Plan, report: SyncReport) -> dict[str, T
 
 
 def _sync_occurrences(
-    session: Session, plan: Plan, tasks: dict[str, TaskRow], until: date, report: SyncReport
+    session: Session, plan: Plan, tasks: dict[str, TaskRow], timeframes: dict[str, Timeframe],
+    until: date, report: SyncReport
 ) -> list[tuple[Task, OccurrenceRow]]:
     """Upsert the occurrences the calendar gives up to `until`; return the live ones, with their
     task. One it no longer gives, due by `until`, is archived; ad-hoc ones are kept."""
@@ -209,8 +292,7 @@ def _sync_occurrences(
                     report.occurrences_archived += 1
             continue
 
-        timeframe = parse_timeframe(task.timeframe, plan.start)
-        produced = occurrences(task.key, timeframe, plan.start, until)
+        produced = occurrences(task.key, timeframes[key], plan.start, until)
         for occurrence in produced:
             values = {
                 "label": occurrence.label,
@@ -308,7 +390,8 @@ def _roles(directory: Directory, task: Task) -> dict[str, str]:
     return roles
 
 
-def _count_live(session: Session, plan: Plan, report: SyncReport) -> None:
+def count_live(session: Session, plan: Plan, report: SyncReport) -> None:
+    """Set the live tasks, occurrences and assignments of the plan in `report`."""
     live_tasks = select(TaskRow.id).where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False))
     live_occurrences = select(OccurrenceRow.id).where(
         OccurrenceRow.task_id.in_(live_tasks), OccurrenceRow.archived.is_(False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -126,8 +127,11 @@ class Transport(Protocol):
 
 
 async def deliver(transport: Transport, message: OutMessage,
-                  on_piece: PieceSent | None = None) -> None:
+                  on_piece: PieceSent | None = None,
+                  pace: Callable[[], AbstractAsyncContextManager[None]] | None = None) -> None:
     """Send the pieces of `message` from its `first_piece` on, in order, each once.
+
+    Each call to the platform runs inside `pace()` when given (the dispatcher's rate).
 
     A failure raises TransportError with `pieces_sent` set, so a retry resumes at the first
     piece that did not arrive instead of sending the earlier ones again.
@@ -135,7 +139,11 @@ async def deliver(transport: Transport, message: OutMessage,
     pieces = transport.pieces(message)
     for index in range(message.first_piece, len(pieces)):
         try:
-            await transport.send_piece(pieces[index])
+            if pace is None:
+                await transport.send_piece(pieces[index])
+            else:
+                async with pace():
+                    await transport.send_piece(pieces[index])
         except TransportError as error:
             error.pieces_sent = index
             raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +24,7 @@ from bot.channels.base import (
     TransportError,
     deliver,
 )
+from bot.delivery.rate import SlidingWindow
 from storage import outbox, people, plans
 from storage.models import OutboxKind
 
@@ -53,6 +54,8 @@ class Dispatcher:
         self.transports = dict(transports)
         self.clock = clock
         self.spacing = 1.0 / per_second
+        # The hard cap: slots spaced by `spacing` bunch up after the loop was busy.
+        self._limiter = SlidingWindow.per_second(per_second)
         self.chat_spacing = 1.0 / per_chat_per_second
         self.lease = lease
         self.batch = batch
@@ -184,7 +187,7 @@ class Dispatcher:
             self._record_pieces(message.id, count)
 
         try:
-            await deliver(transport, out, on_piece=piece_sent)
+            await deliver(transport, out, on_piece=piece_sent, pace=self._paced)
         except ChannelDown as error:
             self._channel_down(message, error, pieces_sent)
             return
@@ -206,6 +209,19 @@ class Dispatcher:
             return
         if self._on_sent is not None:
             self._on_sent(message.id)
+
+    @contextlib.asynccontextmanager
+    async def _paced(self) -> AsyncIterator[None]:
+        """Wait until one more call to a platform keeps every window within the rate, and
+        count the call from then until a window after its answer."""
+        loop = asyncio.get_running_loop()
+        while (delay := self._limiter.wait(loop.time())) > 0:
+            await asyncio.sleep(delay)
+        call = self._limiter.begin(loop.time())
+        try:
+            yield
+        finally:
+            self._limiter.end(call, loop.time())
 
     def _record_pieces(self, message_id: int, count: int) -> None:
         """Record a delivered piece at once: a crash before the next one must not repeat it."""

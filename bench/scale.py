@@ -1,0 +1,301 @@
+"""The scale benchmark: what a tick, init, run and the dispatcher cost at 3k / 30k / 300k.
+
+Prints, in one run: the tick's time at each size (whole `nhacviec tick` process, median of
+three, each on a fresh copy of the database) and the 300k/3k ratio; `nhacviec init` again with
+nothing changed; peak RSS of `tick` and of `run` at 300k (run against the project's fake Bot API
+server, tests/fakes/telegram_api.py); the dispatcher's rate and its worst 1-second window
+against NHACVIEC_RATE_PER_SECOND (arrival times at the fake server); p50/p95 round trip of
+`/done` against an echo bot on a second instance of the same fake server; and the latency of
+commands sent while a 300k tick runs. Databases come from bench/scale_data.py (made once and
+kept in bench/.data/).
+
+    python bench/scale.py                 # about three minutes once the databases exist
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.scale_data import SIZES, TICK, Dataset, count, dataset  # noqa: E402
+from tests.fakes.telegram_api import TEST_TOKEN, FakeTelegramServer  # noqa: E402
+
+RATE = 25.0
+RATE_MESSAGES = 1600  # a little over a minute at 25/s
+RATE_CHATS = 400
+
+
+class TimedFake(FakeTelegramServer):
+    """The fake Bot API server, noting when each sendMessage arrived (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrivals: list[tuple[float, int]] = []
+
+    def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        result = super()._send_message(params)
+        self.arrivals.append((time.monotonic(), int(params["chat_id"])))
+        return result
+
+
+def copy_of(data: Dataset, folder: Path) -> Dataset:
+    """Return a throwaway copy of the dataset's database (its files read in place)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(data.db, folder / "nhacviec.db")
+    for name in ("plan.yaml", "agencies.yaml"):
+        shutil.copy(data.folder / name, folder / name)
+    return Dataset(data.size, folder)
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Run a `nhacviec` command; return its wall time, peak RSS (KiB) and output."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", *command], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=ROOT)
+    assert process.stdout is not None
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{command} failed:\n{out}")
+    return took, usage.ru_maxrss, out
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
+
+
+def worst_window(times: list[float], window: float = 1.0) -> int:
+    ordered = sorted(times)
+    worst, first = 0, 0
+    for last, at in enumerate(ordered):
+        while ordered[first] <= at - window:
+            first += 1
+        worst = max(worst, last - first + 1)
+    return worst
+
+
+def round_trip(fake: TimedFake, chat_id: int, text: str, timeout: float = 10.0) -> float:
+    """Send `text` as a user in `chat_id`; return the seconds until the bot's answer arrived."""
+    seen = len(fake.arrivals)
+    started = time.monotonic()
+    fake.user_says(chat_id, text)
+    while time.monotonic() - started < timeout:
+        for at, chat in fake.arrivals[seen:]:
+            if chat == chat_id:
+                return at - started
+        time.sleep(0.0005)
+    raise TimeoutError(f"no answer to {text!r} in chat {chat_id}")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise TimeoutError(what)
+
+
+def start_run(data: Dataset, fake: TimedFake, clock: str) -> subprocess.Popen[str]:
+    env = data.env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_URL=fake.api_url,
+                   NHACVIEC_RATE_PER_SECOND=str(RATE), NHACVIEC_LOG_LEVEL="WARNING")
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--clock", clock],
+                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: bool(fake.calls("getUpdates")) or process.poll() is not None, 60,
+             "nhacviec run did not start polling")
+    if process.poll() is not None:
+        said = process.stderr.read() if process.stderr else ""
+        raise RuntimeError(f"nhacviec run stopped: {said}")
+    return process
+
+
+def stop_run(process: subprocess.Popen[str]) -> int:
+    """Stop `nhacviec run`; return its peak RSS in KiB."""
+    process.send_signal(signal.SIGTERM)
+    _, _, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    return usage.ru_maxrss
+
+
+def echo_bot(api_url: str) -> None:
+    """Run a python-telegram-bot echo bot on `api_url` until killed (the baseline)."""
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    application = ApplicationBuilder().token(TEST_TOKEN).base_url(f"{api_url}/bot").build()
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    application.run_polling(poll_interval=0.0)
+
+
+def measure_ticks(sizes: list[int], work: Path) -> dict[int, tuple[float, int, float]]:
+    """Return per size: median tick time, peak RSS of the slowest tick, median init time."""
+    result: dict[int, tuple[float, int, float]] = {}
+    for size in sizes:
+        data, _ = dataset(size)
+        ticks: list[tuple[float, int]] = []
+        for attempt in range(3):
+            fresh = copy_of(data, work / f"tick-{size}-{attempt}")
+            took, rss, out = timed(["tick", "--as-of", TICK], fresh.env())
+            assert ": 100 " in out.splitlines()[0], out[:300]  # the due set, whatever the size
+            ticks.append((took, rss))
+            shutil.rmtree(fresh.folder)
+        inits = [timed(["init", "--as-of", TICK[:10]], data.env())[0] for _ in range(3)]
+        result[size] = (statistics.median(t for t, _ in ticks), max(r for _, r in ticks),
+                        statistics.median(inits))
+        print(f"  {size:>7,} ({count(data):,} assignments): tick {result[size][0]:.2f} s "
+              f"(runs {', '.join(f'{t:.2f}' for t, _ in ticks)}), peak RSS "
+              f"{result[size][1] / 1024:.0f} MB; init again {result[size][2]:.2f} s", flush=True)
+    return result
+
+
+def measure_run(work: Path) -> None:
+    data = copy_of(dataset(SIZES[-1])[0], work / "run")
+    echo_fake = TimedFake().start()
+    echo = subprocess.Popen([sys.executable, __file__, "--echo", echo_fake.api_url], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fake = TimedFake().start()
+    try:
+        run = start_run(data, fake, "2026-06-22T07:00")
+        wait_for(lambda: bool(echo_fake.calls("getUpdates")), 30, "the echo bot did not start")
+        for chat in range(7001, 7011):  # warm both up
+            round_trip(fake, chat, "/help")
+            round_trip(echo_fake, chat, "xin chào")
+        done = [round_trip(fake, 7001 + number % 10, f"/done X{number + 1}")
+                for number in range(50)]
+        echoed = [round_trip(echo_fake, 7001 + number % 10, f"/done X{number + 1}")
+                  for number in range(50)]
+        print(f"  /done round trip: p50 {statistics.median(done) * 1000:.1f} ms, p95 "
+              f"{percentile(done, 0.95) * 1000:.1f} ms; echo bot p50 "
+              f"{statistics.median(echoed) * 1000:.1f} ms, p95 "
+              f"{percentile(echoed, 0.95) * 1000:.1f} ms; ratio of p95 "
+              f"{percentile(done, 0.95) / percentile(echoed, 0.95):.2f}", flush=True)
+
+        # A 300k tick in its own process while `run` answers commands on the same database.
+        ticking: dict[str, Any] = {}
+
+        def tick() -> None:
+            ticking["started"] = time.monotonic()
+            ticking["result"] = timed(["tick", "--as-of", TICK], data.env())
+            ticking["ended"] = time.monotonic()
+
+        thread = threading.Thread(target=tick)
+        thread.start()
+        during: list[float] = []
+        number = 0
+        while thread.is_alive():
+            started = time.monotonic()
+            # From chats of their own: the reminders the tick queues go to the officers' chats.
+            took = round_trip(fake, 8001 + number % 10, "/help")
+            if "ended" not in ticking or started < ticking["ended"]:
+                during.append(took)
+            number += 1
+        thread.join()
+        took, rss, out = ticking["result"]
+        print(f"  commands during a 300k tick ({took:.2f} s, {out.splitlines()[0]}): "
+              f"{len(during)} answered, p50 {statistics.median(during) * 1000:.1f} ms, p95 "
+              f"{percentile(during, 0.95) * 1000:.1f} ms, max {max(during) * 1000:.1f} ms",
+              flush=True)
+        # The reminders go out (ten chats, one message a second each), then run stops.
+        wait_for(lambda: sum(chat in range(7001, 7011) for _, chat in fake.arrivals) >= 10
+                 + len(done) + 100, 60, "the reminders were not all sent")
+        print(f"  peak RSS: tick (300k) {rss / 1024:.0f} MB, run (300k, 100 reminders "
+              f"sent, {len(done) + number + 20} commands answered) "
+              f"{stop_run(run) / 1024:.0f} MB", flush=True)
+    finally:
+        echo.kill()
+        echo.wait()
+        fake.stop()
+        echo_fake.stop()
+
+
+def measure_rate(work: Path) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine, text
+
+    data = copy_of(dataset(SIZES[0])[0], work / "rate")
+    engine = create_engine(f"sqlite:///{data.db}")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO outbox (channel, chat_id, kind, text, status, attempts, pieces_sent, "
+            "created_at) VALUES ('telegram', :chat, 'notice', :text, 'queued', 0, 0, :now)"),
+            [{"chat": str(9001 + number % RATE_CHATS), "text": f"Tin số {number + 1}",
+              "now": now} for number in range(RATE_MESSAGES)])
+    engine.dispose()
+    fake = TimedFake().start()
+    try:
+        run = start_run(data, fake, "2026-06-22T07:00")
+        wait_for(lambda: sum(chat > 9000 for _, chat in fake.arrivals) >= RATE_MESSAGES, 120,
+                 "the outbox was not sent")
+        stop_run(run)
+    finally:
+        fake.stop()
+    times = sorted(at for at, chat in fake.arrivals if chat > 9000)
+    first = times[0]
+    minute = [at for at in times if at < first + 60]
+    print(f"  dispatcher at {RATE:g}/s: {len(minute)} messages in the first minute = "
+          f"{len(minute) / 60:.2f}/s ({len(minute) / 60 / RATE:.1%} of the rate); worst 1-s "
+          f"window {worst_window(times)} (limit {RATE:g}); {len(times)} messages in "
+          f"{times[-1] - first:.1f} s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--parts", nargs="*", default=["tick", "run", "rate"],
+                        choices=["tick", "run", "rate"], help="what to measure (default: all)")
+    parser.add_argument("--echo", metavar="API_URL", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.echo:
+        echo_bot(args.echo)
+        return
+    print(f"nhacviec scale benchmark, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}", flush=True)
+    for size in args.sizes:
+        _, first = dataset(size)
+        if first is not None:
+            print(f"  made the {size:,} database: first init {first:.1f} s", flush=True)
+    with tempfile.TemporaryDirectory(prefix="nhacviec-bench-") as folder:
+        work = Path(folder)
+        if "tick" in args.parts:
+            print("tick and init:", flush=True)
+            ticks = measure_ticks(args.sizes, work)
+        if "tick" in args.parts and len(args.sizes) > 1:
+            small, large = ticks[args.sizes[0]][0], ticks[args.sizes[-1]][0]
+            print(f"  tick {args.sizes[-1]:,} / {args.sizes[0]:,}: {large / small:.2f} "
+                  f"(goal ≤ 2)", flush=True)
+        if "run" in args.parts:
+            print("run (300k):", flush=True)
+            measure_run(work)
+        if "rate" in args.parts:
+            print("dispatcher:", flush=True)
+            measure_rate(work)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
