@@ -6,7 +6,12 @@ from datetime import date
 
 from bot import texts
 from scheduler.status import Category, Standing, chase_order, standing_of, tally
-from storage.models import AgencyRow, Assignment, TaskRow
+from storage.models import AgencyRow, Assignment, PlanRow, TaskRow
+
+
+def plan_label(plan_row: PlanRow) -> str:
+    """Return how people name a plan in lists and reminders."""
+    return plan_row.id
 
 
 def ref(task: TaskRow, period: str) -> str:

@@ -304,12 +304,15 @@ def schedule_plan(plan: Plan, directory: Directory, until: date) -> list[Schedul
 # How far past `until` an occurrence can be due and still have a step on or before `until`:
 # the longest lead time plus a margin for steps moved earlier across a long holiday (Tết).
 _HOLIDAY_MARGIN = timedelta(days=31)
+# The next period of a yearly task must be known too: opening, it supersedes the one before
+# (`superseded_days`). The tick syncs as far (bot.app.SYNC_HORIZON).
+_NEXT_PERIOD_MARGIN = timedelta(days=400)
 
 
 def timeline_horizon(ladder: Ladder, until: date) -> date:
     """Return how far occurrences are needed for every step on or before `until`."""
     lead_time = timedelta(days=max((*ladder.before_days, ladder.coordinate_before_days)))
-    return until + lead_time + _HOLIDAY_MARGIN
+    return until + max(lead_time + _HOLIDAY_MARGIN, _NEXT_PERIOD_MARGIN)
 
 
 def timeline(scheduled: Iterable[ScheduledOccurrence], ladder: Ladder,

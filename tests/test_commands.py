@@ -159,8 +159,8 @@ def test_a_reminder_for_a_late_period_names_it_so_a_reply_closes_that_period(
         run_tick(session, world.clock(), world.calendar, TZ, time(8, 0))
     with world.sessions() as session:
         overdue = session.scalars(select(OutboxMessage).where(
-            OutboxMessage.chat_id == "sct", OutboxMessage.text.startswith("❗ Quá hạn"))).one()
-    assert "Nhiệm vụ III.1@2024-H1:" in overdue.text
+            OutboxMessage.chat_id == "sct", OutboxMessage.kind == "reminder")).one()
+    assert "❗ Quá hạn – nhiệm vụ III.1@2024-H1:" in overdue.text
     world.say("sct", "/xong III.1@2024-H1")
     assert status_of(world, "III.1", "SCT", "2024-H1").status == "done"
     assert status_of(world, "III.1", "SCT", "2024-H2").status == "open"

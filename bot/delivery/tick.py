@@ -1,8 +1,9 @@
 """The tick: turns the reminders due now into outbox messages, each queued once.
 
-A reminder is recorded under a unique key (assignment, step key) and its messages under a unique
-dedupe key in the same transaction, so a second tick, a restart or a second process queues
-nothing twice. What can be due is read from storage (`storage.schedule`).
+A reminder is recorded under a unique key (assignment, step key) and the day's message of each
+chat under a unique dedupe key (chat, day) in the same transaction, so a second tick, a restart
+or a second process queues nothing twice. What can be due is read from storage
+(`storage.schedule`).
 """
 
 from __future__ import annotations
@@ -14,20 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
-from bot.answers import reminder_buttons
-from bot.channels.base import Button
+from bot.delivery.digest import DailyMessages, DueItem
 from bot.render import render_status
 from scheduler.policy import Reminder, Step, due_reminders
 from scheduler.workdays import WorkingCalendar
 from storage import outbox, people, schedule, work
-from storage.models import (
-    AgencyRow,
-    Assignment,
-    AssignmentRole,
-    OfficerChat,
-    OutboxKind,
-    ReminderRow,
-)
+from storage.models import AgencyRow, OutboxKind, ReminderRow
 
 
 @dataclass(frozen=True)
@@ -40,7 +33,8 @@ class Queued:
 
 @dataclass(frozen=True)
 class TickResult:
-    """What a tick queued: the reminders, and the messages in all (digests included)."""
+    """What a tick queued: the reminders, and the messages in all (one per chat and day, the
+    leaders' weekly digests included)."""
 
     queued: list[Queued]
     messages: int
@@ -53,38 +47,36 @@ def run_tick(session: Session, now: datetime, calendar: WorkingCalendar, tz: Zon
              send_at: time) -> TickResult:
     """Queue every reminder due at `now` that was not queued before; return what was queued.
 
-    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at.
+    `send_at` is the daily send time (NHACVIEC_SEND_AT): the one the timer ticks at. The
+    reminders due to one chat go in one message a day (`bot.delivery.digest`).
     """
-    queued: list[Queued] = []
+    recorded: list[tuple[Reminder, ReminderRow]] = []
     names = people.agency_names(session)
+    daily = DailyMessages(session, now, tz, names)
     for plan in schedule.plans(session):
         state, assignments = schedule.policy_state(session, plan, calendar, tz, send_at)
         due = due_reminders(state, now)
-        escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
         coordinators = people.coordinator_chats(session)
         for reminder in due:
             escalation = reminder.step is Step.ESCALATION
-            chats = (coordinators if escalation
-                     else people.chats_of_agency(session, reminder.agency))
+            chats = daily.free(coordinators if escalation
+                               else people.chats_of_agency(session, reminder.agency),
+                               escalation=escalation)
             if not chats:
-                # Not recorded as sent: whoever registers later gets the latest step due then.
+                # Not recorded as sent: whoever registers later gets the latest step due then,
+                # and a chat that had the day's message gets it with the next day's.
                 continue
             assignment = assignments[(reminder.task_key, reminder.period, reminder.agency)]
             row = outbox.record_reminder(session, assignment.id, reminder.step.value,
                                           reminder.key, reminder.day, now)
             if row is None:
                 continue
-            if escalation:
-                group = (reminder.task_key, reminder.period)
-                escalations.setdefault(group, []).append((reminder, assignment, row))
-                continue
-            count = _queue_to_agency(session, reminder, assignment, row, chats, now, tz, names)
-            queued.append(Queued(reminder, count))
-        for late in escalations.values():
-            count = _queue_escalation(session, late, coordinators, now, tz, names)
-            queued.extend(Queued(reminder, count) for reminder, _, _ in late)
+            daily.add(DueItem(reminder, assignment, row, plan), chats, escalation=escalation)
+            recorded.append((reminder, row))
+    recipients, messages = daily.queue()
+    queued = [Queued(reminder, recipients.get(row.id, 0)) for reminder, row in recorded]
     digests = _queue_digest(session, now.astimezone(tz).date(), now, names)
-    return TickResult(queued, digests + sum(item.recipients for item in queued))
+    return TickResult(queued, digests + messages)
 
 
 def _queue_digest(session: Session, today: date, now: datetime,
@@ -99,54 +91,3 @@ def _queue_digest(session: Session, today: date, now: datetime,
     return sum(outbox.enqueue(session, chat, OutboxKind.DIGEST.value, text, (), now,
                                dedupe_key=f"digest{year}-W{week:02d}:c{chat.id}")
                for chat in chats)
-
-
-def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignment,
-                     row: ReminderRow, chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
-                     names: dict[str, AgencyRow]) -> int:
-    occurrence = assignment.occurrence
-    task = occurrence.task
-    ref = texts.task_ref(task.key, occurrence.period)
-    today = now.astimezone(tz).date()
-    agency = names[reminder.agency].name
-    buttons: tuple[Button, ...] = ()
-    if reminder.step is Step.COORDINATE:
-        lead_codes = [a.agency_code for a in work.assignments_of_task(
-            session, task.id, role=AssignmentRole.LEAD) if a.occurrence_id == occurrence.id]
-        leads = ", ".join(names[code].short_name for code in lead_codes)
-        text = texts.coordinate_notice(ref, task.title, occurrence.label, occurrence.due,
-                                       today, agency, leads)
-    elif reminder.step is Step.PROGRESS:
-        text = texts.progress_request(ref, task.title, occurrence.label, occurrence.due,
-                                      today, agency)
-        buttons = reminder_buttons(assignment.id)
-    else:
-        text = texts.reminder(reminder.step.value, ref, task.title, occurrence.label,
-                              occurrence.due, today, agency)
-        buttons = reminder_buttons(assignment.id)
-    pairs = tuple((b.label, b.data) for b in buttons)
-    count = 0
-    for chat in chats:
-        if outbox.enqueue(session, chat, OutboxKind.REMINDER.value, text, pairs, now,
-                           assignment_id=assignment.id if buttons else None,
-                           dedupe_key=f"r{row.id}:c{chat.id}"):
-            count += 1
-    return count
-
-
-def _queue_escalation(session: Session,
-                      group: list[tuple[Reminder, Assignment, ReminderRow]],
-                      chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
-                      names: dict[str, AgencyRow]) -> int:
-    _, first_assignment, first_row = group[0]
-    occurrence = first_assignment.occurrence
-    late = [names[reminder.agency].name for reminder, _, _ in group]
-    text = texts.escalation(texts.task_ref(occurrence.task.key, occurrence.period),
-                            occurrence.task.title, occurrence.label,
-                            occurrence.due, now.astimezone(tz).date(), late)
-    count = 0
-    for chat in chats:
-        if outbox.enqueue(session, chat, OutboxKind.ESCALATION.value, text, (), now,
-                           dedupe_key=f"e{first_row.id}:c{chat.id}"):
-            count += 1
-    return count

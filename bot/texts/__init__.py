@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
+from bot.texts.i11_daily import *  # noqa: F403  (the daily message, lists by plan)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)

@@ -20,13 +20,14 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import texts
+from bot import answers, texts
 from bot.channels.base import (
     Button,
     ChannelDown,
     OutMessage,
     TransportError,
     deliver,
+    split_blocks,
     split_message,
 )
 
@@ -58,7 +59,15 @@ class TelegramTransport:
         self._on_migrated = on_migrated
 
     def pieces(self, message: OutMessage) -> list[OutMessage]:
-        """Return the text split on line boundaries to Telegram's limit, buttons on the last."""
+        """Return the text split on line boundaries to Telegram's limit, buttons on the last.
+
+        A day's message is cut between its items, each piece with the buttons of its items.
+        """
+        if answers.is_daily(message.buttons):
+            return [OutMessage(message.chat_id, part, answers.buttons_of_items(
+                        message.buttons, {item for block in part.split("\n\n")
+                                          if (item := answers.item_of_block(block))}))
+                    for part in split_blocks(message.text, MAX_MESSAGE_LENGTH)]
         parts = split_message(message.text, MAX_MESSAGE_LENGTH)
         last = len(parts) - 1
         return [OutMessage(message.chat_id, part, message.buttons if index == last else ())
@@ -98,11 +107,13 @@ class TelegramTransport:
 
 
 def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
-    """Return one button per row (labels are long Vietnamese phrases), or None for no buttons."""
+    """Return one button per row (labels are long Vietnamese phrases), one row per item for a
+    day's message, or None for no buttons."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button.label, callback_data=button.data)] for button in buttons]
+        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
+         for row in answers.item_rows(buttons)]
     )
 
 
