@@ -14,6 +14,15 @@ def plan_label(plan_row: PlanRow) -> str:
     return plan_row.id
 
 
+def by_plan(items: list[Assignment]) -> list[tuple[PlanRow, list[Assignment]]]:
+    """Return the items grouped by plan, plans in the order of their id, items in order."""
+    groups: dict[str, tuple[PlanRow, list[Assignment]]] = {}
+    for assignment in items:
+        task = assignment.occurrence.task
+        groups.setdefault(task.plan_id, (task.plan, []))[1].append(assignment)
+    return [groups[plan_id] for plan_id in sorted(groups)]
+
+
 def ref(task: TaskRow, period: str) -> str:
     """Return how people name one period of a task ("3.1@2025-Q1")."""
     return texts.task_ref(task.key, period)
@@ -47,17 +56,22 @@ def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assig
     lines.extend(_summary_lines([s for _, s in standings]))
     if per_agency and standings:
         lines.append(texts.STATUS_LEGEND)
-        by_agency: dict[str, list[Standing]] = {}
-        for assignment, item in standings:
-            by_agency.setdefault(assignment.agency_code, []).append(item)
-        # The most overdue first: what the coordinator must chase stands at the top.
-        counted = {code: tally(group) for code, group in by_agency.items()}
-        for code in sorted(counted, key=lambda code: chase_order(counted[code])):
-            counts = counted[code]
-            short = agencies[code].short_name if code in agencies else code
-            lines.append(texts.STATUS_AGENCY_LINE.format(
-                agency=short, on_time=counts.done_on_time, late=counts.done_late,
-                in_progress=counts.in_progress, overdue=counts.overdue, blocked=counts.blocked))
+        # One line per agency and plan, each plan under its name.
+        for plan, group in by_plan(items):
+            lines.append(texts.PLAN_HEADING.format(plan=plan_label(plan)))
+            by_agency: dict[str, list[Standing]] = {}
+            for assignment in group:
+                by_agency.setdefault(assignment.agency_code, []).append(
+                    standing_of(assignment, today))
+            # The most overdue first: what the coordinator must chase stands at the top.
+            counted = {code: tally(rows) for code, rows in by_agency.items()}
+            for code in sorted(counted, key=lambda code: chase_order(counted[code])):
+                counts = counted[code]
+                short = agencies[code].short_name if code in agencies else code
+                lines.append(texts.STATUS_AGENCY_LINE.format(
+                    agency=short, on_time=counts.done_on_time, late=counts.done_late,
+                    in_progress=counts.in_progress, overdue=counts.overdue,
+                    blocked=counts.blocked))
     return "\n".join(lines)
 
 

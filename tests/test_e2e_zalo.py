@@ -513,15 +513,17 @@ def test_a_reply_over_2000_characters_arrives_split_on_line_boundaries(
         await until(lambda: any(text.startswith("Nhắc việc: theo dõi")
                                 for text in bot.texts_to("z-coord")[asked:]), "trả lời /help")
         # /quahan changes nothing: asking the command layer directly gives the very same reply.
+        # (/quahan alone is one line per agency; the periods of task 9 with their late agencies
+        # run long.)
         [expected] = await asyncio.to_thread(bot.services.commands.handle,
-                                             Incoming("zalo", "z-coord", "", "/quahan"))
-        assert len(expected.text) > 4000
+                                             Incoming("zalo", "z-coord", "", "/quahan 9"))
+        assert len(expected.text) > 2000
         before = len(bot.texts_to("z-coord"))
-        bot.zalo.user_says("z-coord", "quahan")
+        bot.zalo.user_says("z-coord", "quahan 9")
         pieces = await until(lambda: bot.texts_to("z-coord")[before:]
                              if len("\n".join(bot.texts_to("z-coord")[before:]))
                              >= len(expected.text) else None, "cả danh sách quá hạn")
-        assert len(pieces) >= 3
+        assert len(pieces) >= 2
         assert all(0 < len(piece) <= 2000 for piece in pieces)
         # Joined with newlines the pieces give back the reply: every cut was at a line's end.
         assert "\n".join(pieces) == expected.text
