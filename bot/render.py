@@ -6,7 +6,21 @@ from datetime import date
 
 from bot import texts
 from scheduler.status import Category, Standing, chase_order, standing_of, tally
-from storage.models import AgencyRow, Assignment, TaskRow
+from storage.models import AgencyRow, Assignment, PlanRow, TaskRow
+
+
+def plan_label(plan_row: PlanRow) -> str:
+    """Return how people name a plan in lists and reminders."""
+    return plan_row.id
+
+
+def by_plan(items: list[Assignment]) -> list[tuple[PlanRow, list[Assignment]]]:
+    """Return the items grouped by plan, plans in the order of their id, items in order."""
+    groups: dict[str, tuple[PlanRow, list[Assignment]]] = {}
+    for assignment in items:
+        task = assignment.occurrence.task
+        groups.setdefault(task.plan_id, (task.plan, []))[1].append(assignment)
+    return [groups[plan_id] for plan_id in sorted(groups)]
 
 
 def ref(task: TaskRow, period: str) -> str:
@@ -50,19 +64,24 @@ def render_status(agencies: dict[str, AgencyRow], today: date, items: list[Assig
     lines.extend(_summary_lines([s for _, s in standings]))
     if per_agency and standings:
         lines.append(texts.STATUS_LEGEND)
-        by_agency: dict[str, list[Standing]] = {}
-        for assignment, item in standings:
-            by_agency.setdefault(assignment.agency_code, []).append(item)
-        # The most overdue first: what the coordinator must chase stands at the top.
-        counted = {code: tally(group) for code, group in by_agency.items()}
-        for code in sorted(counted, key=lambda code: chase_order(counted[code])):
-            counts = counted[code]
-            short = agencies[code].short_name if code in agencies else code
-            lines.append(texts.STATUS_AGENCY_LINE.format(
-                agency=short, on_time=counts.done_on_time, late=counts.done_late,
-                in_progress=counts.in_progress, overdue=counts.overdue, blocked=counts.blocked)
-                + (texts.STATUS_AGENCY_AWAITING.format(count=counts.awaiting)
-                   if counts.awaiting else ""))
+        # One line per agency and plan, each plan under its name.
+        for plan, group in by_plan(items):
+            lines.append(texts.PLAN_HEADING.format(plan=plan_label(plan)))
+            by_agency: dict[str, list[Standing]] = {}
+            for assignment in group:
+                by_agency.setdefault(assignment.agency_code, []).append(
+                    standing_of(assignment, today))
+            # The most overdue first: what the coordinator must chase stands at the top.
+            counted = {code: tally(rows) for code, rows in by_agency.items()}
+            for code in sorted(counted, key=lambda code: chase_order(counted[code])):
+                counts = counted[code]
+                short = agencies[code].short_name if code in agencies else code
+                lines.append(texts.STATUS_AGENCY_LINE.format(
+                    agency=short, on_time=counts.done_on_time, late=counts.done_late,
+                    in_progress=counts.in_progress, overdue=counts.overdue,
+                    blocked=counts.blocked)
+                    + (texts.STATUS_AGENCY_AWAITING.format(count=counts.awaiting)
+                       if counts.awaiting else ""))
     return "\n".join(lines)
 
 

@@ -134,6 +134,9 @@ class Ladder(Frozen):
     long_window_days: int = 45  # T-30 only when the window is longer than this
     overdue_after_working_days: int = 1
     overdue_repeat_days: int = 7
+    # Weekly repeats of the overdue reminder after the first one; then the agency is left alone
+    # (the item stays overdue in /status, /overdue and the coordinator's escalation).
+    overdue_repeats: int = Field(default=4, ge=0)
     escalate_after_working_days: int = 3
     progress_window_days: int = 120
     coordinate_before_days: int = 7

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -88,7 +89,8 @@ def gets_progress_checkins(kind: TimeframeKind, occurrence: Occurrence, ladder: 
 def occurrence_timeline(occurrence: Occurrence, timeframe_kind: TimeframeKind,
                         lead_agencies: Iterable[str], coordinating_agencies: Iterable[str],
                         ladder: Ladder, calendar: WorkingCalendar, tz: tzinfo,
-                        horizon: date, *, send_at: time, moved: bool = False) -> list[Reminder]:
+                        horizon: date, *, send_at: time, moved: bool = False,
+                        superseded_on: date | None = None) -> list[Reminder]:
     """Return every reminder of one occurrence on or before `horizon`, assuming nothing is done.
 
     `moved`: the occurrence's due date is one an extension set, so the undated steps ("T-7",
@@ -96,11 +98,14 @@ def occurrence_timeline(occurrence: Occurrence, timeframe_kind: TimeframeKind,
 
     Each is sent at `send_at` (local time in `tz`) of its day: the daily send time the timer
     ticks at, so a reminder is never due after the tick meant to send it.
+    `superseded_on` is the day the task's next period opens (recurring and continuous tasks,
+    see `superseded_days`): the overdue reminder is not repeated to the agency from that day on.
     Sorted by day; within a day, by agency (leads first, in the given order) and ladder order.
     """
     leads = list(dict.fromkeys(lead_agencies))
     coordinators = [code for code in dict.fromkeys(coordinating_agencies) if code not in leads]
-    ladder_days = _lead_ladder(occurrence, timeframe_kind, ladder, calendar, horizon)
+    ladder_days = _lead_ladder(occurrence, timeframe_kind, ladder, calendar, horizon,
+                               superseded_on)
     if moved:
         suffix = f"~{occurrence.due.isoformat()}"
         ladder_days = [(step, key if "@" in key else key + suffix, day)
@@ -121,7 +126,8 @@ def occurrence_timeline(occurrence: Occurrence, timeframe_kind: TimeframeKind,
 
 
 def _lead_ladder(occurrence: Occurrence, kind: TimeframeKind, ladder: Ladder,
-                 calendar: WorkingCalendar, horizon: date) -> list[tuple[Step, str, date]]:
+                 calendar: WorkingCalendar, horizon: date,
+                 superseded_on: date | None = None) -> list[tuple[Step, str, date]]:
     """Return (step, key, day) of one lead agency's steps, collapsed per track, by day."""
     due = occurrence.due
     window_days = (due - occurrence.window_start).days
@@ -144,8 +150,14 @@ def _lead_ladder(occurrence: Occurrence, kind: TimeframeKind, ladder: Ladder,
 
     first_overdue = calendar.add_working_days(due, ladder.overdue_after_working_days)
     nominal = first_overdue
-    while nominal <= horizon:
+    # The first overdue reminder, then `overdue_repeats` weekly repeats, none once the next
+    # period is open: nagging ends, the item stays overdue for the coordinator.
+    for repeat in range(ladder.overdue_repeats + 1):
+        if nominal > horizon:
+            break
         day = calendar.on_or_after(nominal)
+        if repeat and superseded_on is not None and day >= superseded_on:
+            break
         steps.append((Step.OVERDUE, f"overdue@{day.isoformat()}", day))
         nominal += timedelta(days=ladder.overdue_repeat_days)
 
@@ -231,12 +243,13 @@ def due_reminders(state: PolicyState, now: datetime) -> list[Reminder]:
     """
     horizon = now.astimezone(state.tz).date()
     latest: dict[tuple[str, str, str, str], Reminder] = {}
+    superseded = superseded_days(state.occurrences)
     for scheduled in state.occurrences:
         occurrence = scheduled.occurrence
-        candidates = occurrence_timeline(occurrence, scheduled.kind, scheduled.lead,
-                                         scheduled.coordinating, state.ladder, state.calendar,
-                                         state.tz, horizon, send_at=state.send_at,
-                                         moved=scheduled.moved)
+        candidates = occurrence_timeline(
+            occurrence, scheduled.kind, scheduled.lead, scheduled.coordinating, state.ladder,
+            state.calendar, state.tz, horizon, send_at=state.send_at, moved=scheduled.moved,
+            superseded_on=superseded.get((occurrence.task_key, occurrence.period)))
         for agency in dict.fromkeys((*scheduled.lead, *scheduled.coordinating)):
             snooze_day = state.snoozes.get((occurrence.task_key, occurrence.period, agency))
             if snooze_day is not None:
@@ -261,6 +274,29 @@ def _order(reminder: Reminder) -> tuple[datetime, int]:
     return reminder.send_at, STEP_RANK[reminder.step]
 
 
+_PERIODIC = (TimeframeKind.RECURRING, TimeframeKind.CONTINUOUS)
+
+
+def superseded_days(scheduled: Iterable[ScheduledOccurrence]) -> dict[tuple[str, str], date]:
+    """Return, per (task key, period) of a recurring or continuous task, the day its next
+    period opens (the window start of the task's next occurrence among `scheduled`).
+
+    From that day the agency is reminded of the new period, not of the one it supersedes.
+    """
+    by_task: dict[str, list[Occurrence]] = {}
+    for item in scheduled:
+        if item.kind in _PERIODIC:
+            by_task.setdefault(item.occurrence.task_key, []).append(item.occurrence)
+    result: dict[tuple[str, str], date] = {}
+    for periods in by_task.values():
+        opens = sorted({o.window_start for o in periods})
+        for occurrence in periods:
+            index = bisect_right(opens, occurrence.window_start)
+            if index < len(opens):
+                result[(occurrence.task_key, occurrence.period)] = opens[index]
+    return result
+
+
 def schedule_plan(plan: Plan, directory: Directory, until: date) -> list[ScheduledOccurrence]:
     """Return every occurrence of the plan due on or before `until` (deadlines always)."""
     result: list[ScheduledOccurrence] = []
@@ -276,12 +312,15 @@ def schedule_plan(plan: Plan, directory: Directory, until: date) -> list[Schedul
 # How far past `until` an occurrence can be due and still have a step on or before `until`:
 # the longest lead time plus a margin for steps moved earlier across a long holiday (Tết).
 HOLIDAY_MARGIN = timedelta(days=31)
+# The next period of a yearly task must be known too: opening, it supersedes the one before
+# (`superseded_days`). The tick syncs as far (bot.app.SYNC_HORIZON).
+_NEXT_PERIOD_MARGIN = timedelta(days=400)
 
 
 def timeline_horizon(ladder: Ladder, until: date) -> date:
     """Return how far occurrences are needed for every step on or before `until`."""
     lead_time = timedelta(days=max((*ladder.before_days, ladder.coordinate_before_days)))
-    return until + lead_time + HOLIDAY_MARGIN
+    return until + max(lead_time + HOLIDAY_MARGIN, _NEXT_PERIOD_MARGIN)
 
 
 def timeline(scheduled: Iterable[ScheduledOccurrence], ladder: Ladder,
@@ -289,11 +328,14 @@ def timeline(scheduled: Iterable[ScheduledOccurrence], ladder: Ladder,
              send_at: time) -> list[Reminder]:
     """Return the reminders of `scheduled` on or before `until`, assuming nothing is done, by
     day (within a day, in the order of `scheduled`)."""
+    items = list(scheduled)
+    superseded = superseded_days(items)
     result: list[Reminder] = []
-    for item in scheduled:
-        result.extend(occurrence_timeline(item.occurrence, item.kind, item.lead,
-                                          item.coordinating, ladder, calendar, tz, until,
-                                          send_at=send_at, moved=item.moved))
+    for item in items:
+        result.extend(occurrence_timeline(
+            item.occurrence, item.kind, item.lead, item.coordinating, ladder, calendar, tz,
+            until, send_at=send_at, moved=item.moved,
+            superseded_on=superseded.get((item.occurrence.task_key, item.occurrence.period))))
     result.sort(key=lambda reminder: reminder.day)
     return result
 

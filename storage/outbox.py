@@ -88,20 +88,30 @@ def enqueue_reply(session: Session, channel: str, chat_id: str, text: str,
 
 
 def last_reminder_to_chat(session: Session, channel: str, chat_id: str) -> OutboxMessage | None:
-    """Return the reminder with buttons this chat received last (sent, not merely queued)."""
+    """Return the reminder with buttons this chat received last (sent, not merely queued): a
+    one-item reminder (its assignment set) or a day's message listing several items."""
     # A queued reminder is not on the person's screen yet: a bare "1" answers what they saw.
     return session.scalars(
         select(OutboxMessage)
         .where(
             OutboxMessage.channel == channel,
             OutboxMessage.chat_id == chat_id,
-            OutboxMessage.assignment_id.is_not(None),
+            or_(OutboxMessage.assignment_id.is_not(None),
+                OutboxMessage.kind == OutboxKind.REMINDER.value),
             OutboxMessage.buttons_json.is_not(None),
             OutboxMessage.status == OutboxStatus.SENT.value,
         )
         .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
         .limit(1)
     ).first()
+
+
+def queued_keys(session: Session, dedupe_keys: Collection[str]) -> set[str]:
+    """Return which of `dedupe_keys` were queued before (in any state)."""
+    if not dedupe_keys:
+        return set()
+    return set(session.scalars(select(OutboxMessage.dedupe_key)
+                               .where(OutboxMessage.dedupe_key.in_(list(dedupe_keys)))))
 
 
 def record_reminder(

@@ -23,7 +23,6 @@ from scheduler.policy import (
     Reminder,
     ScheduledOccurrence,
     Step,
-    timeline_horizon,
 )
 from scheduler.policy import timeline as scheduler_timeline
 from scheduler.timeframe import TimeframeKind
@@ -127,7 +126,9 @@ def earliest_step_bound(plan_ladder: Ladder, today: date) -> date:
     """Return the latest due date an occurrence can have and still have a step on or before
     `today` (check-ins of long deadlines aside): the ladder's longest lead time (T-30, or the
     coordination notice), plus the margin a step moved earlier across a long holiday needs."""
-    return timeline_horizon(plan_ladder, today)
+    lead_time = timedelta(days=max((*plan_ladder.before_days,
+                                    plan_ladder.coordinate_before_days)))
+    return today + lead_time + HOLIDAY_MARGIN
 
 
 def _can_be_due(plan_ladder: Ladder, today: date) -> ColumnElement[bool]:
@@ -141,10 +142,11 @@ def _can_be_due(plan_ladder: Ladder, today: date) -> ColumnElement[bool]:
         or_(
             and_(OccurrenceRow.due <= bound,
                  or_(Assignment.role == AssignmentRole.LEAD.value, ~coordinate_recorded)),
-            # A long deadline's check-ins fall at quarter ends inside its window: one may come
-            # before the ladder's steps (a day moved earlier across a holiday at most).
-            and_(TaskRow.kind == TimeframeKind.DEADLINE.value,
-                 Assignment.role == AssignmentRole.LEAD.value,
+            # A lead agency's open window: a long deadline's check-ins fall at quarter ends
+            # inside it, before the ladder's steps (a day moved earlier across a holiday at
+            # most), and an opened period of a recurring task supersedes the one before it
+            # (`scheduler.policy.superseded_days` must see it).
+            and_(Assignment.role == AssignmentRole.LEAD.value,
                  OccurrenceRow.window_start <= today + HOLIDAY_MARGIN),
             Assignment.snoozed_until <= today,
         ),

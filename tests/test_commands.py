@@ -159,8 +159,8 @@ def test_a_reminder_for_a_late_period_names_it_so_a_reply_closes_that_period(
         run_tick(session, world.clock(), world.calendar, TZ, time(8, 0))
     with world.sessions() as session:
         overdue = session.scalars(select(OutboxMessage).where(
-            OutboxMessage.chat_id == "sct", OutboxMessage.text.startswith("❗ Quá hạn"))).one()
-    assert "Nhiệm vụ III.1@2024-H1:" in overdue.text
+            OutboxMessage.chat_id == "sct", OutboxMessage.kind == "reminder")).one()
+    assert "❗ Quá hạn – nhiệm vụ III.1@2024-H1:" in overdue.text
     world.say("sct", "/xong III.1@2024-H1")
     assert status_of(world, "III.1", "SCT", "2024-H1").status == "done"
     assert status_of(world, "III.1", "SCT", "2024-H2").status == "open"
@@ -258,7 +258,19 @@ def test_status_counts_the_categories_and_the_overdue_share(world: World) -> Non
 def test_overdue_lists_late_items_for_coordinators_only(world: World) -> None:
     world.clock.now = local("2024-07-05 09:00")
     text = world.say("lead", "/quahan")
-    assert "• 1 (Quý 2 năm 2024)" in text and "quá 5 ngày" in text
+    # One line per agency with its count, grouped by plan; the details behind it.
+    assert text.startswith("❗ Việc quá hạn (23), ngày 05/07/2024, theo cơ quan:\n"
+                           "🗂 Kế hoạch nd32-binh-thuan:\n- Sở Công Thương: 3 việc quá hạn\n")
+    assert "- UBND huyện Tuy Phong: 2 việc quá hạn" in text
+    details = world.say("lead", "/quahan sct")
+    assert details.startswith("❗ Việc quá hạn của Sở Công Thương (3), ngày 05/07/2024:\n")
+    assert ("• 1 (Quý 2 năm 2024): Quán triệt, tuyên truyền Nghị định 32/2024/NĐ-CP – hạn "
+            "30/06/2024, quá 5 ngày") in details
+    by_task = world.say("lead", "/quahan 5")
+    assert by_task.startswith("❗ Nhiệm vụ 5 quá hạn (10), ngày 05/07/2024:\n")
+    assert "\n• 5@2024-Q2 (Quý 2/2024) – hạn 30/06/2024, quá 5 ngày: UBND" in by_task
+    assert "UBND TP Phan Thiết" in by_task
+    assert "Không có cơ quan hay nhiệm vụ" in world.say("lead", "/quahan XYZ")
     assert "dành cho" in world.say("sct", "/overdue")
 
 

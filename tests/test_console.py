@@ -4,7 +4,6 @@ a real SQLite file with the real command layer, timer and dispatcher."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import subprocess
 import sys
@@ -18,7 +17,9 @@ from typing import IO, TypeVar
 import pytest
 from sqlalchemy import select
 
+from bot.answers import render_choices
 from bot.app import Services, build_services
+from bot.channels.base import Button
 from bot.cli.chat import chat, register
 from bot.commands import Incoming
 from bot.delivery.tick import Queued
@@ -43,6 +44,8 @@ T = TypeVar("T")
 # tasks due 30/06/2024 and a coordination notice.
 START = "2024-06-21T08:05"
 CHOICES = "Trả lời 1 = đã hoàn thành, 2 <lý do> = vướng mắc, 3 = nhắc lại sau"
+ITEM_CHOICES = ("Trả lời theo số mục: 1 3 = mục 3 đã hoàn thành · 2 3 <lý do> = mục 3 vướng "
+                "mắc · 3 3 = nhắc lại mục 3 sau")
 HANG = 20.0  # seconds: a session that is not over by then is stuck (one takes about 5 s)
 
 
@@ -155,16 +158,19 @@ def test_a_newcomer_tries_the_whole_flow_in_a_terminal(
     terminal.type("/viec")
     terminal.wait_for(lambda s: s.count("📋 Việc của Sở Công Thương") == 2, "trả lời /viec")
 
-    # The timer's first tick queued four messages; they appear one a second.
-    screen = terminal.wait_for(lambda s: s.count(CHOICES) == 3 and "🤝 Phối hợp thực hiện" in s,
-                               "bốn lời nhắc")
-    assert "❗ Quá hạn\nNhiệm vụ III.1@2024-H1: " in screen
-    assert ("🔔 Nhắc việc\nNhiệm vụ 2@2024-Q2: Rà soát văn bản pháp luật về cụm công nghiệp"
-            in screen)
+    # The timer's first tick queued the day's message: four items in one, answered by number.
+    screen = terminal.wait_for(lambda s: ITEM_CHOICES in s and "🤝 Phối hợp thực hiện" in s,
+                               "lời nhắc trong ngày")
+    assert screen.count("📬 Nhắc việc ngày 21/06/2024 cho Sở Công Thương: 4 việc") == 1
+    assert "1. ❗ Quá hạn – nhiệm vụ III.1@2024-H1: " in screen
+    assert ("3. 🔔 Nhắc việc – nhiệm vụ 2@2024-Q2: Rà soát văn bản pháp luật về cụm công "
+            "nghiệp" in screen)
 
     terminal.type("1")
+    terminal.wait_for(lambda s: "Tin nhắc gần nhất có 3 việc" in s, "trả lời «1»")
+    terminal.type("1 3")
     terminal.wait_for(lambda s: "hoàn thành nhiệm vụ 2@2024-Q2 (Quý 2/2024) ngày 21/06/2024"
-                      in s, "trả lời «1»")
+                      in s, "trả lời «1 3»")
     terminal.type("xong 1")
     screen = terminal.wait_for(lambda s: "hoàn thành nhiệm vụ 1 (Quý 2 năm 2024)" in s,
                                "trả lời «xong 1»")
@@ -245,7 +251,7 @@ def outbox_of(services: Services, chat_id: str) -> list[OutboxMessage]:
                                     .order_by(OutboxMessage.id)))
 
 
-def test_a_console_session_answers_commands_and_shows_its_own_reminders_one_a_second(
+def test_a_console_session_answers_commands_and_shows_its_own_days_message(
         tmp_path: Path) -> None:
     services = services_at(tmp_path, "2024-06-21 08:05")
     register_on_zalo(services, "z-sct", "SCT")  # the same agency on Zalo: not this terminal's
@@ -258,17 +264,17 @@ def test_a_console_session_answers_commands_and_shows_its_own_reminders_one_a_se
         assert greeting.startswith("Xin chào Trần Thị Bình! Bạn đã được đăng ký là đầu mối "
                                    "của Sở Công Thương.")
         assert tasks.startswith("📋 Việc của Sở Công Thương")
-        reminders = await until(lambda: script.written[2:] if len(script.written) >= 6
-                                else None, "bốn lời nhắc")
-        assert len(reminders) == 4
-        assert all(later - earlier >= 0.9
-                   for (earlier, _), (later, _) in itertools.pairwise(reminders))
-        queued = outbox_of(services, "SCT-focal")
-        assert [text for _, text in reminders] == [
-            m.text + ("\n\n" + CHOICES if m.buttons_json else "") for m in queued]
+        reminders = await until(lambda: script.written[2:] if len(script.written) >= 3
+                                else None, "lời nhắc trong ngày")
+        [queued] = outbox_of(services, "SCT-focal")  # four items, one message
+        await asyncio.sleep(1.5)  # nothing more comes
+        assert [text for _, text in script.written[2:]] == [render_choices(
+            queued.text, tuple(Button(*pair) for pair in outbox.buttons_of(queued)))]
+        assert reminders[0][1].splitlines()[:2] == [
+            "📬 Nhắc việc ngày 21/06/2024 cho Sở Công Thương: 4 việc", ITEM_CHOICES]
         reply = await script.says("/viec", "trả lời /viec")
         assert reply.startswith("📋 Việc của Sở Công Thương")
-        reply = await script.says("1", "trả lời «1»")
+        reply = await script.says("1 3", "trả lời «1 3»")
         assert reply.startswith("✅ Đã ghi nhận: Sở Công Thương hoàn thành nhiệm vụ 2@2024-Q2")
         reply = await script.says("/xong 1", "trả lời /xong 1")
         assert "hoàn thành nhiệm vụ 1 (Quý 2 năm 2024)" in reply
@@ -284,7 +290,7 @@ def test_a_console_session_answers_commands_and_shows_its_own_reminders_one_a_se
     assert {m.status for m in outbox_of(services, "SCT-focal")} == {"sent"}
     # The terminal sends only to itself: the Zalo officer's reminders wait for the Zalo bot.
     others = outbox_of(services, "z-sct")
-    assert len(others) == 4 and {m.status for m in others} == {"queued"}
+    assert len(others) == 1 and {m.status for m in others} == {"queued"}
     with services.sessions() as db:
         events = [(e.status, e.channel) for e in db.scalars(select(StatusEvent))]
     assert events == [("done", "console"), ("done", "console")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Coroutine
@@ -102,10 +103,32 @@ def reminder_keys(world: World, task_key: str, agency: str, period: str) -> list
                    Assignment.agency_code == agency).order_by(ReminderRow.id)))
 
 
-def task_line(message: OutboxMessage) -> str:
-    """Return the line of a message that names the task ("Nhiệm vụ 1: ..." or "... nhiệm vụ")."""
+def items(message: OutboxMessage) -> list[str]:
+    """Return the items a message lists: the numbered blocks (or lines) of a day's message, or
+    a one-item message whole."""
+    text = message.text
+    if text.startswith("📬"):
+        return [block for block in text.split("\n\n")[1:] if "hiệm vụ" in block]
+    if text.startswith("🚨 Báo cáo ngày"):
+        return text.splitlines()[1:]
+    return [text]
+
+
+_TASK = re.compile(r"[Nn]hiệm vụ (?P<key>[^\s:(]+)(?: \([^)]*\))?: (?P<title>.+?)(?: – hạn .*)?$")
+
+
+def task_line(item: str) -> str:
+    """Return "Nhiệm vụ KEY: title" of the task an item names ("" for none)."""
     # A digest names no single task: it has no such line.
-    return next((line for line in message.text.splitlines() if "hiệm vụ" in line), "")
+    line = next((line for line in item.splitlines() if "hiệm vụ" in line), "")
+    match = _TASK.search(line)
+    return f"Nhiệm vụ {match.group('key')}: {match.group('title')}" if match else ""
+
+
+def about(messages: list[OutboxMessage], prefix: str) -> list[tuple[OutboxMessage, str]]:
+    """Return (message, item) for each item of `messages` whose task line starts with `prefix`."""
+    return [(m, item) for m in messages for item in items(m)
+            if task_line(item).startswith(prefix)]
 
 
 @pytest.fixture
@@ -135,13 +158,19 @@ def test_a_tick_queues_t7_to_the_lead_with_buttons_and_a_notice_to_the_coordinat
     task1 = assignment_id(world, "1", "SCT", "")
     assert reminder_keys(world, "1", "SCT", "") == ["T-7"]
     for chat in ("sct", "sct-2", "coord"):
-        [message] = [m for m in outbox(world, chat) if task_line(m).startswith("Nhiệm vụ 1:")]
+        # One message for the day, listing task 1 among the agency's other items.
+        [message] = outbox(world, chat)
         assert message.kind == "reminder" and message.status == "queued"
-        assert message.text.startswith("🔔 Nhắc việc\nNhiệm vụ 1: Quán triệt")
-        assert "Hạn: 30/06/2024 (còn 9 ngày)" in message.text
-        assert message.assignment_id == task1
-        assert json.loads(message.buttons_json or "") == [
-            [BUTTONS[0], f"d:{task1}"], [BUTTONS[1], f"b:{task1}"], [BUTTONS[2], f"s:{task1}"]]
+        [(_, item)] = about([message], "Nhiệm vụ 1:")
+        number = int(item.split(".", 1)[0])
+        assert item.startswith(f"{number}. 🔔 Nhắc việc – nhiệm vụ 1: Quán triệt")
+        assert "Hạn 30/06/2024 · đang thực hiện trong hạn (còn 9 ngày)" in item
+        assert message.assignment_id is None  # several items: the buttons name each one
+        rows = json.loads(message.buttons_json or "")
+        assert rows[3 * number - 3:3 * number] == [
+            [f"✅ {number} Xong", f"d:{task1}#{number}"],
+            [f"⛔ {number} Vướng mắc", f"b:{task1}#{number}"],
+            [f"⏰ {number} Nhắc sau", f"s:{task1}#{number}"]]
     [notice] = outbox(world, "tttt")
     assert notice.text.startswith("🤝 Phối hợp thực hiện\nSở Thông tin và Truyền thông là cơ "
                                   "quan phối hợp nhiệm vụ 1: Quán triệt")
@@ -193,7 +222,7 @@ def test_two_processes_ticking_at_once_serve_the_instant_once(world: World) -> N
     assert sorted(result is None for result in results) == [False, True]
     keys = [m.dedupe_key for m in outbox(world)]
     assert len(keys) == len(set(keys)) > 0
-    assert len([m for m in outbox(world, "sct") if task_line(m).startswith("Nhiệm vụ 1:")]) == 1
+    assert len(about(outbox(world, "sct"), "Nhiệm vụ 1:")) == 1
 
 
 def test_claim_tick_refuses_an_instant_another_session_served(world: World) -> None:
@@ -223,13 +252,13 @@ def test_a_bot_down_for_five_days_catches_up_with_one_tick_of_the_latest_reminde
             local("2024-06-21 08:00"), local("2024-06-24 08:00"), local("2024-07-01 08:00")]
     # The "due" reminder of Friday 28/6 was missed: superseded by the overdue one, never sent.
     assert reminder_keys(world, "1", "SCT", "") == ["T-7", "overdue@2024-07-01"]
-    [overdue] = [m for m in outbox(world, "sct") if task_line(m).startswith("Nhiệm vụ 1:")
-                 and m.text.startswith("❗ Quá hạn")]
-    assert "Hạn: 30/06/2024 (quá hạn 1 ngày)" in overdue.text
+    [overdue] = [item for _, item in about(outbox(world, "sct"), "Nhiệm vụ 1:")
+                 if "❗ Quá hạn" in item]
+    assert "Hạn 30/06/2024 · quá hạn 1 ngày" in overdue
     assert len(outbox(world, "sct")) == len({m.text for m in outbox(world, "sct")})
 
 
-def test_an_escalation_goes_to_coordinators_only_one_message_per_occurrence(
+def test_escalations_go_to_coordinators_only_in_one_message_a_day_listing_the_occurrences(
         world: World) -> None:
     world.register("coord-2", "SCT", "coordinator", name="Đỗ Điều Phối Hai")
     services = services_of(world)
@@ -241,7 +270,10 @@ def test_an_escalation_goes_to_coordinators_only_one_message_per_occurrence(
     assert {m.chat_id for m in new} == {"coord", "coord-2"}
     assert {m.kind for m in new} == {"escalation"}
     for chat in ("coord", "coord-2"):
-        by_task = {task_line(m): m for m in new if m.chat_id == chat}
+        [message] = [m for m in new if m.chat_id == chat]
+        assert message.text.startswith("🚨 Báo cáo ngày 03/07/2024: 4 việc quá hạn cần đôn đốc")
+        assert message.buttons_json is None
+        by_task = {task_line(item): item for item in items(message)}
         assert sorted(by_task) == [
             "Nhiệm vụ 1: Quán triệt, tuyên truyền Nghị định 32/2024/NĐ-CP",
             "Nhiệm vụ 2@2024-Q2: Rà soát văn bản pháp luật về cụm công nghiệp",
@@ -250,12 +282,12 @@ def test_an_escalation_goes_to_coordinators_only_one_message_per_occurrence(
         ]
         task5 = by_task[
             "Nhiệm vụ 5@2024-Q2: Quản lý, chuyển đổi cụm công nghiệp rút khỏi quy hoạch"]
-        late = task5.text.split("Cơ quan chưa hoàn thành:\n", 1)[1].splitlines()
-        assert late == [f"- {name}" for name in DISTRICTS]
-        assert "hạn 30/06/2024 (quá hạn 3 ngày)" in task5.text
-        assert task5.buttons_json is None
+        late = task5.split("chưa hoàn thành: ", 1)[1].split(", ")
+        assert late == [name.replace("Ủy ban nhân dân", "UBND").replace("thành phố", "TP")
+                        .replace("thị xã", "TX") for name in DISTRICTS]
+        assert "hạn 30/06/2024 (quá hạn 3 ngày)" in task5
         task1 = by_task["Nhiệm vụ 1: Quán triệt, tuyên truyền Nghị định 32/2024/NĐ-CP"]
-        assert task1.text.endswith("Cơ quan chưa hoàn thành:\n- Sở Công Thương")
+        assert task1.endswith("chưa hoàn thành: Sở Công Thương")
 
 
 def test_done_agencies_get_nothing_further_and_leave_the_escalation(world: World) -> None:
@@ -269,14 +301,16 @@ def test_done_agencies_get_nothing_further_and_leave_the_escalation(world: World
     tick_at(world, services, "2024-07-03 08:00")
     tick_at(world, services, "2024-07-08 08:00")
     new = outbox(world, after=before)
-    assert not any(task_line(m).startswith("Nhiệm vụ 1:") for m in new)
-    assert not any(m.chat_id == "lagi" and "Nhiệm vụ 5@" in task_line(m) for m in new)
-    [task5] = [m for m in new if m.chat_id == "coord" and m.kind == "escalation"
-               and task_line(m).startswith("Nhiệm vụ 5@")]
-    assert "La Gi" not in task5.text
-    assert task5.text.count("\n- ") == 9
-    # The task La Gi did not finish still reaches it.
-    assert any(m.chat_id == "lagi" and task_line(m).startswith("Nhiệm vụ 9@") for m in new)
+    assert not about(new, "Nhiệm vụ 1:")
+    assert not [m for m, _ in about(new, "Nhiệm vụ 5@") if m.chat_id == "lagi"]
+    [task5] = [item for m, item in about(new, "Nhiệm vụ 5@")
+               if m.chat_id == "coord" and m.kind == "escalation"]
+    assert "La Gi" not in task5
+    assert len(task5.split("chưa hoàn thành: ", 1)[1].split(", ")) == 9
+    # The task La Gi did not finish stays with the coordinator (Q3 is open since 1/7, so La Gi
+    # itself is reminded of Q3, no longer of the Q2 it supersedes).
+    [task9] = [item for m, item in about(new, "Nhiệm vụ 9@2024-Q2") if m.chat_id == "coord"]
+    assert "UBND TX La Gi" in task9
 
 
 def test_a_snoozed_assignment_is_reminded_again_on_the_snooze_day(world: World) -> None:
@@ -287,14 +321,12 @@ def test_a_snoozed_assignment_is_reminded_again_on_the_snooze_day(world: World) 
     assert "24/06/2024" in world.tap("sct", f"s:{task1}")
     before = last_id(world)
     tick_at(world, services, "2024-06-24 08:00")
-    [again] = [m for m in outbox(world, "sct", after=before)
-               if task_line(m).startswith("Nhiệm vụ 1:")]
+    [(again, _)] = about(outbox(world, "sct", after=before), "Nhiệm vụ 1:")
     assert again.text.startswith("⏰ Nhắc lại\nNhiệm vụ 1:")
     assert again.assignment_id == task1 and again.buttons_json is not None
     assert reminder_keys(world, "1", "SCT", "") == ["T-7", "snooze@2024-06-24"]
     # Every officer of the agency hears it, not only the one who tapped.
-    assert any(task_line(m).startswith("Nhiệm vụ 1:") for m in outbox(world, "sct-2",
-                                                                       after=before))
+    assert about(outbox(world, "sct-2", after=before), "Nhiệm vụ 1:")
 
 
 def test_an_agency_without_officers_gets_its_latest_step_once_someone_registers(

@@ -22,6 +22,7 @@ from bot.app import Services, build_services, run_bot
 from bot.cli import main as nhacviec
 from bot.delivery.tick import Queued
 from bot.settings import load_settings
+from storage import outbox as stored_outbox
 from storage.invites import create_invite
 from storage.models import (
     Assignment,
@@ -264,8 +265,20 @@ def staffed(office: Office) -> Office:
 
 
 def reminder_of_task(messages: list[SentMessage], key: str) -> SentMessage:
-    [message] = [m for m in messages if f"\nNhiệm vụ {key}: " in m.text]
+    """Return the message that lists task `key`: a one-item reminder or the day's message."""
+    [message] = [m for m in messages
+                 if f"\nNhiệm vụ {key}: " in m.text or f" – nhiệm vụ {key}: " in m.text]
     return message
+
+
+def item_of_task(message: SentMessage, key: str) -> tuple[int, str]:
+    """Return the number and the text of the item of task `key` in a day's message."""
+    [block] = [b for b in message.text.split("\n\n") if f" – nhiệm vụ {key}: " in b]
+    return int(block.split(".", 1)[0]), block
+
+
+def buttons_of_item(message: SentMessage, number: int) -> list[tuple[str, str]]:
+    return [(label, data) for label, data in message.buttons if data.endswith(f"#{number}")]
 
 
 # ---- invite, /start, tick, button, /status ------------------------------------------------
@@ -296,16 +309,20 @@ def test_an_invited_officer_gets_the_right_reminders_taps_done_and_status_shows_
 
     delivered = office.fake.sent[registered:]
     digests = [m for m in delivered if m.text.startswith("📬 Bản tin tuần")]
-    # Reminders to the officers the tick counted, and the week's digest for the leader.
+    # One message of the day to each officer the tick counted, and the leader's weekly digest.
     assert [m.chat_id for m in digests] == [LEADER]
-    assert len(delivered) - 1 == sum(item.recipients for item in queued)
+    assert sorted(m.chat_id for m in delivered) == sorted(
+        {LEADER, SCT_FOCAL, STTTT_FOCAL, COORDINATOR})
     assert len(delivered) == len(office.outbox())
-    to_sct = [m for m in delivered if m.chat_id == SCT_FOCAL]
-    reminder = reminder_of_task(to_sct, "1")
-    assert reminder.text.startswith("🔔 Nhắc việc\nNhiệm vụ 1: Quán triệt")
-    assert "Hạn: 30/06/2024 (còn 9 ngày)" in reminder.text
-    assert reminder.button_rows == BUTTON_ROWS
-    # The coordinator belongs to Sở Công Thương: it gets the same reminder, with its own buttons.
+    [reminder] = [m for m in delivered if m.chat_id == SCT_FOCAL]
+    assert reminder.text.startswith("📬 Nhắc việc ngày 21/06/2024 cho Sở Công Thương: 4 việc")
+    number, item = item_of_task(reminder, "1")
+    assert item.startswith(f"{number}. 🔔 Nhắc việc – nhiệm vụ 1: Quán triệt")
+    assert "Hạn 30/06/2024 · đang thực hiện trong hạn (còn 9 ngày)" in item
+    # A row of buttons per item to answer (the coordination notice has none).
+    assert reminder.button_rows == [[f"✅ {n} Xong", f"⛔ {n} Vướng mắc", f"⏰ {n} Nhắc sau"]
+                                    for n in (1, 2, 3)]
+    # The coordinator belongs to Sở Công Thương: it gets the same message, with its buttons.
     assert reminder_of_task([m for m in delivered if m.chat_id == COORDINATOR], "1").buttons \
         == reminder.buttons
     [notice] = [m for m in delivered if m.chat_id == STTTT_FOCAL]
@@ -317,8 +334,8 @@ def test_an_invited_officer_gets_the_right_reminders_taps_done_and_status_shows_
     assert {m.chat_id for m in delivered if m not in digests} == {
         SCT_FOCAL, STTTT_FOCAL, COORDINATOR}
 
-    label, done_data = reminder.buttons[0]
-    assert label == "✅ Đã hoàn thành"
+    label, done_data = buttons_of_item(reminder, number)[0]
+    assert label == f"✅ {number} Xong"
     before = len(office.to(SCT_FOCAL))
     query_id = office.fake.user_taps(SCT_FOCAL, reminder.message_id, done_data,
                                      first_name="Trần Thị Bình")
@@ -327,8 +344,10 @@ def test_an_invited_officer_gets_the_right_reminders_taps_done_and_status_shows_
     # Answered at once, before the work; the outcome arrives as a message.
     assert answer.text == texts.TAP_RECEIVED
     [edit] = office.fake.wait_for_edits(1)
-    assert (edit.chat_id, edit.message_id, edit.reply_markup) == (
-        SCT_FOCAL, reminder.message_id, None)
+    # The tapped item's row goes; the other items can still be answered.
+    assert (edit.chat_id, edit.message_id) == (SCT_FOCAL, reminder.message_id)
+    assert [[b["text"] for b in row] for row in (edit.reply_markup or {})["inline_keyboard"]] \
+        == [row for row in reminder.button_rows if not row[0].startswith(f"✅ {number} ")]
     wait_until(lambda: len(office.to(SCT_FOCAL)) > before, "the reply to the tap")
     assert office.to(SCT_FOCAL)[before].text.startswith(
         "✅ Đã ghi nhận: Sở Công Thương hoàn thành nhiệm vụ 1")
@@ -379,7 +398,8 @@ def test_the_blocked_button_asks_for_the_reason_and_records_the_next_message(
     staffed.tick(TICK_INSTANT)
     staffed.wait_for_outbox()
     reminder = reminder_of_task(staffed.to(SCT_FOCAL), "1")
-    _, blocked_data = reminder.buttons[1]
+    number, _ = item_of_task(reminder, "1")
+    _, blocked_data = buttons_of_item(reminder, number)[1]
     before = len(staffed.to(SCT_FOCAL))
     staffed.fake.user_taps(SCT_FOCAL, reminder.message_id, blocked_data)
     wait_until(lambda: len(staffed.to(SCT_FOCAL)) > before, "the question")
@@ -498,9 +518,15 @@ def test_a_chat_lost_for_good_is_marked_unreachable_and_coordinators_are_told_on
     calls = len([p for p in staffed.fake.calls("sendMessage") if p.get("chat_id") == SCT_FOCAL])
     staffed.tick(TICK_INSTANT)
     staffed.wait_for_outbox()
+    # The day's reminders are one message: an answer queued after it fails as well, and must
+    # not tell anyone again.
+    with staffed.services.sessions() as session, session.begin():
+        stored_outbox.enqueue_reply(session, "telegram", str(SCT_FOCAL), texts.GENERIC_ERROR,
+                                    (), TICK_INSTANT)
+    staffed.wait_for_outbox()
 
     to_lost = [m for m in staffed.outbox() if m.chat_id == str(SCT_FOCAL)]
-    assert len(to_lost) >= 2  # a second failing message must not tell anyone again
+    assert len(to_lost) == 2
     assert all(m.status == "failed" for m in to_lost)
     attempts = [p for p in staffed.fake.calls("sendMessage") if p.get("chat_id") == SCT_FOCAL]
     assert len(attempts) == calls + len(to_lost)

@@ -155,7 +155,9 @@ def message(rng: random.Random, assignment_ids: list[int]) -> tuple[str, bool]:
                           "9" * rng.choice([19, 20, 5000]), junk(rng)])
         return f"{action}:{raw}", True
     if kind < 0.25:
-        return rng.choice(["1", "2", "3", "2 Thiếu kinh phí", "1. xong", "3)", "2"]), False
+        return rng.choice(["1", "2", "3", "2 Thiếu kinh phí", "1. xong", "3)", "2",
+                           # the items of a day's message
+                           "1 1", "3 2", "2 1 Thiếu kinh phí", "3 1", "1 9"]), False
     if kind < 0.35:
         return junk(rng), False
     if kind < 0.6:  # well-formed reports and withdrawals, so the recording paths are reached

@@ -44,6 +44,8 @@ from tests.test_e2e_telegram import (
     REGISTRATION_DAY,
     SCT_FOCAL,
     MovingClock,
+    buttons_of_item,
+    item_of_task,
     reminder_of_task,
     wait_until,
 )
@@ -395,9 +397,11 @@ def test_on_telegram_a_tap_while_the_database_is_locked_is_answered_then_applied
         office.tick(local("2024-06-21 08:00"))
         office.wait_for_outbox()
         reminder = reminder_of_task(office.to(SCT_FOCAL), "1")
+        number, _ = item_of_task(reminder, "1")
         office.clock.set(local("2024-06-21 08:05"))
         with another_process_writing(tmp_path / "nhacviec.db"):
-            fake_telegram.user_taps(SCT_FOCAL, reminder.message_id, reminder.buttons[0][1],
+            fake_telegram.user_taps(SCT_FOCAL, reminder.message_id,
+                                    buttons_of_item(reminder, number)[0][1],
                                     first_name="Trần Thị Bình")
             # The tap is acknowledged before its work; the journal's answer is a message.
             [answer] = fake_telegram.wait_for_callback_answers(1, timeout=10)

@@ -112,7 +112,7 @@ def test_a_tick_on_postgresql_queues_once(services: Services) -> None:
     with services.sessions() as session:
         texts = session.scalars(select(OutboxMessage.text)
                                 .where(OutboxMessage.chat_id == "pg-sct")).all()
-    assert any(text.startswith("🔔 Nhắc việc\nNhiệm vụ 1:") for text in texts)
+    assert any("🔔 Nhắc việc – nhiệm vụ 1:" in text for text in texts)  # the day's message
 
 
 def test_two_officers_reporting_the_same_period_at_once_record_it_once(

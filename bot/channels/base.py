@@ -178,3 +178,26 @@ def split_message(text: str, limit: int) -> list[str]:
     if current or not parts:
         parts.append(current)
     return parts
+
+
+def split_blocks(text: str, limit: int) -> list[str]:
+    """Cut `text` into parts of at most `limit` characters between its blocks (the paragraphs
+    a blank line separates), so an item of a list is never cut; a block longer than `limit` is
+    cut between its lines (`split_message`)."""
+    parts: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        candidate = block if not current else f"{current}\n\n{block}"
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        if len(block) <= limit:
+            current = block
+            continue
+        *whole, current = split_message(block, limit)
+        parts.extend(whole)
+    if current or not parts:
+        parts.append(current)
+    return parts

@@ -41,22 +41,45 @@ def numbered(request: Request, reply: answers.NumberedAnswer) -> list[Reply]:
     officer = request.registered
     last = outbox.last_reminder_to_chat(request.session, request.incoming.channel,
                                          request.incoming.chat_id)
-    if last is None or last.assignment_id is None:
+    if last is None:
         return [Reply(texts.NO_REMINDER_TO_ANSWER)]
-    buttons = outbox.buttons_of(last)
-    hint = answers.choices_hint(tuple(Button(label, data) for label, data in buttons))
+    pairs = outbox.buttons_of(last)
+    buttons = tuple(Button(label, data) for label, data in pairs)
+    hint = answers.choices_hint(buttons)
     if hint is not None:
         # The last message with choices was a follow-up notice: "1" and "2 lý do" answer it.
         number = answers.REMINDER_ACTIONS.index(reply.action)
-        if number >= len(buttons):
+        if number >= len(pairs):
             raise Refusal(texts.NO_CHOICE.format(number=number + 1, choices=hint))
-        tapped = answers.parse_followup(buttons[number][1])
+        tapped = answers.parse_followup(pairs[number][1])
         if tapped is not None:
             return _followup(request, tapped.action, tapped.assignment_id, reply.rest)
-    assignment = work.assignment_for_update(request.session, last.assignment_id)
+    assignment_id, rest = _item_answered(answers.answer_items(buttons),
+                                         answers.is_daily(buttons), reply.rest)
+    assignment = work.assignment_for_update(request.session, assignment_id)
     if assignment is None:
         return [Reply(texts.NO_REMINDER_TO_ANSWER)]
-    return answer(request, officer, assignment, reply.action, reply.rest)
+    return answer(request, officer, assignment, reply.action, rest)
+
+
+def _item_answered(items: dict[int, int], daily: bool, rest: str) -> tuple[int, str]:
+    """Return the assignment a numbered reply answers, and the rest of the reply (its reason).
+
+    A day's message with several items needs the item's number ("1 3", "2 3 lý do"); with one
+    item, the number may be left out. A one-item reminder reads the rest as the reason, as it
+    always did. Raise Refusal.
+    """
+    if not items:
+        raise Refusal(texts.NO_REMINDER_TO_ANSWER)
+    named = answers.split_item(rest) if daily else None
+    if named is not None and named[0] in items:
+        return items[named[0]], named[1]
+    if len(items) == 1:
+        (only,) = items.values()
+        return only, rest
+    if named is not None:
+        raise Refusal(texts.ITEM_NUMBER_UNKNOWN.format(number=named[0], count=len(items)))
+    raise Refusal(texts.ITEM_NUMBER_NEEDED.format(count=len(items)))
 
 
 def _followup(request: Request, action: str, target: int, rest: str) -> list[Reply]:

@@ -1,9 +1,10 @@
 """The tick: turns the reminders due now into outbox messages, each queued once.
 
-A reminder is recorded under a unique key (assignment, step key) and its messages under a unique
-dedupe key in the same transaction, so a second tick, a restart or a second process queues
-nothing twice. What can be due is read from storage (`storage.schedule`), only the candidates,
-in a snapshot that takes no write lock; the writes go in short batches.
+A reminder is recorded under a unique key (assignment, step key) and the day's message of each
+chat under a unique dedupe key (chat, day) in the same transaction, so a second tick, a restart
+or a second process queues nothing twice. What can be due is read from storage
+(`storage.schedule`), only the candidates, in a snapshot that takes no write lock; the writes go
+in short batches, an agency's reminders (of every plan) in one, the escalations in the last.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.agency_changes import shown_agencies
-from bot.answers import reminder_buttons
-from bot.channels.base import Button
+from bot.delivery.digest import DailyMessages, DueItem
 from bot.render import render_status
 from scheduler.policy import Reminder, Step, due_reminders
 from scheduler.workdays import WorkingCalendar
@@ -29,12 +29,10 @@ from storage.db import reading
 from storage.models import (
     AgencyRow,
     Assignment,
-    AssignmentRole,
     AssignmentStatus,
-    OfficerChat,
     OutboxKind,
     OutboxMessage,
-    ReminderRow,
+    PlanRow,
 )
 
 
@@ -48,7 +46,8 @@ class Queued:
 
 @dataclass(frozen=True)
 class TickResult:
-    """What a tick queued: the reminders, and the messages in all (digests included)."""
+    """What a tick queued: the reminders, and the messages in all (one per chat and day, the
+    leaders' weekly digests included)."""
 
     queued: list[Queued]
     messages: int
@@ -72,6 +71,7 @@ def run_tick(sessions: sessionmaker[Session] | Session, now: datetime,
 
     `send_at` is the daily send time (NHACVIEC_SEND_AT) of the plans that set none; `plans`
     (ids) limits the tick to the plans whose send instant it serves (None: every live plan).
+    The reminders due to one chat go in one message a day (`bot.delivery.digest`).
     Given a session factory, what is due is read in one snapshot that takes no write lock and
     the reminders are written in batches, each in its own transaction (`on_batch` runs in each,
     e.g. to renew a claim); given a session, all in the caller's transaction. A reminder is
@@ -82,25 +82,35 @@ def run_tick(sessions: sessionmaker[Session] | Session, now: datetime,
     with _transaction(sessions, read_only=True) as session:
         # An agency that no longer exists is reminded of nothing (its open work has nobody).
         ceased = agencies.ceased_on(session, today)
-        due_by_plan = []
+        due: list[_Due] = []
         for plan in schedule.plans(session):
             if plans is not None and plan.id not in plans:
                 continue
             state, assignments = schedule.policy_state(
                 session, plan, calendar, tz, schedule.send_time(plan, send_at), now)
-            due = [reminder for reminder in due_reminders(state, now)
-                   if reminder.agency not in ceased]
-            due_by_plan.append((plan.id, due, assignments))
+            due.extend(_Due(plan.id, reminder,
+                            assignments[(reminder.task_key, reminder.period, reminder.agency)])
+                       for reminder in due_reminders(state, now)
+                       if reminder.agency not in ceased)
     queued: list[Queued] = []
-    for plan_id, due, assignments in due_by_plan:
-        for batch in _batches(due, batch_size or BATCH_SIZE):
-            with _transaction(sessions) as session:
-                if on_batch is not None:
-                    on_batch(session)
-                queued.extend(_queue_batch(session, plan_id, batch, assignments, now, tz))
+    messages = 0
+    for batch in _batches(due, batch_size or BATCH_SIZE):
+        with _transaction(sessions) as session:
+            if on_batch is not None:
+                on_batch(session)
+            batch_queued, batch_messages = _queue_batch(session, batch, now, tz)
+            queued.extend(batch_queued)
+            messages += batch_messages
     with _transaction(sessions) as session:
         digests = _queue_digest(session, today, now, shown_agencies(session, today))
-    return TickResult(queued, digests + sum(item.recipients for item in queued))
+    return TickResult(queued, digests + messages)
+
+
+@dataclass(frozen=True)
+class _Due:
+    plan_id: str
+    reminder: Reminder
+    assignment_id: int
 
 
 @contextlib.contextmanager
@@ -115,58 +125,60 @@ def _transaction(sessions: sessionmaker[Session] | Session, *,
         yield session
 
 
-def _batches(due: list[Reminder], size: int) -> list[list[Reminder]]:
-    """Cut `due` into batches of about `size`: an agency's reminders, and the escalations of one
-    occurrence (one message to the coordinators), are never cut apart; escalations go last."""
-    units: dict[tuple[str, ...], list[Reminder]] = {}
-    for reminder in due:
-        unit = (("escalation", reminder.task_key, reminder.period)
-                if reminder.step is Step.ESCALATION else ("agency", reminder.agency))
-        units.setdefault(unit, []).append(reminder)
-    ordered = ([items for unit, items in units.items() if unit[0] == "agency"]
-               + [items for unit, items in units.items() if unit[0] == "escalation"])
-    batches: list[list[Reminder]] = []
-    for items in ordered:
+def _batches(due: list[_Due], size: int) -> list[list[_Due]]:
+    """Cut `due` into batches of about `size`: an agency's reminders (of every plan: its chats
+    get one message a day) are never cut apart, and the escalations (one message a day to each
+    coordinator) all go in the last batch."""
+    units: dict[str, list[_Due]] = {}
+    escalations: list[_Due] = []
+    for item in due:
+        if item.reminder.step is Step.ESCALATION:
+            escalations.append(item)
+        else:
+            units.setdefault(item.reminder.agency, []).append(item)
+    batches: list[list[_Due]] = []
+    for items in units.values():
         if not batches or len(batches[-1]) >= size:
             batches.append([])
         batches[-1].extend(items)
+    if escalations:
+        batches.append(escalations)
     return batches
 
 
-def _queue_batch(session: Session, plan_id: str, due: list[Reminder],
-                 assignments: dict[tuple[str, str, str], int], now: datetime,
-                 tz: ZoneInfo) -> list[Queued]:
-    """Record and queue one batch of due reminders in the caller's transaction."""
-    queued: list[Queued] = []
+def _queue_batch(session: Session, due: list[_Due], now: datetime,
+                 tz: ZoneInfo) -> tuple[list[Queued], int]:
+    """Record one batch of due reminders and queue their day's messages, in the caller's
+    transaction; return what was queued and the number of messages."""
     names = people.agency_names(session)
-    escalations: dict[tuple[str, str], list[tuple[Reminder, Assignment, ReminderRow]]] = {}
-    # The plan's own coordinating agency hears of its late items, no other.
-    coordinators = people.coordinator_chats(session, plan_id)
-    for reminder in due:
+    daily = DailyMessages(session, now, tz, names)
+    recorded: list[tuple[Reminder, int]] = []
+    plan_rows: dict[str, PlanRow] = {}
+    for item in due:
+        reminder = item.reminder
         escalation = reminder.step is Step.ESCALATION
-        chats = (coordinators if escalation
-                 else people.chats_of_agency(session, reminder.agency))
+        # The plan's own coordinating agency hears of its late items, no other.
+        chats = daily.free(people.coordinator_chats(session, item.plan_id) if escalation
+                           else people.chats_of_agency(session, reminder.agency),
+                           escalation=escalation)
         if not chats:
-            # Not recorded as sent: whoever registers later gets the latest step due then.
+            # Not recorded as sent: whoever registers later gets the latest step due then,
+            # and a chat that had the day's message gets it with the next day's.
             continue
-        assignment = session.get(Assignment,
-                                 assignments[(reminder.task_key, reminder.period, reminder.agency)])
+        assignment = session.get(Assignment, item.assignment_id)
         if assignment is None or assignment.status in RESTING:
             continue  # reported done (or awaiting confirmation) since the tick read what was due
         row = outbox.record_reminder(session, assignment.id, reminder.step.value,
                                       reminder.key, reminder.day, now)
         if row is None:
             continue
-        if escalation:
-            group = (reminder.task_key, reminder.period)
-            escalations.setdefault(group, []).append((reminder, assignment, row))
-            continue
-        count = _queue_to_agency(session, reminder, assignment, row, chats, now, tz, names)
-        queued.append(Queued(reminder, count))
-    for late in escalations.values():
-        count = _queue_escalation(session, late, coordinators, now, tz, names)
-        queued.extend(Queued(reminder, count) for reminder, _, _ in late)
-    return queued
+        if item.plan_id not in plan_rows:
+            plan_rows[item.plan_id] = schedule.plan_row(session, item.plan_id)
+        daily.add(DueItem(reminder, assignment, row, plan_rows[item.plan_id]), chats,
+                  escalation=escalation)
+        recorded.append((reminder, row.id))
+    recipients, messages = daily.queue()
+    return [Queued(reminder, recipients.get(row_id, 0)) for reminder, row_id in recorded], messages
 
 
 def _queue_digest(session: Session, today: date, now: datetime,
@@ -185,55 +197,3 @@ def _queue_digest(session: Session, today: date, now: datetime,
     return sum(outbox.enqueue(session, chat, OutboxKind.DIGEST.value, text, (), now,
                                dedupe_key=f"digest{year}-W{week:02d}:c{chat.id}")
                for chat in chats)
-
-
-def _queue_to_agency(session: Session, reminder: Reminder, assignment: Assignment,
-                     row: ReminderRow, chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
-                     names: dict[str, AgencyRow]) -> int:
-    occurrence = assignment.occurrence
-    task = occurrence.task
-    ref = texts.task_ref(task.key, occurrence.period)
-    today = now.astimezone(tz).date()
-    agency = names[reminder.agency].name
-    buttons: tuple[Button, ...] = ()
-    if reminder.step is Step.COORDINATE:
-        lead_codes = [a.agency_code for a in work.assignments_of_task(
-            session, task.id, role=AssignmentRole.LEAD) if a.occurrence_id == occurrence.id]
-        leads = ", ".join(names[code].short_name for code in lead_codes)
-        text = texts.coordinate_notice(ref, task.title, occurrence.label, reminder.due,
-                                       today, agency, leads)
-    elif reminder.step is Step.PROGRESS:
-        text = texts.progress_request(ref, task.title, occurrence.label, reminder.due,
-                                      today, agency)
-        buttons = reminder_buttons(assignment.id)
-    else:
-        # The due date in force: an approved extension's, not the occurrence's.
-        text = texts.reminder(reminder.step.value, ref, task.title, occurrence.label,
-                              reminder.due, today, agency)
-        buttons = reminder_buttons(assignment.id)
-    pairs = tuple((b.label, b.data) for b in buttons)
-    count = 0
-    for chat in chats:
-        if outbox.enqueue(session, chat, OutboxKind.REMINDER.value, text, pairs, now,
-                           assignment_id=assignment.id if buttons else None,
-                           dedupe_key=f"r{row.id}:c{chat.id}"):
-            count += 1
-    return count
-
-
-def _queue_escalation(session: Session,
-                      group: list[tuple[Reminder, Assignment, ReminderRow]],
-                      chats: list[OfficerChat], now: datetime, tz: ZoneInfo,
-                      names: dict[str, AgencyRow]) -> int:
-    first_reminder, first_assignment, first_row = group[0]
-    occurrence = first_assignment.occurrence
-    late = [names[reminder.agency].name for reminder, _, _ in group]
-    text = texts.escalation(texts.task_ref(occurrence.task.key, occurrence.period),
-                            occurrence.task.title, occurrence.label,
-                            first_reminder.due, now.astimezone(tz).date(), late)
-    count = 0
-    for chat in chats:
-        if outbox.enqueue(session, chat, OutboxKind.ESCALATION.value, text, (), now,
-                           dedupe_key=f"e{first_row.id}:c{chat.id}"):
-            count += 1
-    return count

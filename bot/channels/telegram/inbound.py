@@ -13,7 +13,7 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, BotCommand, Message, Update
+from telegram import Bot, BotCommand, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import answers, texts
 from bot.channels.base import (
     Attachment,
     OutMessage,
@@ -307,10 +307,12 @@ class _Handlers:
                      redact(exc.message, context.bot.token))
         replies = await self._ask(incoming)
         # One rule for every tap: the pressed message loses its buttons (so it cannot be pressed
-        # twice by mistake) and the answer arrives as a new message.
+        # twice by mistake; on a day's message, the tapped item's row) and the answer arrives
+        # as a new message.
         if isinstance(query.message, Message) and query.message.reply_markup is not None:
             try:
-                await query.edit_message_reply_markup(reply_markup=None)
+                await query.edit_message_reply_markup(
+                    reply_markup=_markup_after_tap(query.message.reply_markup, query.data))
             except BadRequest as exc:
                 # "message is not modified" after a double tap, or "message can't be edited"
                 # once it is 48 hours old: the reply below still matters.
@@ -392,3 +394,14 @@ def _display_name(message: Message) -> str:
     if message.from_user is not None:
         return message.from_user.full_name
     return message.chat.full_name or message.chat.title or ""
+
+
+def _markup_after_tap(markup: InlineKeyboardMarkup, data: str) -> InlineKeyboardMarkup | None:
+    """Return the buttons left once `data` was tapped: the other items' rows of a day's
+    message, none on any other message."""
+    tapped = answers.parse_button(data)
+    if tapped is None or tapped.item is None:
+        return None
+    rows = [row for row in markup.inline_keyboard
+            if not any(button.callback_data == data for button in row)]
+    return InlineKeyboardMarkup(rows) if rows else None

@@ -20,13 +20,14 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import texts
+from bot import answers, texts
 from bot.channels.base import (
     Button,
     ChannelDown,
     OutMessage,
     TransportError,
     deliver,
+    split_blocks,
     split_message,
 )
 
@@ -62,7 +63,8 @@ class TelegramTransport:
         """Return the text split on line boundaries to Telegram's limit, buttons on the last.
 
         A file goes as the last piece: a file the platform holds with the text as its caption if it
-        fits one; an uploaded document with the last piece as its caption (1024 at most).
+        fits one; an uploaded document with the last piece as its caption (1024 at most). A day's
+        message is cut between its items, each piece with the buttons of its items.
         """
         if message.upload is not None:
             parts = split_message(message.text, MAX_CAPTION_LENGTH)
@@ -70,6 +72,11 @@ class TelegramTransport:
             return [OutMessage(message.chat_id, part, message.buttons if index == last else (),
                                upload=message.upload if index == last else None)
                     for index, part in enumerate(parts)]
+        if answers.is_daily(message.buttons):
+            return [OutMessage(message.chat_id, part, answers.buttons_of_items(
+                        message.buttons, {item for block in part.split("\n\n")
+                                          if (item := answers.item_of_block(block))}))
+                    for part in split_blocks(message.text, MAX_MESSAGE_LENGTH)]
         file_ref = message.file_ref
         if file_ref is not None and len(message.text) <= MAX_CAPTION_LENGTH:
             return [message]
@@ -134,11 +141,13 @@ class TelegramTransport:
 
 
 def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
-    """Return one button per row (labels are long Vietnamese phrases), or None for no buttons."""
+    """Return one button per row (labels are long Vietnamese phrases), one row per item for a
+    day's message, or None for no buttons."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button.label, callback_data=button.data)] for button in buttons]
+        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
+         for row in answers.item_rows(buttons)]
     )
 
 

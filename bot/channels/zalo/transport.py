@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.answers import render_choices
-from bot.channels.base import OutMessage, deliver, split_message
+from bot.answers import is_daily, render_choices
+from bot.channels.base import OutMessage, deliver, split_blocks, split_message
 from bot.channels.zalo.client import TEXT_LIMIT, ZaloClient
 
 
@@ -25,9 +25,11 @@ class ZaloTransport:
         if file_ref is not None and file_ref.kind == "photo" and len(text) <= TEXT_LIMIT:
             # An image goes by its URL (sendPhoto), the text as its caption.
             return [OutMessage(message.chat_id, text, file_ref=file_ref)]
+        # A day's message is cut between its items, never inside one.
+        split = split_blocks if is_daily(message.buttons) else split_message
         # Zalo refuses a blank message, which a cut between blank lines could produce.
         return [OutMessage(message.chat_id, piece)
-                for piece in split_message(text, TEXT_LIMIT) if piece.strip()]
+                for piece in split(text, TEXT_LIMIT) if piece.strip()]
 
     async def send(self, message: OutMessage) -> None:
         """Send the pieces from `first_piece` on; a failure raises ZaloApiError (`pieces_sent`
