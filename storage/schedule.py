@@ -93,6 +93,8 @@ def policy_state(session: Session, plan: PlanRow, calendar: WorkingCalendar, tz:
         rows = _live_rows(session, plan, _can_be_due(plan_ladder, now.astimezone(tz).date()),
                           OccurrenceRow.due, OccurrenceRow.id, Assignment.id)
     scheduled = _scheduled(rows)
+    if now is not None:
+        scheduled += _next_periods(session, plan, rows, now.astimezone(tz).date())
     by_key = {(row.task_key, row.period, row.agency_code): row.assignment_id for row in rows}
     key_of = {row.assignment_id: (row.task_key, row.period, row.agency_code) for row in rows}
     resting = {status.value for status in _RESTING}
@@ -151,6 +153,34 @@ def _can_be_due(plan_ladder: Ladder, today: date) -> ColumnElement[bool]:
             Assignment.snoozed_until <= today,
         ),
     )
+
+
+def _next_periods(session: Session, plan: PlanRow, rows: list[Row[Any]], today: date
+                  ) -> tuple[ScheduledOccurrence, ...]:
+    """Return, agency-less, the opened periods of the candidates' recurring and continuous tasks
+    that are not candidates themselves (all done): a period opening supersedes the one before it
+    (`scheduler.policy.superseded_days`), done or not, so the policy must see it."""
+    periodic: dict[str, date] = {}
+    for row in rows:
+        if row.kind in (TimeframeKind.RECURRING.value, TimeframeKind.CONTINUOUS.value):
+            periodic[row.task_key] = min(row.window_start,
+                                         periodic.get(row.task_key, row.window_start))
+    if not periodic:
+        return ()
+    seen = {(row.task_key, row.period) for row in rows}
+    found = session.execute(
+        select(TaskRow.key, TaskRow.kind, OccurrenceRow.period, OccurrenceRow.label,
+               OccurrenceRow.window_start, OccurrenceRow.due)
+        .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
+        .where(TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
+               OccurrenceRow.archived.is_(False), TaskRow.key.in_(list(periodic)),
+               OccurrenceRow.window_start > min(periodic.values()),
+               OccurrenceRow.window_start <= today + HOLIDAY_MARGIN)).all()
+    return tuple(
+        ScheduledOccurrence(Occurrence(key, period, label, window_start, due),
+                            TimeframeKind(kind), (), ())
+        for key, kind, period, label, window_start, due in found
+        if (key, period) not in seen and window_start > periodic[key])
 
 
 def _live_rows(session: Session, plan: PlanRow, where: ColumnElement[bool] | None,

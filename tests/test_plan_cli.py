@@ -189,13 +189,13 @@ def test_preview_of_a_stored_plan_uses_its_send_time_and_tracking(
 
 def test_preview_of_the_plan_file_skips_the_periods_its_stored_plan_does_not_track(
         cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    window = ("--from", "2026-12-01", "--to", "2027-02-28", "--json")
+    window = ("--from", "2026-12-01", "--to", "2027-03-31", "--json")
     code, before, _ = run(capsys, "preview", *window)  # no database yet: every period
     assert code == 0 and not (cwd / "nhacviec.db").exists()
-    assert run(capsys, "init", "--as-of", "2026-12-01", "--track-from", "2026-12-01")[0] == 0
+    assert run(capsys, "init", "--as-of", "2026-12-01", "--track-from", "2027-01-01")[0] == 0
     code, after, _ = run(capsys, "preview", *window)
     dues = [json.loads(line)["due"] for line in after.splitlines()]
-    assert code == 0 and dues and min(dues) >= "2026-12-01"
-    assert min(json.loads(line)["due"] for line in before.splitlines()) < "2026-12-01"
+    assert code == 0 and dues and min(dues) >= "2027-01-01"
+    assert min(json.loads(line)["due"] for line in before.splitlines()) < "2027-01-01"
     assert len(dues) < len(before.splitlines())
     assert run(capsys, "preview", "--plan", "ND32", *window)[1] == after

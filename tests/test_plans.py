@@ -233,9 +233,9 @@ def test_a_plan_code_first_narrows_tasks_status_and_overdue(tmp_path: Path) -> N
     assert B_TITLE in every and B_TITLE in only_b and len(only_b) < len(every)
     assert world.say("lagi", "/viec KHAC") == (
         "Không có kế hoạch mã «KHAC». Các kế hoạch đang theo dõi: ND32, XD.")
-    overdue_b = world.say("sct", "/quahan XD")
+    overdue_b = world.say("sct", "/quahan XD LAGI")
     assert "1 (Quý 1 năm 2025)" in overdue_b and "2024" not in overdue_b, overdue_b
-    assert "2024" in world.say("sct", "/quahan")
+    assert "2024" in world.say("sct", "/quahan LAGI")  # every plan's
     assert "XD" in world.say("sct", "/tinhhinh XD")
     with world.sessions() as session:
         today = world.clock().date()

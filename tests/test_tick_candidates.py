@@ -25,13 +25,14 @@ SEND_AT = time(8, 0)
 
 def reminders_both_ways(world: World, now: datetime) -> tuple[list[object], list[object], int]:
     """Return what is due at `now` from the candidates and from the whole plan, and how many
-    occurrences the candidates' state holds."""
+    occurrences with an agency the candidates' state holds (the agency-less ones are opened
+    periods that supersede a candidate, read only for their dates)."""
     with world.sessions() as session:
         plan = schedule.plans(session)[0]
         candidates, _ = schedule.policy_state(session, plan, world.calendar, TZ, SEND_AT, now)
         whole, _ = schedule.policy_state(session, plan, world.calendar, TZ, SEND_AT)
         return (list(due_reminders(candidates, now)), list(due_reminders(whole, now)),
-                len(candidates.occurrences))
+                sum(1 for item in candidates.occurrences if item.lead or item.coordinating))
 
 
 def set_ladder(world: World, ladder: Ladder) -> None:

@@ -61,21 +61,21 @@ def test_a_tick_cut_short_and_run_again_queues_each_reminder_exactly_once(
     world, services = staffed(tmp_path / "crash")
     world.clock.now = local(INSTANT)
     monkeypatch.setattr(tick_module, "BATCH_SIZE", 4)
-    real = tick_module._queue_to_agency
+    real = tick_module._queue_batch
     calls: list[int] = []
 
-    def crash_on_the_ninth(*args: Any, **kwargs: Any) -> int:
+    def crash_in_the_third(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        if len(calls) == 9:  # in the third batch: two batches are committed
+        if len(calls) == 3:  # in the third batch: two batches are committed
             raise RuntimeError("the process died here")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tick_module, "_queue_to_agency", crash_on_the_ninth)
+    monkeypatch.setattr(tick_module, "_queue_batch", crash_in_the_third)
     with pytest.raises(RuntimeError):
         services.tick(world.clock.now)
     partial = queued(world)
     assert 0 < sum(partial[0].values()) < sum(expected[0].values())
-    monkeypatch.setattr(tick_module, "_queue_to_agency", real)
+    monkeypatch.setattr(tick_module, "_queue_batch", real)
 
     # The claim stays while it is fresh (the tick might still be running elsewhere) ...
     assert services.tick(world.clock.now) is None
