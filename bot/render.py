@@ -6,7 +6,7 @@ from datetime import date
 
 from bot import texts
 from scheduler.status import Category, Standing, chase_order, standing_of, tally
-from storage.models import AgencyRow, Assignment, TaskRow
+from storage.models import AgencyRow, Assignment, PlanRow, TaskRow
 
 
 def ref(task: TaskRow, period: str) -> str:
@@ -64,3 +64,8 @@ def _summary_lines(items: list[Standing]) -> list[str]:
         in_progress=counts.in_progress, overdue=counts.overdue, share=share,
         blocked=counts.blocked, blocked_in_time=counts.blocked_in_time,
         blocked_late=counts.blocked_overdue).split("\n")
+
+
+def plan_label(plan_row: PlanRow) -> str:
+    """Return how people name a plan (its id until plans carry a code)."""
+    return plan_row.id

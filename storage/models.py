@@ -45,6 +45,7 @@ class Channel(StrEnum):
     TELEGRAM = "telegram"
     ZALO = "zalo"
     CONSOLE = "console"
+    WEB = "web"  # the dashboard: an action a signed-in officer took on a page
 
 
 class AssignmentRole(StrEnum):
@@ -270,7 +271,12 @@ class Assignment(Base):
     the agency's part is gone from the plan file, so live work is `archived = false`."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("occurrence_id", "agency_code"),)
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "agency_code"),
+        # The dashboard's counts read only these columns (storage/dashboard.py).
+        Index("ix_assignments_dashboard", "role", "archived", "occurrence_id", "agency_code",
+              "status", "completed_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"))
@@ -435,3 +441,7 @@ class InboundMessage(Base):
             f"InboundMessage(id={self.id!r}, channel={self.channel!r}, "
             f"message_id={self.message_id!r})"
         )
+
+
+# The dashboard's tables (sign-in links, sessions) live in their own module, on this Base.
+from storage import web_models  # noqa: E402, F401

@@ -143,8 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_revoke)
 
     from bot.cli.run import add_parsers
+    from bot.cli.web import add_parsers as add_web_parsers
 
     add_parsers(sub)
+    add_web_parsers(sub)
     return parser
 
 

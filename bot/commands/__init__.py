@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import answers, texts
-from bot.commands import answering, reading, registration, reporting, undo
+from bot.commands import answering, reading, registration, reporting, undo, web
 from bot.commands.core import (
     NOTE_LIMIT,
     PROMPT_LIFETIME,
@@ -35,6 +35,7 @@ from bot.commands.core import (
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
 from storage import inbox, people, work
+from storage.models import Channel, Officer
 
 __all__ = ["COMMANDS", "NOTE_LIMIT", "PROMPT_LIFETIME", "UNDO_LIFETIME", "Clock", "Command",
            "CommandLayer", "Commands", "Deliver", "Incoming", "Reply"]
@@ -61,6 +62,7 @@ COMMANDS: dict[str, Command] = {
     "blocked": Command(reporting.blocked),
     "progress": Command(reporting.progress),
     "undo": Command(undo.undo),
+    "web": Command(web.web),
 }
 
 _ALIASES: dict[str, str] = {
@@ -72,13 +74,23 @@ class Commands:
     """The command layer over a database, a clock and the working-day calendar."""
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock,
-                 calendar: WorkingCalendar, tz: ZoneInfo) -> None:
+                 calendar: WorkingCalendar, tz: ZoneInfo, web_url: str | None = None) -> None:
         self.sessions = sessions
         self.clock = clock
         self.calendar = calendar
         self.tz = tz
+        self.web_url = web_url
 
-    def handle(self, incoming: Incoming, deliver: Deliver | None = None) -> list[Reply]:
+    def handle_as(self, officer_id: int, text: str, message_id: str) -> list[Reply]:
+        """Apply a command an officer signed in to the dashboard sent from a page (channel
+        "web"), under the same rules as in the chat; `message_id` applies a form sent twice
+        once."""
+        incoming = Incoming(Channel.WEB.value, f"officer:{officer_id}", "", text,
+                            message_id=message_id)
+        return self.handle(incoming, officer_id=officer_id)
+
+    def handle(self, incoming: Incoming, deliver: Deliver | None = None, *,
+               officer_id: int | None = None) -> list[Reply]:
         incoming = storable_incoming(incoming)
         now = incoming.received_at or self.clock()
         with self.sessions() as session, session.begin():
@@ -86,10 +98,16 @@ class Commands:
                     session, incoming.channel, incoming.message_id, incoming.chat_id,
                     unicodedata.normalize("NFC", incoming.text), now):
                 return []  # delivered twice: the first delivery was answered
-            officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
+            officer: Officer | None
+            if officer_id is not None:  # signed in on the dashboard: no chat to look up
+                officer = session.get(Officer, officer_id)
+                if officer is not None and not officer.active:
+                    officer = None
+            else:
+                officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
             request = Request(session=session, today=now.astimezone(self.tz).date(),
                               incoming=incoming, now=now, officer=officer,
-                              calendar=self.calendar, tz=self.tz)
+                              calendar=self.calendar, tz=self.tz, web_url=self.web_url)
             try:
                 with session.begin_nested():
                     replies = _route(request)

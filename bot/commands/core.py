@@ -83,6 +83,7 @@ class Request(View):
     officer: Officer | None
     calendar: WorkingCalendar
     tz: ZoneInfo
+    web_url: str | None = None  # the dashboard's address (NHACVIEC_WEB_URL), for /web
 
     @property
     def registered(self) -> Officer:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
+from bot.texts.i14_web import *  # noqa: F403  (the dashboard's words)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
@@ -36,6 +37,7 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("status", ("tinhhinh",), "Tình hình thực hiện kế hoạch"),
     ("overdue", ("quahan",), "Các việc quá hạn"),
     ("undo", ("huy", "rutlai"), "Hủy báo cáo vừa gửi: /huy MÃ [lý do]"),
+    ("web", ("trangweb", "dashboard"), "Đường dẫn đăng nhập trang theo dõi"),
 )
 
 HELP = (
@@ -46,6 +48,7 @@ HELP = (
     "/tiendo MÃ nội dung: báo tiến độ\n"
     "/tinhhinh [CƠ QUAN|MÃ]: tình hình thực hiện\n"
     "/quahan: các việc quá hạn (điều phối, lãnh đạo)\n"
+    "/web: đường dẫn đăng nhập trang theo dõi (một lần, 10 phút)\n"
     "/huy MÃ [lý do]: hủy báo cáo gần nhất của nhiệm vụ (người gửi trong 24 giờ; "
     "Sở Công Thương bất cứ lúc nào, ghi lý do)\n"
     "MÃ là số nhiệm vụ trong kế hoạch (1-9, III.1...); thêm @KỲ để chọn kỳ, ví dụ 7@2024.\n"
@@ -237,6 +240,7 @@ def blocked_alert(agency: str, key: str, title: str, period: str, reason: str,
 # The one table of channel names, one per storage.models.Channel (tests/test_channels.py checks).
 CHANNEL_NAMES: dict[str, str] = {
     Channel.TELEGRAM: "Telegram", Channel.ZALO: "Zalo", Channel.CONSOLE: "dòng lệnh",
+    Channel.WEB: "trang web",
 }
 
 
