@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import warnings
+
 from sqlalchemy import select
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
+
+with warnings.catch_warnings():
+    # Starlette announces a successor of httpx for its TestClient; httpx is what is installed.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
 
 from bot.commands import Commands
 from bot.dashboard import Dashboard

@@ -28,6 +28,7 @@ from bot.dashboard import auth, pages, pending
 from bot.dashboard.auth import COOKIE, Refused, Viewer, refuse
 from bot.dashboard.views import OverviewCache
 from storage import web_auth
+from storage.db import make_read_engine, make_sessionmaker
 from storage.watch import ChangeWatch
 from storage.web_auth import LinkError, LinkErrorReason
 
@@ -71,7 +72,9 @@ class Dashboard:
     def __init__(self, engine: Engine, sessions: sessionmaker[Session],
                  clock: Callable[[], datetime], tz: tzinfo, commands: Commands,
                  base_url: str | None) -> None:
-        self.sessions = sessions
+        self.sessions = sessions  # sign-in and sign-out write; the actions go through `commands`
+        self.read_engine = make_read_engine(engine.url.render_as_string(hide_password=False))
+        self.read_sessions = make_sessionmaker(self.read_engine)
         self.clock = clock
         self.tz = tz
         self.commands = commands
@@ -85,6 +88,7 @@ class Dashboard:
 
     def close(self) -> None:
         self.watch.close()
+        self.read_engine.dispose()
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -94,7 +98,7 @@ class Dashboard:
             Route("/qua-han", self._page(pages.overdue), methods=["GET"]),
             Route("/cho-xu-ly", self._page(pending.page), methods=["GET"]),
             Route("/cho-xu-ly/{assignment_id:int}", self._page(pending.act), methods=["POST"]),
-            Route("/dang-xuat", self._page(self._sign_out), methods=["POST"]),
+            Route("/dang-xuat", self._sign_out, methods=["POST"]),
             Route(SIGN_IN_PATH + "{token}", self._sign_in_page, methods=["GET"]),
             Route(SIGN_IN_PATH + "{token}", self._sign_in, methods=["POST"]),
         ]
@@ -127,7 +131,7 @@ class Dashboard:
 
         def run(request: Request) -> Response:
             now = self._now()
-            with self.sessions() as session, session.begin():
+            with self.read_sessions() as session, session.begin():
                 found = web_auth.signed_in(session, auth.cookie_value(request), now)
                 if found is None:
                     return self.refusal(request, refuse(401, texts.REFUSE_SIGNED_OUT))
@@ -135,8 +139,7 @@ class Dashboard:
                 context = Context(request, session, who, now, now.astimezone(self.tz).date(),
                                   self)
                 try:
-                    with session.begin_nested():
-                        return handler(context)
+                    return handler(context)
                 except Refused as refused:
                     return self.refusal(request, refused, who)
         return endpoint
@@ -146,7 +149,7 @@ class Dashboard:
     def _sign_in_page(self, request: Request) -> Response:
         """Show who the link signs in and one button; a GET spends nothing (link previews)."""
         token = str(request.path_params["token"])
-        with self.sessions() as session:
+        with self.read_sessions() as session:
             try:
                 officer = web_auth.check_link(session, token, self._now())
             except LinkError as error:
@@ -170,11 +173,24 @@ class Dashboard:
                             samesite="lax")
         return secured(response)
 
-    def _sign_out(self, context: Context) -> Response:
-        form = pending.form_of(context.request)
-        auth.check_csrf(form.get(auth.CSRF_FIELD), context.who)
-        web_auth.end_session(context.session, auth.cookie_value(context.request), context.now)
-        response = self.render(context.request, "signed_out.html", {"who": None})
+    async def _sign_out(self, request: Request) -> Response:
+        body = await request.body()
+        request.scope["nhacviec.body"] = body[:MAX_FORM_BYTES]
+        return await run_in_threadpool(self._sign_out_now, request)
+
+    def _sign_out_now(self, request: Request) -> Response:
+        now = self._now()
+        with self.sessions() as session, session.begin():
+            found = web_auth.signed_in(session, auth.cookie_value(request), now)
+            if found is None:
+                return self.refusal(request, refuse(401, texts.REFUSE_SIGNED_OUT))
+            try:
+                auth.check_csrf(pending.form_of(request).get(auth.CSRF_FIELD),
+                                auth.viewer(*found))
+            except Refused as refused:
+                return self.refusal(request, refused, auth.viewer(*found))
+            web_auth.end_session(session, auth.cookie_value(request), now)
+        response = self.render(request, "signed_out.html", {"who": None})
         response.delete_cookie(COOKIE, path="/", secure=self.secure, httponly=True,
                                samesite="lax")
         return response

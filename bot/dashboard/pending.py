@@ -92,5 +92,5 @@ def act(context: Context) -> Response:
     replies = context.dashboard.commands.handle_as(who.officer_id, text, f"web:{nonce}")
     notice = "\n".join(reply.text for reply in replies) or None
     # The command committed in its own transaction: read the page again, after it.
-    with context.dashboard.sessions() as session:
+    with context.dashboard.read_sessions() as session:
         return page(dataclasses.replace(context, session=session), notice)
