@@ -18,6 +18,8 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -37,6 +39,7 @@ from storage.models import (  # noqa: E402
 )
 
 TODAY = date(2026, 6, 15)
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 AGENCIES = 60
 PLANS = 5
 PER_OCCURRENCE = 10  # lead agencies of each occurrence
@@ -85,8 +88,8 @@ def generate(url: str, assignments: int, seed: int = 1) -> None:
             roll = rng.random()
             completed = None
             status = "open"
-            if due < TODAY and roll < 0.6 or roll < 0.2:
-                completed = due + timedelta(days=rng.randint(-30, 20))
+            if (due < TODAY and roll < 0.6) or roll < 0.2:
+                completed = min(TODAY, due + timedelta(days=rng.randint(-30, 20)))
                 status = "done"
             elif roll < 0.68:
                 status = "blocked"
@@ -106,3 +109,97 @@ def generate(url: str, assignments: int, seed: int = 1) -> None:
         for start in range(0, len(events), 20000):
             connection.execute(insert(StatusEvent), events[start:start + 20000])
     engine.dispose()
+
+
+def _client(url: str) -> tuple[Any, Any]:
+    """The real dashboard app on `url`, and a client signed in as the coordinator (officer 1)."""
+    import warnings
+
+    from bot.commands import Commands
+    from bot.dashboard import Dashboard
+    from bot.web import WebApp
+    from scheduler.workdays import WorkingCalendar
+    from storage import web_auth
+    from storage.db import make_sessionmaker
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from starlette.testclient import TestClient
+
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    now = datetime.combine(TODAY, datetime.min.time(), TZ) + timedelta(hours=9)
+
+    def clock() -> datetime:
+        return now
+
+    commands = Commands(sessions, clock, WorkingCalendar.from_overrides(), TZ)
+    dashboard = Dashboard(engine, sessions, clock, TZ, commands, None)
+    client = TestClient(WebApp(dashboard.routes()).asgi, follow_redirects=False)
+    with sessions() as session, session.begin():
+        token = web_auth.create_link(session, 1, now)
+    assert client.post(f"/vao/{token}").status_code == 303
+    return client, engine
+
+
+def _touch(engine: Any) -> None:
+    """A commit elsewhere (what a chat report does): the overview's cache is void."""
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        # A real change: SQLite does not count an UPDATE that writes the same values.
+        connection.execute(text(
+            "UPDATE assignments SET snoozed_until = CASE WHEN snoozed_until IS NULL "
+            "THEN '2026-01-01' ELSE NULL END WHERE id = 1"))
+
+
+def _measure(client: Any, engine: Any, path: str, runs: int, cold: bool) -> list[float]:
+    times = []
+    for _ in range(runs):
+        if cold:
+            _touch(engine)
+        start = time.perf_counter()
+        answer = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        assert answer.status_code == 200, answer.text[:200]
+    return times
+
+
+def _line(name: str, times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (f"{name:<44} n={len(times):>3}  p50 {statistics.median(ordered):7.1f} ms  "
+            f"p95 {p95:7.1f} ms  max {ordered[-1]:7.1f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignments", type=int, default=300_000)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--db", type=Path, help="SQLite file (kept; generated if missing)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="nhacviec-bench-"))
+    path = args.db or folder / "dashboard.db"
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        start = time.perf_counter()
+        generate(url, args.assignments)
+        print(f"generated {args.assignments:,} assignments in {time.perf_counter() - start:.1f} s"
+              f" ({path})")
+    client, engine = _client(url)
+    for name, page in (("overview, all plans", "/"), ("overview, one plan", "/?kh=plan0")):
+        print(_line(f"{name}: after a change (no cache)",
+                    _measure(client, engine, page, max(5, args.runs // 4), cold=True)))
+        print(_line(f"{name}: unchanged data (cached)",
+                    _measure(client, engine, page, args.runs, cold=False)))
+    for name, page in (("overdue list (500 rows shown)", "/qua-han"),
+                       ("agency page", "/co-quan/A07"), ("pending decisions", "/cho-xu-ly")):
+        print(_line(name, _measure(client, engine, page, max(5, args.runs // 4), cold=True)))
+    if args.db is None:
+        engine.dispose()
+        path.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

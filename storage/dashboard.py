@@ -141,6 +141,18 @@ def trend(session: Session, today: date, tz: tzinfo, weeks: int = 12,
     (the last week reads the current status, as /status does). One scan, grouped by weeks.
     """
     ends = [today - timedelta(days=7 * (weeks - 1 - k)) for k in range(weeks)]
+    dated = [
+        _bucket(OccurrenceRow.window_start, ends),
+        _bucket(OccurrenceRow.due, [end - timedelta(days=1) for end in ends]),
+        case((Assignment.completed_on.is_(None), weeks),
+             else_=_bucket(Assignment.completed_on, ends)),
+    ]
+    keys = [*dated, case((Assignment.completed_on > OccurrenceRow.due, 1), else_=0),
+            case((Assignment.status == AssignmentStatus.BLOCKED.value, 1), else_=0)]
+    groups = list(session.execute(
+        live(joined(*keys, func.count()), today, scope).group_by(*keys)))
+    # Blockers of the past weeks, read from the reports (few rows): when each item's first
+    # standing blocker was reported.
     withdrawn = select(StatusEvent.withdraws_id).where(StatusEvent.withdraws_id.is_not(None))
     first_blocked = (
         select(StatusEvent.assignment_id.label("aid"), func.min(StatusEvent.at).label("at"))
@@ -150,23 +162,16 @@ def trend(session: Session, today: date, tz: tzinfo, weeks: int = 12,
               for end in ends]
     blocked_at = case(*((first_blocked.c.at < night, k) for k, night in enumerate(nights)),
                       else_=weeks)
-    keys = [
-        _bucket(OccurrenceRow.window_start, ends),
-        _bucket(OccurrenceRow.due, [end - timedelta(days=1) for end in ends]),
-        case((Assignment.completed_on.is_(None), weeks),
-             else_=_bucket(Assignment.completed_on, ends)),
-        case((Assignment.completed_on > OccurrenceRow.due, 1), else_=0),
-        blocked_at,
-        case((Assignment.status == AssignmentStatus.BLOCKED.value, 1), else_=0),
-    ]
-    query = live(joined(*keys, func.count())
-                  .outerjoin(first_blocked, first_blocked.c.aid == Assignment.id), today, scope)
-    groups = list(session.execute(query.group_by(*keys)))
+    blocked_keys = [*dated, blocked_at]
+    blocked_groups = list(session.execute(
+        live(joined(*blocked_keys, func.count())
+             .join(first_blocked, first_blocked.c.aid == Assignment.id), today, scope)
+        .group_by(*blocked_keys)))
     result = []
     for k, end in enumerate(ends):
         counts = [0] * 7
         last = k == weeks - 1
-        for opened, overdue_from, done_from, done_late, blocked_from, blocked_now, n in groups:
+        for opened, overdue_from, done_from, done_late, blocked_now, n in groups:
             if opened > k:
                 continue
             if done_from <= k:
@@ -174,8 +179,11 @@ def trend(session: Session, today: date, tz: tzinfo, weeks: int = 12,
                 continue
             late = overdue_from <= k
             counts[3 if late else 2] += n
-            if (blocked_now if last else blocked_from <= k):
+            if last and blocked_now:  # today: the current status, as /status reads it
                 counts[5 if late else 4] += n
+        if not last:
+            for opened, overdue_from, done_from, blocked_from, n in blocked_groups:
+                if opened <= k and done_from > k and blocked_from <= k:
+                    counts[5 if overdue_from <= k else 4] += n
         result.append(Week(end, Tally(*counts)))
     return result
-

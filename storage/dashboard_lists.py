@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from scheduler.status import Standing, standing
@@ -66,8 +66,10 @@ class OverdueFilter:
 
 def overdue_items(session: Session, today: date, scope: Scope = ALL,
                   filters: OverdueFilter | None = None,
-                  limit: int | None = None) -> tuple[int, list[ItemRow]]:
-    """Return how many items are overdue under the filters, and the most overdue first."""
+                  limit: int | None = None, *,
+                  counted: bool = True) -> tuple[int, list[ItemRow]]:
+    """Return how many items are overdue under the filters (0 unless `counted`), and the most
+    overdue first."""
     filters = filters or OverdueFilter()
     # Overdue: not done and due before today; `min_days` late: due at least that many days ago.
     latest_due = today - timedelta(days=max(1, filters.min_days))
@@ -77,7 +79,8 @@ def overdue_items(session: Session, today: date, scope: Scope = ALL,
         query = query.where(OccurrenceRow.due >= filters.due_from)
     if filters.due_to is not None:
         query = query.where(OccurrenceRow.due <= filters.due_to)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = (session.scalar(select(func.count()).select_from(query.subquery())) or 0
+             if counted else 0)
     query = query.order_by(OccurrenceRow.due, TaskRow.plan_id, TaskRow.key, Assignment.agency_code)
     if limit is not None:
         query = query.limit(limit)
@@ -85,11 +88,14 @@ def overdue_items(session: Session, today: date, scope: Scope = ALL,
 
 
 def agency_items(session: Session, today: date, agency_code: str,
-                 plan_id: str | None = None) -> list[ItemRow]:
-    """Return an agency's opened lead items, by plan, the most overdue first."""
+                 plan_id: str | None = None, limit: int | None = None) -> list[ItemRow]:
+    """Return an agency's opened lead items, by plan, those not done first, the most overdue
+    first (at most `limit`)."""
     query = live(joined(*_ITEM_COLUMNS), today, Scope(plan_id, agency_code))
     query = query.order_by(TaskRow.plan_id, Assignment.completed_on.is_not(None),
                            OccurrenceRow.due, TaskRow.key)
+    if limit is not None:
+        query = query.limit(limit)
     return [_item(row, today) for row in session.execute(query)]
 
 
@@ -170,35 +176,50 @@ class Decision:
     officer_name: str | None
 
 
-# Each kind of pending decision: a function returning its decisions (the integrator adds the
-# workflow's kinds here).
-DecisionSource = Callable[[Session, date, Scope], list[Decision]]
+# Each kind of pending decision: a function returning its decisions, the oldest first, at
+# most `limit` of them (the integrator adds the workflow's kinds here).
+DecisionSource = Callable[[Session, date, Scope, int | None], list[Decision]]
 
 
-def _blockers(session: Session, today: date, scope: Scope) -> list[Decision]:
-    """Items blocked now, with the blocker report that stands (not withdrawn)."""
+def _blockers(session: Session, today: date, scope: Scope, limit: int | None) -> list[Decision]:
+    """Items blocked now, with the blocker report that stands (the latest not withdrawn)."""
     withdrawn = select(StatusEvent.withdraws_id).where(StatusEvent.withdraws_id.is_not(None))
-    latest = (select(StatusEvent.assignment_id.label("aid"), func.max(StatusEvent.id).label("eid"))
-              .where(StatusEvent.status == EventStatus.BLOCKED.value,
-                     StatusEvent.id.not_in(withdrawn))
-              .group_by(StatusEvent.assignment_id).subquery())
     event = aliased(StatusEvent)
+    standing_report = (
+        select(func.max(event.id))
+        .where(event.assignment_id == Assignment.id,
+               event.status == EventStatus.BLOCKED.value, event.id.not_in(withdrawn))
+        .correlate(Assignment).scalar_subquery())
+    report_id = standing_report.label("report_id")
     query: Select[Any] = (
-        live(joined(*_ITEM_COLUMNS, event.at, event.note, Officer.name), today, scope)
-        .join(latest, latest.c.aid == Assignment.id)
-        .join(event, event.id == latest.c.eid)
-        .outerjoin(Officer, Officer.id == event.officer_id)
-        .where(and_(Assignment.completed_on.is_(None),
-                    Assignment.status == AssignmentStatus.BLOCKED.value))
-        .order_by(event.at))
-    return [Decision("blocked", _item(row[:10], today), row[10], row[11], row[12])
-            for row in session.execute(query)]
+        live(joined(*_ITEM_COLUMNS, report_id), today, scope)
+        .where(Assignment.completed_on.is_(None),
+               Assignment.status == AssignmentStatus.BLOCKED.value)
+        .order_by(report_id, Assignment.id))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(session.execute(query))
+    ids = [row[10] for row in rows if row[10] is not None]
+    reports = {
+        report_id: (at, note, name) for report_id, at, note, name in session.execute(
+            select(StatusEvent.id, StatusEvent.at, StatusEvent.note, Officer.name)
+            .outerjoin(Officer, Officer.id == StatusEvent.officer_id)
+            .where(StatusEvent.id.in_(ids)))} if ids else {}
+    decisions = []
+    for row in rows:
+        at, note, name = reports.get(row[10], (None, None, None))
+        if at is not None:  # blocked with no report standing (all withdrawn): nothing to decide
+            decisions.append(Decision("blocked", _item(row[:10], today), at, note, name))
+    return decisions
 
 
 DECISION_SOURCES: list[DecisionSource] = [_blockers]
 
 
-def pending_decisions(session: Session, today: date, scope: Scope = ALL) -> list[Decision]:
-    """Return what waits for a coordinator's decision, the oldest first."""
-    found = [decision for source in DECISION_SOURCES for decision in source(session, today, scope)]
-    return sorted(found, key=lambda decision: decision.since)
+def pending_decisions(session: Session, today: date, scope: Scope = ALL,
+                      limit: int | None = None) -> list[Decision]:
+    """Return what waits for a coordinator's decision, the oldest first (at most `limit`)."""
+    found = [decision for source in DECISION_SOURCES
+             for decision in source(session, today, scope, limit)]
+    found.sort(key=lambda decision: decision.since)
+    return found if limit is None else found[:limit]

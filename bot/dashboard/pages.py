@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.dashboard.app import Context
 
 OVERDUE_SHOWN = 500  # rows of the overdue list on the page (the export has them all)
+AGENCY_SHOWN = 300  # items on an agency's page, those not done first (the export: all)
 
 
 def plan_param(context: Context) -> str | None:
@@ -88,11 +89,12 @@ def agency(context: Context) -> Response:
     if not who.may_see(code):
         raise agency_refusal(context.session, who)
     plan = plan_param(context)
-    items = dashboard_lists.agency_items(context.session, context.today, code, plan)
-    history = dashboard_lists.history(context.session, code)
     table = export_table(context)
+    items = dashboard_lists.agency_items(context.session, context.today, code, plan,
+                                         None if table == "items" else AGENCY_SHOWN)
     if table == "items":
         return _items_export(context, "items", items)
+    history = dashboard_lists.history(context.session, code)
     if table == "history":
         plans = {p.id: p for p in base.plans}
         return xlsx_response(
@@ -110,7 +112,8 @@ def agency(context: Context) -> Response:
         "p": base, "who": who, "code": code, "plan": plan, "by_plan": by_plan,
         "plan_tallies": {plan_id: dashboard.total(counts, plan_id) for plan_id in by_plan},
         "summary": dashboard.total(counts), "history": history, "views": views,
-        "plans": {p.id: p for p in base.plans}, "plan_label": plan_label})
+        "plans": {p.id: p for p in base.plans}, "plan_label": plan_label,
+        "shown": len(items), "limit": AGENCY_SHOWN})
 
 
 def item(context: Context) -> Response:

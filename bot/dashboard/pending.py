@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # Form action -> the chat command it sends (the command layer's names).
 ACTIONS = {"xong": "done", "tiendo": "progress", "huy": "undo"}
 NEEDS_NOTE = frozenset({"tiendo", "huy"})
+SHOWN = 100  # decisions on the page, the oldest first (the export has them all)
 
 
 def form_of(request: Request) -> dict[str, str]:
@@ -47,11 +48,13 @@ def _check_sees(context: Context) -> None:
 def page(context: Context, notice: str | None = None) -> Response:
     _check_sees(context)
     who = context.who
-    decisions = dashboard_lists.pending_decisions(context.session, context.today, Scope())
+    params = context.request.query_params
+    exporting = params.get("xuat") == "xlsx" and params.get("bang") == "pending"
+    decisions = dashboard_lists.pending_decisions(context.session, context.today, Scope(),
+                                                  None if exporting else SHOWN)
     base = views.page(context.session, who, context.today, context.dashboard.tz)
     plans = {p.id: p for p in base.plans}
-    params = context.request.query_params
-    if params.get("xuat") == "xlsx" and params.get("bang") == "pending":
+    if exporting:
         rows: list[list[Cell]] = [
             [texts.DECISION_KINDS.get(d.kind, d.kind),
              plan_label(plans[d.item.plan_id]) if d.item.plan_id in plans else d.item.plan_id,
@@ -63,7 +66,7 @@ def page(context: Context, notice: str | None = None) -> Response:
     return context.dashboard.render(context.request, "pending.html", {
         "p": base, "who": who, "decisions": decisions, "views": views, "plans": plans,
         "plan_label": plan_label, "notice": notice, "csrf_field": CSRF_FIELD,
-        "nonce": secrets.token_urlsafe(12)})
+        "nonce": secrets.token_urlsafe(12), "shown": SHOWN})
 
 
 def act(context: Context) -> Response:

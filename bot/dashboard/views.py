@@ -84,10 +84,13 @@ def build_overview(session: Session, scope: Scope, today: date, tz: tzinfo) -> O
     lines = [AgencyLine(code, agency_short(agencies, code), tally)
              for code, tally in per_agency.items()]
     lines.sort(key=lambda line: (*chase_order(line.tally), line.name))
-    long_count, long_items = overdue_items(
-        session, today, scope, OverdueFilter(min_days=LONG_OVERDUE_DAYS + 1), LONG_LISTED)
-    return Overview(scope, today, dashboard.total(counts), plans, lines,
-                    dashboard.trend(session, today, tz, WEEKS, scope), long_count, long_items)
+    summary = dashboard.total(counts)
+    _, long_items = overdue_items(session, today, scope,
+                                  OverdueFilter(min_days=LONG_OVERDUE_DAYS + 1), LONG_LISTED,
+                                  counted=False)  # counted already: summary.long_overdue
+    return Overview(scope, today, summary, plans, lines,
+                    dashboard.trend(session, today, tz, WEEKS, scope), summary.long_overdue,
+                    long_items)
 
 
 def all_plans(session: Session) -> list[PlanRow]:
