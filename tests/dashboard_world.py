@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-import warnings
 
 from sqlalchemy import select
 from starlette.applications import Starlette
