@@ -123,7 +123,7 @@ def _client(url: str) -> tuple[Any, Any]:
     from storage.db import make_sessionmaker
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
 
     engine = make_engine(url)

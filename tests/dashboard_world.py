@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 with warnings.catch_warnings():
     # Starlette announces a successor of httpx for its TestClient; httpx is what is installed.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from bot.commands import Commands

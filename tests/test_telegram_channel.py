@@ -298,7 +298,8 @@ def test_the_vietnamese_command_menu_is_published_at_start(
     run_bot(fake_telegram, layer, scenario)
 
     assert [name for name, _ in published] == [
-        "start", "help", "tasks", "done", "blocked", "progress", "status", "overdue", "undo"]
+        "start", "help", "tasks", "done", "blocked", "progress", "status", "overdue", "undo",
+        "web"]
     assert dict(published)["done"].startswith("Báo hoàn thành")
 
 

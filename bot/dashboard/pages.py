@@ -52,8 +52,7 @@ def overview(context: Context) -> Response:
     who = context.who
     plan = plan_param(context)
     scope = Scope(plan, None if who.sees_all else who.agency_code)
-    data = context.dashboard.cache.get(context.session, scope, context.today,
-                                       context.dashboard.tz)
+    data = context.dashboard.cache.get(scope, context.today, context.dashboard.tz)
     table = export_table(context)
     stamp = context.today.isoformat()
     if table == "agencies":

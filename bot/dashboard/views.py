@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.dashboard import charts
@@ -53,12 +53,15 @@ class Overview:
 class OverviewCache:
     """Overviews by (scope, day), kept while the database's change marker stays the same."""
 
-    def __init__(self, watch: ChangeWatch) -> None:
+    def __init__(self, watch: ChangeWatch, sessions: sessionmaker[Session]) -> None:
         self.watch = watch
+        self.sessions = sessions
         self._lock = threading.Lock()
         self._entries: dict[tuple[Scope, date], tuple[int, Overview]] = {}
 
-    def get(self, session: Session, scope: Scope, today: date, tz: tzinfo) -> Overview:
+    def get(self, scope: Scope, today: date, tz: tzinfo) -> Overview:
+        # The marker is read before the snapshot the overview is built from begins: a commit in
+        # between makes the entry look older than it is (built again next time), never newer.
         version = self.watch.version()
         key = (scope, today)
         if version is not None:
@@ -66,7 +69,8 @@ class OverviewCache:
                 cached = self._entries.get(key)
             if cached is not None and cached[0] == version:
                 return cached[1]
-        built = build_overview(session, scope, today, tz)
+        with self.sessions() as session, session.begin():
+            built = build_overview(session, scope, today, tz)
         if version is not None:
             with self._lock:
                 if len(self._entries) > 256:
