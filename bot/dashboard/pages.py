@@ -59,6 +59,11 @@ def overview(context: Context) -> Response:
         return xlsx_response(f"co-quan-{stamp}.xlsx", texts.SHEET_NAMES["agencies"],
                              texts.XLSX_HEADERS_AGENCIES,
                              [views.agency_cells(line) for line in data.agencies])
+    if table == "plans":
+        return xlsx_response(f"theo-ke-hoach-{stamp}.xlsx", texts.SHEET_NAMES["plans"],
+                             texts.XLSX_HEADERS_PLANS,
+                             [views.agency_cells(views.AgencyLine(plan.id, plan_label(plan), t))
+                              for plan, t in data.plans])
     if table == "trend":
         return xlsx_response(f"theo-tuan-{stamp}.xlsx", texts.SHEET_NAMES["trend"],
                              texts.XLSX_HEADERS_TREND, [views.week_cells(w) for w in data.weeks])

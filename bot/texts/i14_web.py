@@ -70,6 +70,7 @@ XLSX_HEADERS_ITEMS = ("Kế hoạch", "Mã", "Nhiệm vụ", "Kỳ", "Cơ quan",
 XLSX_HEADERS_AGENCIES = ("Cơ quan", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
                          "Đang thực hiện trong hạn", "Quá hạn", "Vướng mắc", "Tỷ lệ quá hạn",
                          "Quá hạn trên 120 ngày")
+XLSX_HEADERS_PLANS = ("Kế hoạch", *XLSX_HEADERS_AGENCIES[1:])
 XLSX_HEADERS_TREND = ("Tuần đến ngày", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
                       "Đang thực hiện trong hạn", "Quá hạn", "Vướng mắc")
 XLSX_HEADERS_HISTORY = ("Thời điểm", "Kế hoạch", "Mã", "Kỳ", "Nội dung", "Ghi chú", "Người báo")
@@ -78,5 +79,6 @@ XLSX_HEADERS_PENDING = ("Loại", "Kế hoạch", "Mã", "Kỳ", "Cơ quan", "T�
                         "Người báo")
 XLSX_YES = "có"
 SHEET_NAMES = {"items": "Danh sách", "agencies": "Theo cơ quan", "trend": "Theo tuần",
-               "history": "Lịch sử", "timeline": "Diễn biến", "pending": "Chờ xử lý",
+               "history": "Lịch sử", "plans": "Theo kế hoạch", "timeline": "Diễn biến",
+               "pending": "Chờ xử lý",
                "long": "Quá hạn trên 120 ngày", "overdue": "Quá hạn"}
