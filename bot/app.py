@@ -14,6 +14,7 @@ import time as monotonic_time
 from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -45,6 +46,9 @@ from storage.journal import Journal, default_journal_path
 from storage.models import AgencyRow, OutboxKind
 from storage.schedule import claim_tick, complete_tick, pending_ticks, renew_tick
 from storage.sync import SyncReport, ensure_synced, sync_plan
+
+if TYPE_CHECKING:
+    from bot.dashboard import Dashboard
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +333,7 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
     transports: dict[str, Transport] = {}
     try:
         async with contextlib.AsyncExitStack() as stack:
-            web = await stack.enter_async_context(_web(settings, services))
+            web = await stack.enter_async_context(_web(services))
             if settings.telegram_token:
                 await stack.enter_async_context(_telegram(services, settings.telegram_token,
                                                           transports, health, start, web))
@@ -356,29 +360,47 @@ class _Startup:
 
 
 @contextlib.asynccontextmanager
-async def _web(settings: Settings, services: Services) -> AsyncIterator[WebApp | None]:
-    """Serve the web app on NHACVIEC_WEBHOOK_PORT when a channel receives by webhook, or when
-    NHACVIEC_WEB_URL is set (the download links of /baocao)."""
+async def _web(services: Services) -> AsyncIterator[WebApp | None]:
+    """Serve the one web server: the webhooks of the channels receiving by webhook, the
+    one-time download links of /baocao when NHACVIEC_WEB_URL is set, and the dashboard when
+    NHACVIEC_WEB_PORT is set (then on that port, else NHACVIEC_WEBHOOK_PORT)."""
     from bot.downloads import download_endpoint
 
+    settings = services.settings
     telegram_hook = bool(settings.telegram_token and settings.telegram_webhook_url)
     zalo_hook = bool(settings.zalo_token and settings.zalo_webhook_url
                      and settings.zalo_webhook_secret)
-    if not (telegram_hook or zalo_hook or settings.web_url):
+    if not (telegram_hook or zalo_hook or settings.web_port or settings.web_url):
         yield None
         return
-    web = WebApp()
+    pages = dashboard_of(services) if settings.web_port else None
+    web = WebApp(pages.routes() if pages else ())
     web.serve_downloads(download_endpoint(services.sessions, services.clock))
+    port = settings.web_port or settings.webhook_port
     try:
-        serving = serve(web, "0.0.0.0", settings.webhook_port)
+        serving = serve(web, "0.0.0.0", port)
         await serving.__aenter__()
     except OSError as exc:
-        raise StartupError(texts.webhook_port_unavailable(settings.webhook_port,
-                                                          exc.strerror or str(exc))) from None
+        if pages:
+            pages.close()
+        reason = exc.strerror or str(exc)
+        raise StartupError(texts.WEB_PORT_UNAVAILABLE.format(port=port, reason=reason)
+                           if settings.web_port else
+                           texts.webhook_port_unavailable(port, reason)) from None
     try:
         yield web
     finally:
         await serving.__aexit__(None, None, None)
+        if pages:
+            pages.close()
+
+
+def dashboard_of(services: Services) -> Dashboard:
+    """The dashboard over the services' database, clock and command layer."""
+    from bot.dashboard import Dashboard
+
+    return Dashboard(services.engine, services.sessions, services.clock, services.settings.tz,
+                     services.commands, services.settings.web_url)
 
 
 @contextlib.asynccontextmanager

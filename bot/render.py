@@ -10,8 +10,9 @@ from storage.models import AgencyRow, Assignment, PlanRow, TaskRow
 
 
 def plan_label(plan_row: PlanRow) -> str:
-    """Return how people name a plan in lists and reminders."""
-    return plan_row.id
+    """Return how people name a plan in lists and reminders: its short code, the one they type
+    in `PLAN:KEY`."""
+    return plan_row.code
 
 
 def by_plan(items: list[Assignment]) -> list[tuple[PlanRow, list[Assignment]]]:

@@ -41,11 +41,15 @@ class Settings:
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: str | None = None
     webhook_port: int = 8443  # NHACVIEC_WEBHOOK_PORT: the one web server of both webhooks
+    # NHACVIEC_WEB_URL: the bot's web server as people open it (the dashboard's sign-in links
+    # and /baocao's download links start with it).
+    web_url: str | None = None
+    # NHACVIEC_WEB_PORT: set, `run` serves the dashboard (and the webhooks) on this one port.
+    web_port: int | None = None
     rate_per_second: float = 25.0
     rate_per_chat_per_second: float = 1.0
     claim_lease_seconds: float = 120.0
     journal_path: Path | None = None  # None: beside a SQLite file, else in the working directory
-    web_url: str | None = None  # NHACVIEC_WEB_URL: the public address of the bot's web server
     log_level: int = logging.INFO
     evidence_dir: Path | None = None  # NHACVIEC_EVIDENCE_DIR: download report files here
 
@@ -193,6 +197,12 @@ def load_settings(environ: Mapping[str, str] | None = None,
     if zalo_webhook and not (zalo_secret and 8 <= len(zalo_secret) <= 256):
         raise SettingsError(texts.SETTING_ZALO_SECRET)
 
+    web_port = _port(env, "NHACVIEC_WEB_PORT", 0) or None
+    webhook_port = _port(env, "NHACVIEC_WEBHOOK_PORT", 8443)
+    if web_port is not None and _opt(env, "NHACVIEC_WEBHOOK_PORT") and web_port != webhook_port:
+        # One web server, one port: the dashboard and both webhooks share it.
+        raise SettingsError(texts.SETTING_TWO_PORTS.format(web=web_port, webhook=webhook_port))
+
     return Settings(
         db_url=_db_url(env),
         tz=tz,
@@ -208,12 +218,13 @@ def load_settings(environ: Mapping[str, str] | None = None,
         zalo_api_url=_url(env, "ZALO_API_URL", "https://bot-api.zaloplatforms.com") or "",
         zalo_webhook_url=zalo_webhook,
         zalo_webhook_secret=zalo_secret,
-        webhook_port=_port(env, "NHACVIEC_WEBHOOK_PORT", 8443),
+        webhook_port=webhook_port,
+        web_url=_url(env, "NHACVIEC_WEB_URL", None),
+        web_port=web_port,
         rate_per_second=_positive(env, "NHACVIEC_RATE_PER_SECOND", 25.0),
         rate_per_chat_per_second=_positive(env, "NHACVIEC_RATE_PER_CHAT", 1.0),
         claim_lease_seconds=_positive(env, "NHACVIEC_CLAIM_LEASE_SECONDS", 120.0),
         journal_path=Path(journal) if journal else None,
-        web_url=_url(env, "NHACVIEC_WEB_URL", None),
         log_level=_log_level(env, "NHACVIEC_LOG_LEVEL"),
         evidence_dir=Path(evidence_dir) if evidence_dir else None,
     )

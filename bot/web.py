@@ -1,7 +1,8 @@
 """The bot's one web server: an ASGI app (Starlette) served by uvicorn inside the bot's loop.
 
 Each channel that receives by webhook hangs its endpoint on it (`POST /telegram`,
-`POST /zalo`); the dashboard will add its pages here. A path no channel claimed answers 404.
+`POST /zalo`); the dashboard (bot/dashboard) adds its pages beside them, so one port serves
+all. A path no one claimed answers 404.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import contextlib
 import hmac
 import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,15 @@ def answer(status: int) -> Response:
 class WebApp:
     """The ASGI app. Channels `mount` their endpoint by name once they are ready to serve."""
 
-    def __init__(self) -> None:
+    def __init__(self, pages: Sequence[BaseRoute] = ()) -> None:
+        """`pages`: more routes served on the same port (the dashboard's)."""
         self.endpoints: dict[str, Endpoint] = {}
         self.downloads: Endpoint | None = None
         self.asgi = Starlette(routes=[
             *(Route(f"/{name}", self._dispatcher(name), methods=["POST"])
               for name in WEBHOOK_PATHS),
-            Route(DOWNLOAD_ROUTE, self._download, methods=["GET"])])
+            Route(DOWNLOAD_ROUTE, self._download, methods=["GET"]),
+            *pages])
 
     def serve_downloads(self, endpoint: Endpoint) -> None:
         """Serve the one-time download links at `GET /tai/{token}`."""
@@ -124,7 +127,7 @@ async def serve(app: WebApp, host: str = "127.0.0.1", port: int = 0) -> AsyncIte
             if asyncio.get_running_loop().time() > deadline:
                 raise OSError(f"the web server on port {bound} did not start")
             await asyncio.sleep(0.02)
-        log.info("webhooks served on %s:%d", host, bound)
+        log.info("web server on %s:%d", host, bound)
         yield Running(app, host, bound)
     finally:
         server.should_exit = True

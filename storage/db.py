@@ -72,6 +72,30 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def make_read_engine(url: str) -> Engine:
+    """Return an engine for pages that only read (the dashboard).
+
+    On SQLite its transactions begin DEFERRED, so a page holds a snapshot of the WAL without the
+    write lock that every other transaction takes, and `query_only` refuses any write.
+    """
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                cursor.execute("PRAGMA query_only=ON")
+            finally:
+                cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def on_begin(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN")
+    return engine
+
+
 def memory_engine() -> Engine:
     """Return an engine on a new in-memory SQLite database with the newest schema.
 

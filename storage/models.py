@@ -37,6 +37,7 @@ class Channel(StrEnum):
     TELEGRAM = "telegram"
     ZALO = "zalo"
     CONSOLE = "console"
+    WEB = "web"  # the dashboard: an action a signed-in officer took on a page
 
 
 class AssignmentRole(StrEnum):
@@ -258,8 +259,13 @@ class Assignment(Base):
     the agency's part is gone from the plan file, so live work is `archived = false`."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("occurrence_id", "agency_code"),
-                      Index("ix_assignments_status", "status", "occurrence_id"))
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "agency_code"),
+        Index("ix_assignments_status", "status", "occurrence_id"),
+        # The dashboard's counts read only these columns (storage/dashboard.py).
+        Index("ix_assignments_dashboard", "role", "archived", "occurrence_id", "agency_code",
+              "status", "completed_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id"))
@@ -422,6 +428,7 @@ class PendingPrompt(Base):
 
 # Tables kept in modules of their own (this one is at its length limit); importing them here
 # puts them in Base.metadata wherever the models are.
+from storage import web_models  # noqa: E402, F401
 from storage.download_models import DownloadLink as DownloadLink  # noqa: E402
 from storage.evidence_row import EvidenceRow  # noqa: E402, F401
 from storage.followup_models import ExtensionRequest as ExtensionRequest  # noqa: E402

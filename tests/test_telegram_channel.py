@@ -300,7 +300,8 @@ def test_the_vietnamese_command_menu_is_published_at_start(
     assert [name for name, _ in published] == [
         "start", "help", "tasks", "done", "blocked", "progress", "status", "overdue", "undo",
         "evidence", "report",
-        "extend", "approve", "refuse", "setdue", "confirm", "giveback", "history", "nudge"]
+        "extend", "approve", "refuse", "setdue", "confirm", "giveback", "history", "nudge",
+        "web"]
     assert dict(published)["done"].startswith("Báo hoàn thành")
 
 

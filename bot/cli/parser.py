@@ -152,9 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from bot.cli.agencies import add_parsers as add_agency_parsers
     from bot.cli.run import add_parsers
+    from bot.cli.web import add_parsers as add_web_parsers
 
     add_parsers(sub)
     add_agency_parsers(sub)
+    add_web_parsers(sub)
     return parser
 
 

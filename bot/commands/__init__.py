@@ -28,6 +28,7 @@ from bot.commands import (
     registration,
     reporting,
     undo,
+    web,
 )
 from bot.commands.core import (
     NOTE_LIMIT,
@@ -49,7 +50,7 @@ from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
 from storage import evidence as stored_evidence
 from storage import inbox, people, work
-from storage.models import PromptKind
+from storage.models import Channel, Officer, PromptKind
 
 __all__ = ["COMMANDS", "NOTE_LIMIT", "PROMPT_LIFETIME", "UNDO_LIFETIME", "Clock", "Command",
            "CommandLayer", "Commands", "Deliver", "Incoming", "Reply"]
@@ -86,6 +87,7 @@ COMMANDS: dict[str, Command] = {
     "giveback": Command(confirming.give_back),
     "history": Command(history.history),
     "nudge": Command(history.nudge),
+    "web": Command(web.web),
 }
 
 _ALIASES: dict[str, str] = {
@@ -104,7 +106,16 @@ class Commands:
         self.tz = tz
         self.web_url = web_url
 
-    def handle(self, incoming: Incoming, deliver: Deliver | None = None) -> list[Reply]:
+    def handle_as(self, officer_id: int, text: str, message_id: str) -> list[Reply]:
+        """Apply a command an officer signed in to the dashboard sent from a page (channel
+        "web"), under the same rules as in the chat; `message_id` applies a form sent twice
+        once."""
+        incoming = Incoming(Channel.WEB.value, f"officer:{officer_id}", "", text,
+                            message_id=message_id)
+        return self.handle(incoming, officer_id=officer_id)
+
+    def handle(self, incoming: Incoming, deliver: Deliver | None = None, *,
+               officer_id: int | None = None) -> list[Reply]:
         incoming = storable_incoming(incoming)
         now = incoming.received_at or self.clock()
         with self.sessions() as session, session.begin():
@@ -112,7 +123,13 @@ class Commands:
                     session, incoming.channel, incoming.message_id, incoming.chat_id,
                     unicodedata.normalize("NFC", incoming.text), now):
                 return []  # delivered twice: the first delivery was answered
-            officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
+            officer: Officer | None
+            if officer_id is not None:  # signed in on the dashboard: no chat to look up
+                officer = session.get(Officer, officer_id)
+                if officer is not None and not officer.active:
+                    officer = None
+            else:
+                officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
             request = Request(session=session, today=now.astimezone(self.tz).date(),
                               incoming=incoming, now=now, officer=officer,
                               calendar=self.calendar, tz=self.tz, web_url=self.web_url)

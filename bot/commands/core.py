@@ -90,7 +90,7 @@ class Request(View):
     calendar: WorkingCalendar
     tz: ZoneInfo
     evidence_handled: bool = False  # the attachment was stored, or its refusal told
-    web_url: str | None = None  # NHACVIEC_WEB_URL: where download links point
+    web_url: str | None = None  # NHACVIEC_WEB_URL: download links (/baocao), the dashboard (/web)
 
     @property
     def registered(self) -> Officer:

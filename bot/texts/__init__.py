@@ -24,6 +24,7 @@ from bot.texts.i11_plans import *  # noqa: F403  (several plans, tracking from a
 from bot.texts.i13_evidence import *  # noqa: F403  (evidence on reports, /tailieu)
 from bot.texts.i13_workflow import *  # noqa: F403  (extensions, confirmation, history, /nhac)
 from bot.texts.i14_reports import *  # noqa: F403  (Word report, /baocao, status sheet)
+from bot.texts.i14_web import *  # noqa: F403  (the dashboard's words)
 from bot.texts.logs import *  # noqa: F403  (the log's lines)
 from bot.texts.report import *  # noqa: F403  (the Excel report's words)
 from bot.texts.settings import *  # noqa: F403  (the settings reader's words)
@@ -53,6 +54,7 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("giveback", ("tralai",), "Trả lại báo hoàn thành: /tralai MÃ [CƠ_QUAN] lý do"),
     ("history", ("lichsu",), "Lịch sử nhiệm vụ: /lichsu MÃ [CƠ_QUAN]"),
     ("nudge", ("nhac",), "Nhắc cơ quan ngay: /nhac MÃ CƠ_QUAN [lời nhắn]"),
+    ("web", ("trangweb", "dashboard"), "Đường dẫn đăng nhập trang theo dõi"),
 )
 
 
@@ -241,6 +243,7 @@ def blocked_alert(agency: str, key: str, title: str, period: str, reason: str,
 # The one table of channel names, one per storage.models.Channel (tests/test_channels.py checks).
 CHANNEL_NAMES: dict[str, str] = {
     Channel.TELEGRAM: "Telegram", Channel.ZALO: "Zalo", Channel.CONSOLE: "dòng lệnh",
+    Channel.WEB: "trang web",
 }
 
 

@@ -10,6 +10,7 @@ HELP = (
     "/tiendo MÃ nội dung: báo tiến độ\n"
     "/tinhhinh [CƠ QUAN|MÃ]: tình hình thực hiện\n"
     "/quahan: các việc quá hạn (điều phối, lãnh đạo)\n"
+    "/web: đường dẫn đăng nhập trang theo dõi (một lần, 10 phút)\n"
     "/huy MÃ [lý do]: hủy báo cáo gần nhất của nhiệm vụ (người gửi trong 24 giờ; "
     "Sở Công Thương bất cứ lúc nào, ghi lý do)\n"
     "/baocao [xlsx|docx] [KẾ_HOẠCH] [KỲ]: tệp báo cáo Excel hoặc dự thảo Word (điều phối, "

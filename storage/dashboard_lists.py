@@ -1,0 +1,225 @@
+"""The dashboard's tables: items as plain rows (one SELECT of the columns shown, no ORM objects),
+an item's timeline, and what waits for a coordinator's decision.
+
+Functions take the session first and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from scheduler.status import Standing, standing
+from storage.dashboard import ALL, Scope, joined, live
+from storage.models import (
+    Assignment,
+    AssignmentStatus,
+    EventStatus,
+    OccurrenceRow,
+    Officer,
+    ReminderRow,
+    StatusEvent,
+    TaskRow,
+)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One lead assignment as a table shows it."""
+
+    assignment_id: int
+    plan_id: str
+    task_key: str
+    title: str
+    period: str
+    period_label: str
+    agency_code: str
+    due: date
+    completed_on: date | None
+    standing: Standing
+
+
+_ITEM_COLUMNS = (Assignment.id, TaskRow.plan_id, TaskRow.key, TaskRow.title, OccurrenceRow.period,
+                 OccurrenceRow.label, Assignment.agency_code, OccurrenceRow.due,
+                 Assignment.completed_on, Assignment.status)
+
+
+def _item(row: Any, today: date) -> ItemRow:
+    blocked = row[9] == AssignmentStatus.BLOCKED.value
+    return ItemRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                   standing(row[7], row[8], blocked, today))
+
+
+@dataclass(frozen=True)
+class OverdueFilter:
+    """The overdue list's filters: due between two days, at least `min_days` late."""
+
+    due_from: date | None = None
+    due_to: date | None = None
+    min_days: int = 0
+
+
+def overdue_items(session: Session, today: date, scope: Scope = ALL,
+                  filters: OverdueFilter | None = None,
+                  limit: int | None = None, *,
+                  counted: bool = True) -> tuple[int, list[ItemRow]]:
+    """Return how many items are overdue under the filters (0 unless `counted`), and the most
+    overdue first."""
+    filters = filters or OverdueFilter()
+    # Overdue: not done and due before today; `min_days` late: due at least that many days ago.
+    latest_due = today - timedelta(days=max(1, filters.min_days))
+    query = live(joined(*_ITEM_COLUMNS), today, scope).where(
+        Assignment.completed_on.is_(None), OccurrenceRow.due <= latest_due)
+    if filters.due_from is not None:
+        query = query.where(OccurrenceRow.due >= filters.due_from)
+    if filters.due_to is not None:
+        query = query.where(OccurrenceRow.due <= filters.due_to)
+    count = (session.scalar(select(func.count()).select_from(query.subquery())) or 0
+             if counted else 0)
+    query = query.order_by(OccurrenceRow.due, TaskRow.plan_id, TaskRow.key, Assignment.agency_code)
+    if limit is not None:
+        query = query.limit(limit)
+    return count, [_item(row, today) for row in session.execute(query)]
+
+
+def agency_items(session: Session, today: date, agency_code: str,
+                 plan_id: str | None = None, limit: int | None = None) -> list[ItemRow]:
+    """Return an agency's opened lead items, by plan, those not done first, the most overdue
+    first (at most `limit`)."""
+    query = live(joined(*_ITEM_COLUMNS), today, Scope(plan_id, agency_code))
+    query = query.order_by(TaskRow.plan_id, Assignment.completed_on.is_not(None),
+                           OccurrenceRow.due, TaskRow.key)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_item(row, today) for row in session.execute(query)]
+
+
+def item(session: Session, today: date, assignment_id: int) -> ItemRow | None:
+    """Return one live lead item, or None (unknown, archived, coordinating)."""
+    query = live(joined(*_ITEM_COLUMNS), date.max, ALL).where(
+        Assignment.id == assignment_id)
+    row = session.execute(query).first()
+    return None if row is None else _item(row, today)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A reminder sent or an event reported on an item, in time order."""
+
+    at: datetime  # aware UTC
+    kind: str  # "reminder" or an EventStatus value
+    step: str | None  # a reminder's policy step
+    note: str | None
+    officer_name: str | None
+    agency_code: str | None  # who reported
+    channel: str | None
+    withdrawn: bool = False
+
+
+def timeline(session: Session, assignment_id: int) -> list[TimelineEntry]:
+    """Return the reminders and events of an assignment, oldest first."""
+    withdrawn = set(session.scalars(
+        select(StatusEvent.withdraws_id).where(StatusEvent.assignment_id == assignment_id,
+                                               StatusEvent.withdraws_id.is_not(None))))
+    events = session.execute(
+        select(StatusEvent.id, StatusEvent.at, StatusEvent.status, StatusEvent.note,
+               Officer.name, StatusEvent.agency_code, StatusEvent.channel)
+        .outerjoin(Officer, Officer.id == StatusEvent.officer_id)
+        .where(StatusEvent.assignment_id == assignment_id))
+    entries = [TimelineEntry(at, status, None, note, name, agency, channel, id_ in withdrawn)
+               for id_, at, status, note, name, agency, channel in events]
+    reminders = session.execute(
+        select(ReminderRow.created_at, ReminderRow.step)
+        .where(ReminderRow.assignment_id == assignment_id))
+    entries += [TimelineEntry(at, "reminder", step, None, None, None, None)
+                for at, step in reminders]
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    assignment_id: int
+    plan_id: str
+    task_key: str
+    period: str
+    status: str
+    note: str | None
+    officer_name: str | None
+
+
+def history(session: Session, agency_code: str, limit: int = 200) -> list[HistoryRow]:
+    """Return the latest events on an agency's assignments, newest first."""
+    query = (joined(StatusEvent.at, Assignment.id, TaskRow.plan_id, TaskRow.key,
+                     OccurrenceRow.period, StatusEvent.status, StatusEvent.note, Officer.name)
+             .join(StatusEvent, StatusEvent.assignment_id == Assignment.id)
+             .outerjoin(Officer, Officer.id == StatusEvent.officer_id)
+             .where(Assignment.agency_code == agency_code)
+             .order_by(StatusEvent.at.desc(), StatusEvent.id.desc()).limit(limit))
+    return [HistoryRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Something that waits for a coordinator: `kind` says what ("blocked" here; the workflow
+    adds extension requests and completions to confirm), on which item, since when, why."""
+
+    kind: str
+    item: ItemRow
+    since: datetime  # aware UTC
+    note: str | None
+    officer_name: str | None
+
+
+# Each kind of pending decision: a function returning its decisions, the oldest first, at
+# most `limit` of them (the integrator adds the workflow's kinds here).
+DecisionSource = Callable[[Session, date, Scope, int | None], list[Decision]]
+
+
+def _blockers(session: Session, today: date, scope: Scope, limit: int | None) -> list[Decision]:
+    """Items blocked now, with the blocker report that stands (the latest not withdrawn)."""
+    withdrawn = select(StatusEvent.withdraws_id).where(StatusEvent.withdraws_id.is_not(None))
+    event = aliased(StatusEvent)
+    standing_report = (
+        select(func.max(event.id))
+        .where(event.assignment_id == Assignment.id,
+               event.status == EventStatus.BLOCKED.value, event.id.not_in(withdrawn))
+        .correlate(Assignment).scalar_subquery())
+    report_id = standing_report.label("report_id")
+    query: Select[Any] = (
+        live(joined(*_ITEM_COLUMNS, report_id), today, scope)
+        .where(Assignment.completed_on.is_(None),
+               Assignment.status == AssignmentStatus.BLOCKED.value)
+        .order_by(report_id, Assignment.id))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(session.execute(query))
+    ids = [row[10] for row in rows if row[10] is not None]
+    reports = {
+        report_id: (at, note, name) for report_id, at, note, name in session.execute(
+            select(StatusEvent.id, StatusEvent.at, StatusEvent.note, Officer.name)
+            .outerjoin(Officer, Officer.id == StatusEvent.officer_id)
+            .where(StatusEvent.id.in_(ids)))} if ids else {}
+    decisions = []
+    for row in rows:
+        at, note, name = reports.get(row[10], (None, None, None))
+        if at is not None:  # blocked with no report standing (all withdrawn): nothing to decide
+            decisions.append(Decision("blocked", _item(row[:10], today), at, note, name))
+    return decisions
+
+
+DECISION_SOURCES: list[DecisionSource] = [_blockers]
+
+
+def pending_decisions(session: Session, today: date, scope: Scope = ALL,
+                      limit: int | None = None) -> list[Decision]:
+    """Return what waits for a coordinator's decision, the oldest first (at most `limit`)."""
+    found = [decision for source in DECISION_SOURCES
+             for decision in source(session, today, scope, limit)]
+    found.sort(key=lambda decision: decision.since)
+    return found if limit is None else found[:limit]
