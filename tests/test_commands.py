@@ -260,7 +260,7 @@ def test_overdue_lists_late_items_for_coordinators_only(world: World) -> None:
     text = world.say("lead", "/quahan")
     # One line per agency with its count, grouped by plan; the details behind it.
     assert text.startswith("❗ Việc quá hạn (23), ngày 05/07/2024, theo cơ quan:\n"
-                           "🗂 Kế hoạch nd32-binh-thuan:\n- Sở Công Thương: 3 việc quá hạn\n")
+                           "🗂 Kế hoạch ND32:\n- Sở Công Thương: 3 việc quá hạn\n")
     assert "- UBND huyện Tuy Phong: 2 việc quá hạn" in text
     details = world.say("lead", "/quahan sct")
     assert details.startswith("❗ Việc quá hạn của Sở Công Thương (3), ngày 05/07/2024:\n")
