@@ -2,9 +2,10 @@
 
     python bench/daily_messages.py [FROM [TO]]
 
-loads the bundled plan into a fresh SQLite file (in a temporary directory), registers one
-officer per agency (the Sở Công Thương one as the coordinator, who also receives the
-escalations), then runs the real tick (`bot.delivery.tick.run_tick`) at NHACVIEC_SEND_AT's
+loads the bundled plan into a fresh SQLite file (in a temporary directory) as `nhacviec init
+--track-from FROM` does (the 2025 reorganisation in force, periods due before FROM not
+tracked), registers one officer per agency in force (the Sở Công Thương one as the
+coordinator, who also receives the escalations), then runs the real tick (`bot.delivery.tick.run_tick`) at NHACVIEC_SEND_AT's
 default 08:00 of every working day from FROM to TO (default 2026-12-01 to 2027-02-28), as the
 timer would, with nobody answering. It prints the reminder messages in all and per agency,
 the escalation messages, the largest number of reminder messages one chat received on one day
@@ -30,14 +31,17 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+from bot import agency_changes  # noqa: E402
 from bot.answers import item_of_block  # noqa: E402
 from bot.commands import Commands, Incoming  # noqa: E402
 from bot.delivery.tick import run_tick  # noqa: E402
 from plan_data.loader import load_bundled  # noqa: E402
+from plan_data.reorganisation import load_reorganisation  # noqa: E402
 from scheduler.workdays import WorkingCalendar  # noqa: E402
+from storage import agencies, people, plans  # noqa: E402
 from storage.db import make_engine, make_sessionmaker, upgrade  # noqa: E402
 from storage.invites import create_invite  # noqa: E402
-from storage.models import OfficerChat, OutboxMessage, Role  # noqa: E402
+from storage.models import OfficerChat, OutboxMessage, PlanRow, Role  # noqa: E402
 from storage.sync import sync_plan  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -74,10 +78,19 @@ def _measure(maker: sessionmaker[Session], first: date, last: date) -> Measured:
     directory, plan = load_bundled()
     calendar = WorkingCalendar.from_overrides()
     start = datetime.combine(first, SEND_AT, tzinfo=TZ) - timedelta(days=1)
+    # As `init --track-from FIRST` gives it: the plan, the 2025 reorganisation in force on the
+    # first day, the periods due before it not tracked.
     with maker() as session, session.begin():
-        sync_plan(session, directory, plan, last + timedelta(days=400), start)
+        sync_plan(session, directory, plan, last + timedelta(days=400), start, today=first)
+        agency_changes.apply_reorganisation(session, load_reorganisation())
+        agency_changes.apply_due(session, first, start)
+        sync_plan(session, directory, plan, last + timedelta(days=400), start, today=first)
+        plans.set_track_from(session, session.get_one(PlanRow, plan.id), first)
+        ceased = agencies.ceased_on(session, first)
+        in_force = [row for code, row in people.agency_names(session).items()
+                    if code not in ceased]
     commands = Commands(maker, lambda: start, calendar, TZ)
-    for agency in directory.agencies:
+    for agency in in_force:  # one officer per agency in force
         role = Role.COORDINATOR if agency.code == plan.coordinator else Role.FOCAL
         with maker() as session, session.begin():
             code = create_invite(session, agency.code, role, start).code
@@ -89,9 +102,10 @@ def _measure(maker: sessionmaker[Session], first: date, last: date) -> Measured:
     while day <= last:
         if calendar.is_working_day(day):
             working_days += 1
+            now = datetime.combine(day, SEND_AT, tzinfo=TZ)
             with maker() as session, session.begin():
-                run_tick(session, datetime.combine(day, SEND_AT, tzinfo=TZ), calendar, TZ,
-                         SEND_AT)
+                agency_changes.apply_due(session, day, now)
+                run_tick(session, now, calendar, TZ, SEND_AT)
         day += timedelta(days=1)
     seconds = time.perf_counter() - began
     with maker() as session:
