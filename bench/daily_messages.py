@@ -5,12 +5,12 @@
 loads the bundled plan into a fresh SQLite file (in a temporary directory) as `nhacviec init
 --track-from FROM` does (the 2025 reorganisation in force, periods due before FROM not
 tracked), registers one officer per agency in force (the Sở Công Thương one as the
-coordinator, who also receives the escalations), then runs the real tick (`bot.delivery.tick.run_tick`) at NHACVIEC_SEND_AT's
-default 08:00 of every working day from FROM to TO (default 2026-12-01 to 2027-02-28), as the
-timer would, with nobody answering. It prints the reminder messages in all and per agency,
-the escalation messages, the largest number of reminder messages one chat received on one day
-(the rule: at most 1) and the largest number of items one message listed, and exits 1 if the
-rule is broken.
+coordinator, who also receives the escalations), then runs the real tick
+(`bot.delivery.tick.run_tick`) at NHACVIEC_SEND_AT's default 08:00 of every working day from
+FROM to TO (default 2026-12-01 to 2027-02-28), as the timer would, with nobody answering. It
+prints the reminder messages in all and per agency, the escalation messages, the largest
+number of reminder messages one chat received on one day (the rule: at most 1) and the
+largest number of items one message listed, and exits 1 if the rule is broken.
 """
 
 from __future__ import annotations

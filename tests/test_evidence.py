@@ -114,6 +114,15 @@ def test_a_link_in_the_note_is_kept_as_link_evidence_on_any_channel(world: World
     assert "Gửi kèm văn bản?" not in reply  # the console cannot send files after a report
 
 
+def test_the_history_lists_the_evidence_under_its_report(world: World) -> None:
+    send(world, "console-coord", "/xong 1 Đã đăng tải https://binhthuan.gov.vn/vb/qd-15.pdf",
+         channel="console")
+    [(row, _)] = evidence_rows(world)
+    history = said(send(world, "console-coord", "/lichsu 1", channel="console"))
+    assert f"📎 Minh chứng số {row.id}: " in history and f"(/tailieu {row.id})" in history
+    assert "binhthuan.gov.vn/vb/qd-15.pdf" in history.split("📎", 1)[1]
+
+
 def test_a_link_alone_answers_the_question(world: World) -> None:
     send(world, "zalo-sct", "xong 1", channel="zalo")
     reply = said(send(world, "zalo-sct", "https://binhthuan.gov.vn/vb/qd-15.pdf",

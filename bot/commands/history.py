@@ -29,7 +29,7 @@ from bot.commands.workflow import (
 )
 from bot.render import ref, standing_text
 from scheduler.status import standing_of
-from storage import followup, people, work
+from storage import evidence, followup, people, work
 from storage.followup import Entry
 from storage.models import (
     Assignment,
@@ -154,9 +154,14 @@ def _render(request: Request, assignment: Assignment, entries: list[Entry]) -> l
     if not entries:
         return [Reply(f"{current}\n{texts.HISTORY_EMPTY}")]
     statuses = {entry.event.id: entry.event.status for entry in entries}
+    kept = evidence.evidence_for_events(request.session, list(statuses))
     pieces: list[str] = []
     for entry in entries:
         line = _entry(request, entry, statuses)
+        # The files, photos and links kept with the report, each with the number /tailieu takes.
+        line += "".join(texts.HISTORY_EVIDENCE.format(
+            id=row.id, what=texts.evidence_what(row.kind, row.file_name, row.link, row.size))
+            for row in kept.get(entry.event.id, []))
         if len(current) + 1 + len(line) > HISTORY_PIECE:
             pieces.append(current)
             current = texts.HISTORY_CONTINUED.format(ref=item_ref(assignment), agency=name,

@@ -185,3 +185,6 @@ NUDGE_NOTE = "\nLời nhắn: {note}"
 NUDGE_SENT = "📣 Đã nhắc {count} tài khoản của {agency} về nhiệm vụ {ref} ({period})."
 NUDGE_NO_CHAT = ("{agency} chưa có cán bộ nào nhận tin được; chưa nhắc. Cấp mã mời: "
                  "nhacviec invite {code}")
+
+# One piece of evidence under its report in /lichsu: "📎 Minh chứng số 3: qd-15.pdf, 2,5 MB".
+HISTORY_EVIDENCE = "\n  📎 Minh chứng số {id}: {what} (/tailieu {id})"
