@@ -20,6 +20,8 @@ from storage.models import (
     Assignment,
     AssignmentStatus,
     EventStatus,
+    ExtensionRequest,
+    ExtensionStatus,
     OccurrenceRow,
     Officer,
     ReminderRow,
@@ -174,6 +176,8 @@ class Decision:
     since: datetime  # aware UTC
     note: str | None
     officer_name: str | None
+    request_id: int | None = None  # an extension request's number (/duyet ID)
+    requested_due: date | None = None
 
 
 # Each kind of pending decision: a function returning its decisions, the oldest first, at
@@ -213,7 +217,49 @@ def _blockers(session: Session, today: date, scope: Scope, limit: int | None) ->
     return decisions
 
 
-DECISION_SOURCES: list[DecisionSource] = [_blockers]
+def _extensions(session: Session, today: date, scope: Scope,
+                limit: int | None) -> list[Decision]:
+    """Extension requests not decided yet, with who asked, when, why and the date asked for."""
+    query: Select[Any] = (
+        live(joined(*_ITEM_COLUMNS, ExtensionRequest.id, ExtensionRequest.created_at,
+                    ExtensionRequest.reason, ExtensionRequest.requested_due, Officer.name),
+             today, scope)
+        .join(ExtensionRequest, ExtensionRequest.assignment_id == Assignment.id)
+        .outerjoin(Officer, Officer.id == ExtensionRequest.officer_id)
+        .where(ExtensionRequest.status == ExtensionStatus.OPEN.value)
+        .order_by(ExtensionRequest.created_at, ExtensionRequest.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return [Decision("extension", _item(row[:10], today), row[11], row[12], row[14],
+                     request_id=row[10], requested_due=row[13])
+            for row in session.execute(query)]
+
+
+def _awaiting(session: Session, today: date, scope: Scope, limit: int | None) -> list[Decision]:
+    """Completions reported on a plan that wants them confirmed, not confirmed yet."""
+    report = aliased(StatusEvent)
+    latest = (select(func.max(report.id))
+              .where(report.assignment_id == Assignment.id,
+                     report.status == EventStatus.DONE.value)
+              .correlate(Assignment).scalar_subquery()).label("report_id")
+    query: Select[Any] = (
+        live(joined(*_ITEM_COLUMNS, latest), today, scope)
+        .where(Assignment.status == AssignmentStatus.AWAITING.value)
+        .order_by(latest, Assignment.id))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(session.execute(query))
+    ids = [row[10] for row in rows if row[10] is not None]
+    reports = {
+        report_id: (at, note, name) for report_id, at, note, name in session.execute(
+            select(StatusEvent.id, StatusEvent.at, StatusEvent.note, Officer.name)
+            .outerjoin(Officer, Officer.id == StatusEvent.officer_id)
+            .where(StatusEvent.id.in_(ids)))} if ids else {}
+    return [Decision("awaiting", _item(row[:10], today), *reports[row[10]])
+            for row in rows if row[10] in reports]
+
+
+DECISION_SOURCES: list[DecisionSource] = [_blockers, _extensions, _awaiting]
 
 
 def pending_decisions(session: Session, today: date, scope: Scope = ALL,

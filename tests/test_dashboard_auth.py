@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.cli import main
-from storage.models import StatusEvent
+from storage.models import Assignment, ExtensionRequest, PlanRow, StatusEvent
 from storage.web_models import WebLink, WebSession
 from tests.dashboard_world import DashboardWorld, make_dashboard_world
 
@@ -226,3 +226,43 @@ def test_nhacviec_web_link_prints_a_link_for_an_officer(
     assert "https://nhacviec.example.vn/vao/" in out and "10 phút" in out
     assert main(["web-link", "999"]) == 1
     assert "Không có cán bộ" in capsys.readouterr().err
+
+
+def test_an_extension_request_waits_on_the_page_and_is_approved_from_it(
+        dw: DashboardWorld) -> None:
+    asked = dw.world.say("lagi", "/giahan 5@2024-Q2 10/07/2024 Chưa có số liệu của các xã")
+    assert asked.startswith("📨 Đã gửi đề nghị gia hạn số 1"), asked
+    with dw.world.sessions() as session:
+        assignment = session.scalars(select(ExtensionRequest.assignment_id)).one()
+    client = dw.client("Lê Điều Phối")
+    page = client.get("/cho-xu-ly").text
+    assert "Đề nghị gia hạn" in page and "Đề nghị số 1: gia hạn đến 10/07/2024" in page
+    assert "Chưa có số liệu của các xã" in page
+    form = {"csrf": csrf_of(page), "nonce": "g1", "action": "tuchoi", "note": ""}
+    refused = client.post(f"/cho-xu-ly/{assignment}", data=form)  # a refusal needs its reason
+    assert "Hãy ghi nội dung" in refused.text
+    form.update(action="duyet", note="Đồng ý")
+    approved = client.post(f"/cho-xu-ly/{assignment}", data=form)
+    assert approved.status_code == 200 and "Đã duyệt đề nghị gia hạn số 1" in approved.text
+    assert "Không có việc nào chờ xử lý" in approved.text
+    with dw.world.sessions() as session:
+        moved = session.get_one(Assignment, assignment)
+        assert moved.due_override == date(2024, 7, 10)
+
+
+def test_a_completion_to_confirm_waits_on_the_page_and_is_confirmed_from_it(
+        dw: DashboardWorld) -> None:
+    with dw.world.sessions() as session, session.begin():
+        session.execute(update(PlanRow).values(confirm_done=True))
+    waiting = dw.world.say("sct", "/xong 1 Đã tổ chức hội nghị")
+    assert waiting.endswith("đang chờ Sở Công Thương xác nhận."), waiting
+    with dw.world.sessions() as session:
+        assignment = session.scalars(select(StatusEvent.assignment_id)).one()
+    client = dw.client("Lê Điều Phối")
+    page = client.get("/cho-xu-ly").text
+    assert "Chờ xác nhận hoàn thành" in page and "Đã tổ chức hội nghị" in page
+    form = {"csrf": csrf_of(page), "nonce": "c1", "action": "xacnhan", "note": ""}
+    confirmed = client.post(f"/cho-xu-ly/{assignment}", data=form)
+    assert confirmed.status_code == 200 and "Không có việc nào chờ xử lý" in confirmed.text
+    with dw.world.sessions() as session:
+        assert session.get_one(Assignment, assignment).status == "done"

@@ -20,15 +20,18 @@ from bot.dashboard import views
 from bot.dashboard.auth import CSRF_FIELD, check_csrf, refuse
 from bot.dashboard.export import Cell, xlsx_response
 from bot.render import plan_label
-from storage import dashboard_lists
+from storage import dashboard_lists, followup
 from storage.dashboard import Scope
 
 if TYPE_CHECKING:
     from bot.dashboard.app import Context
 
 # Form action -> the chat command it sends (the command layer's names).
-ACTIONS = {"xong": "done", "tiendo": "progress", "huy": "undo"}
-NEEDS_NOTE = frozenset({"tiendo", "huy"})
+ACTIONS = {"xong": "done", "tiendo": "progress", "huy": "undo", "xacnhan": "confirm",
+           "tralai": "giveback", "duyet": "approve", "tuchoi": "refuse"}
+NEEDS_NOTE = frozenset({"tiendo", "huy", "tralai", "tuchoi"})
+# These name the extension request by its number, not the item.
+BY_REQUEST = frozenset({"duyet", "tuchoi"})
 SHOWN = 100  # decisions on the page, the oldest first (the export has them all)
 
 
@@ -89,8 +92,14 @@ def act(context: Context) -> Response:
         return page(context, texts.ACTION_UNKNOWN)
     if action in NEEDS_NOTE and not note:
         return page(context, texts.ACTION_NEEDS_NOTE)
-    command = f"/{ACTIONS[action]} {texts.task_ref(found.task_key, found.period)}"
-    text = f"{command} {found.agency_code} {note}".strip()
+    if action in BY_REQUEST:
+        request = followup.open_request(context.session, assignment_id)
+        if request is None:
+            return page(context, texts.ACTION_NO_REQUEST)
+        text = f"/{ACTIONS[action]} {request.id} {note}".strip()
+    else:
+        command = f"/{ACTIONS[action]} {texts.task_ref(found.task_key, found.period)}"
+        text = f"{command} {found.agency_code} {note}".strip()
     nonce = form.get("nonce", "")[:64] or secrets.token_urlsafe(12)
     replies = context.dashboard.commands.handle_as(who.officer_id, text, f"web:{nonce}")
     notice = "\n".join(reply.text for reply in replies) or None

@@ -64,7 +64,8 @@ CHART_WEEK = "Tuần đến {day}"
 TIMELINE_REMINDER = "Nhắc việc: {step}"
 EVENT_NAMES = {"done": "Báo hoàn thành", "blocked": "Báo vướng mắc", "progress": "Báo tiến độ",
                "snooze": "Hẹn nhắc lại", "reopened": "Mở lại", "withdrawn": "Hủy báo cáo"}
-DECISION_KINDS = {"blocked": "Vướng mắc cần xem xét"}
+DECISION_KINDS = {"blocked": "Vướng mắc cần xem xét", "extension": "Đề nghị gia hạn",
+                  "awaiting": "Chờ xác nhận hoàn thành"}
 XLSX_HEADERS_ITEMS = ("Kế hoạch", "Mã", "Nhiệm vụ", "Kỳ", "Cơ quan", "Hạn", "Ngày hoàn thành",
                       "Tình trạng", "Số ngày quá hạn", "Vướng mắc")
 XLSX_HEADERS_AGENCIES = ("Cơ quan", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
@@ -82,3 +83,4 @@ SHEET_NAMES = {"items": "Danh sách", "agencies": "Theo cơ quan", "trend": "The
                "history": "Lịch sử", "plans": "Theo kế hoạch", "timeline": "Diễn biến",
                "pending": "Chờ xử lý",
                "long": "Quá hạn trên 120 ngày", "overdue": "Quá hạn"}
+ACTION_NO_REQUEST = "Việc này không còn đề nghị gia hạn nào chờ duyệt. Chưa có gì thay đổi."
