@@ -121,12 +121,13 @@ def test_commands_are_answered_while_a_tick_writes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     world, services = staffed(tmp_path)
     world.clock.now = local(INSTANT)
-    monkeypatch.setattr(tick_module, "BATCH_SIZE", 2)
+    # A batch is one agency's reminders (its chats get one message a day) or the escalations.
+    monkeypatch.setattr(tick_module, "BATCH_SIZE", 1)
     real = tick_module._queue_batch
 
     def slow_batch(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
-        monotonic_time.sleep(0.1)  # a long tick: many batches, each short
+        monotonic_time.sleep(0.3)  # a long tick: many batches, each short
         return result
 
     monkeypatch.setattr(tick_module, "_queue_batch", slow_batch)
