@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from scheduler.policy import Reminder
     from scheduler.workdays import WorkingCalendar
     from storage.models import PlanRow
+    from storage.sync import SyncReport
 
 
 def _load(path: Path, agencies: Path | None) -> tuple[Directory, Plan] | None:
@@ -63,9 +64,13 @@ def _stored(session: Session, token: str, *, archived: bool = True) -> PlanRow |
     return row
 
 
-def cmd_plan_add(args: argparse.Namespace) -> int:
+def _sync_file(args: argparse.Namespace, *, stored: bool,
+               track_from: date | None = None) -> tuple[Plan, SyncReport, date] | int:
+    """Load `args.file` and sync it by the sync's own rules (texts follow the file, new tasks
+    are added, tasks gone from it are archived, every status and event stays where it was);
+    the database must hold the plan already (`stored`) or must not. Return the plan, what the
+    sync changed and the horizon, or an exit code after saying why."""
     from bot.app import SYNC_HORIZON
-    from bot.texts import describe_sync
     from storage import plans
     from storage.models import PlanRow
     from storage.sync import sync_plan
@@ -78,17 +83,27 @@ def cmd_plan_add(args: argparse.Namespace) -> int:
         if db is None:
             return 2
         settings, session = db
-        if session.get(PlanRow, plan.id) is not None:
-            print(texts.CLI_PLAN_ALREADY_STORED.format(plan=plan.id, path=args.file),
-                  file=sys.stderr)
+        if (session.get(PlanRow, plan.id) is not None) != stored:
+            refusal = texts.CLI_PLAN_NOT_STORED if stored else texts.CLI_PLAN_ALREADY_STORED
+            print(refusal.format(plan=plan.id, path=args.file), file=sys.stderr)
             return 1
         if _code_taken(session, plan):
             return 1
         now = datetime.now(settings.tz)
         until = now.date() + SYNC_HORIZON
         report = sync_plan(session, directory, plan, until, now, today=now.date())
-        if args.track_from is not None:
-            plans.set_track_from(session, session.get_one(PlanRow, plan.id), args.track_from)
+        if track_from is not None:
+            plans.set_track_from(session, session.get_one(PlanRow, plan.id), track_from)
+    return plan, report, until
+
+
+def cmd_plan_add(args: argparse.Namespace) -> int:
+    from bot.texts import describe_sync
+
+    synced = _sync_file(args, stored=False, track_from=args.track_from)
+    if isinstance(synced, int):
+        return synced
+    plan, report, until = synced
     print(texts.CLI_PLAN_ADDED.format(plan=plan.id, code=plan.short_code, tasks=report.tasks,
                                       occurrences=report.occurrences,
                                       assignments=report.assignments, until=until))
@@ -100,30 +115,12 @@ def cmd_plan_add(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_update(args: argparse.Namespace) -> int:
-    from bot.app import SYNC_HORIZON
     from bot.texts import describe_sync
-    from storage.models import PlanRow
-    from storage.sync import sync_plan
 
-    loaded = _load(args.file, args.agencies)
-    if loaded is None:
-        return 1
-    directory, plan = loaded
-    with database() as db:
-        if db is None:
-            return 2
-        settings, session = db
-        if session.get(PlanRow, plan.id) is None:
-            print(texts.CLI_PLAN_NOT_STORED.format(plan=plan.id, path=args.file),
-                  file=sys.stderr)
-            return 1
-        if _code_taken(session, plan):
-            return 1
-        now = datetime.now(settings.tz)
-        # The sync's own rules: texts follow the file, new tasks are added, tasks gone from it
-        # are archived, every status and event stays where it was.
-        report = sync_plan(session, directory, plan, now.date() + SYNC_HORIZON, now,
-                           today=now.date())
+    synced = _sync_file(args, stored=True)
+    if isinstance(synced, int):
+        return synced
+    plan, report, _ = synced
     print(texts.CLI_PLAN_UPDATED.format(plan=plan.id, code=plan.short_code, tasks=report.tasks,
                                         occurrences=report.occurrences,
                                         assignments=report.assignments))
