@@ -399,8 +399,13 @@ def dashboard_of(services: Services) -> Dashboard:
     """The dashboard over the services' database, clock and command layer."""
     from bot.dashboard import Dashboard
 
-    return Dashboard(services.engine, services.sessions, services.clock, services.settings.tz,
-                     services.commands, services.settings.web_url)
+    dashboard = Dashboard(services.engine, services.sessions, services.clock,
+                          services.settings.tz, services.commands, services.settings.web_url)
+    # Count what changed while no page was served (every assignment, the first time: seconds
+    # at 300,000) before the first visitor waits for it.
+    dashboard.cache.fold(services.clock().astimezone(services.settings.tz).date(),
+                         services.settings.tz)
+    return dashboard
 
 
 @contextlib.asynccontextmanager

@@ -428,7 +428,7 @@ class PendingPrompt(Base):
 
 # Tables kept in modules of their own (this one is at its length limit); importing them here
 # puts them in Base.metadata wherever the models are.
-from storage import web_models  # noqa: E402, F401
+from storage import tally_models, web_models  # noqa: E402, F401
 from storage.download_models import DownloadLink as DownloadLink  # noqa: E402
 from storage.evidence_row import EvidenceRow  # noqa: E402, F401
 from storage.followup_models import ExtensionRequest as ExtensionRequest  # noqa: E402

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.app import Services, build_services
 from bot.commands import Incoming
@@ -154,3 +154,41 @@ def test_aware_instants_round_trip_as_utc_on_postgresql(services: Services) -> N
         at = session.scalars(select(StatusEvent.at).limit(1)).one()
     assert at.tzinfo is not None and at.utcoffset() == timedelta(0)
     assert at == local("2024-06-21 08:30")  # the clock of the reports, read back as UTC
+
+
+def test_the_running_counts_follow_reports_and_raw_writes_on_postgresql(
+        services: Services) -> None:
+    from scheduler.status import standing_of, tally
+    from storage import dashboard, work
+    from storage import tally as running
+
+    register(services, "pg-c", "LAGI")
+    services.commands.handle(Incoming("telegram", "pg-c", "pg-c", "/vuongmac 5@2024-Q2 Thiếu"))
+    today = services.clock().date()
+    tz = services.settings.tz
+
+    def expected() -> object:
+        with services.sessions() as session:
+            return tally(standing_of(a, today) for a in work.lead_assignments(session, today))
+
+    def counted() -> object:
+        with services.sessions() as session:
+            return dashboard.total(running.counts(session, today, tz))
+
+    assert counted() == expected()  # nothing folded in yet: read from the noted changes
+    with services.sessions() as session, session.begin():
+        assert running.drain(session, today, tz) > 100
+    assert counted() == expected()
+    with services.sessions() as session, session.begin():
+        session.execute(text("UPDATE occurrences SET due = due - 60 WHERE id IN "
+                             "(SELECT occurrence_id FROM assignments WHERE status = 'open' "
+                             "LIMIT 3)"))
+        session.execute(text("UPDATE plans SET track_from = '2024-05-01'"))
+    with services.sessions() as session:
+        assert session.scalar(text("SELECT count(*) FROM tally_dirty")) > 3
+    assert counted() == expected()
+    with services.sessions() as session, session.begin():
+        running.drain(session, today, tz)
+    with services.sessions() as session:
+        assert running.consistent(session, tz)
+    assert counted() == expected()

@@ -84,7 +84,7 @@ class Dashboard:
         env.filters["day"] = texts.day
         env.globals["texts"] = texts
         self.watch = ChangeWatch(engine)
-        self.cache = OverviewCache(self.watch, self.read_sessions)
+        self.cache = OverviewCache(self.watch, self.read_sessions, sessions)
 
     def close(self) -> None:
         self.watch.close()

@@ -108,7 +108,8 @@ def agency(context: Context) -> Response:
               plan_label(plans[h.plan_id]) if h.plan_id in plans else h.plan_id, h.task_key,
               h.period, texts.EVENT_NAMES.get(h.status, h.status), h.note, h.officer_name]
              for h in history])
-    counts = dashboard.tallies(context.session, context.today, Scope(plan, code))
+    counts = dashboard.tallies(context.session, context.today, context.dashboard.tz,
+                              Scope(plan, code))
     by_plan: dict[str, list[ItemRow]] = {}
     for row in items:
         by_plan.setdefault(row.plan_id, []).append(row)

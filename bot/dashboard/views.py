@@ -18,7 +18,7 @@ from bot.dashboard.auth import Viewer
 from bot.dashboard.export import Cell
 from bot.render import plan_label, standing_text
 from scheduler.status import LONG_OVERDUE_DAYS, Category, Tally, chase_order
-from storage import dashboard, people
+from storage import dashboard, people, tally
 from storage.dashboard import Scope, Week
 from storage.dashboard_lists import ItemRow, OverdueFilter, overdue_items
 from storage.models import AgencyRow, PlanRow
@@ -51,15 +51,28 @@ class Overview:
 
 
 class OverviewCache:
-    """Overviews by (scope, day), kept while the database's change marker stays the same."""
+    """Overviews by (scope, day), kept while the database's change marker stays the same.
 
-    def __init__(self, watch: ChangeWatch, sessions: sessionmaker[Session]) -> None:
+    Before each look, the changes noted since the last are folded into the running counts
+    (`storage.tally.drain`, a short write), so a page reads a few thousand sums at most."""
+
+    def __init__(self, watch: ChangeWatch, sessions: sessionmaker[Session],
+                 write_sessions: sessionmaker[Session]) -> None:
         self.watch = watch
         self.sessions = sessions
+        self.write_sessions = write_sessions
         self._lock = threading.Lock()
         self._entries: dict[tuple[Scope, date], tuple[int, Overview]] = {}
 
+    def fold(self, today: date, tz: tzinfo) -> None:
+        with self.sessions() as session, session.begin():
+            if not tally.needs_drain(session, today):
+                return
+        with self.write_sessions() as session, session.begin():
+            tally.drain(session, today, tz)
+
     def get(self, scope: Scope, today: date, tz: tzinfo) -> Overview:
+        self.fold(today, tz)
         # The marker is read before the snapshot the overview is built from begins: a commit in
         # between makes the entry look older than it is (built again next time), never newer.
         version = self.watch.version()
@@ -80,7 +93,7 @@ class OverviewCache:
 
 
 def build_overview(session: Session, scope: Scope, today: date, tz: tzinfo) -> Overview:
-    counts = dashboard.tallies(session, today, scope)
+    counts = dashboard.tallies(session, today, tz, scope)
     agencies = people.agency_names(session)
     plans = [(plan, dashboard.total(counts, plan.id)) for plan in all_plans(session)
              if scope.plan_id in (None, plan.id)]

@@ -1,0 +1,170 @@
+"""The running counts hold what /status counts, whatever wrote the change (a chat command, the
+workflow, a plan setting, raw SQL), folded in or not yet, across weeks and on PostgreSQL's
+triggers' SQLite twins; counting again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from scheduler.status import Tally, standing_of, tally
+from storage import dashboard, plans, work
+from storage import tally as running
+from storage.db import make_engine
+from storage.models import Assignment, PlanRow, StatusEvent
+from storage.tally_models import TallyDirty, TallyState, TallyStep
+from tests.test_followup import confirming
+from tests.world import TZ, World, local, make_world
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    w = make_world(tmp_path, local("2024-06-20 09:00"))
+    w.register("sct", "SCT", name="Trần Thị Bình")
+    w.register("coord", "SCT", "coordinator", name="Lê Điều Phối")
+    w.register("lagi", "LAGI", name="Võ La Gi")
+    return w
+
+
+def status_tally(world: World, agency: str | None = None) -> Tally:
+    today = world.clock().date()
+    with world.sessions() as session:
+        return tally(standing_of(a, today) for a in work.lead_assignments(session, today, agency))
+
+
+EVERYTHING = running.Filter()
+
+
+def shown(world: World, where: running.Filter = EVERYTHING) -> Tally:
+    with world.sessions() as session:
+        return dashboard.total(running.counts(session, world.clock().date(), TZ, where))
+
+
+def drain(world: World) -> int:
+    with world.sessions() as session, session.begin():
+        return running.drain(session, world.clock().date(), TZ)
+
+
+def noted(world: World) -> int:
+    with world.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(TallyDirty)) or 0)
+
+
+def assert_counts_hold(world: World) -> None:
+    """The counts equal /status's, before the changes are folded in and after."""
+    expected = status_tally(world)
+    assert shown(world) == expected
+    assert shown(world, running.Filter(agency_code="LAGI")) == status_tally(world, "LAGI")
+    drain(world)
+    assert noted(world) == 0
+    assert shown(world) == expected
+    with world.sessions() as session:
+        assert running.consistent(session, TZ)
+        [(_, last)] = running.trend(session, world.clock().date(), TZ, 1)
+    assert last == expected
+
+
+def test_the_counts_follow_reports_extensions_confirmations_and_plan_settings(
+        world: World) -> None:
+    confirming(world)
+    assert_counts_hold(world)
+    world.say("lagi", "/vuongmac 5@2024-Q2 Thiếu cán bộ")
+    world.clock.now = local("2024-07-02 09:00")
+    assert world.say("sct", "/giahan 2@2024-Q2 31/12/2024 Chờ số liệu").startswith("📨")
+    assert world.say("coord", "/duyet 1").startswith("✅")
+    world.say("sct", "/xong 1 Đã tổ chức hội nghị")  # awaits the coordinator's confirmation
+    assert_counts_hold(world)
+    assert status_tally(world).awaiting == 1 and status_tally(world).blocked == 1
+    world.clock.now = local("2024-10-15 09:00")
+    assert world.say("coord", "/xacnhan 1").startswith("✅")
+    assert_counts_hold(world)
+    with world.sessions() as session, session.begin():
+        plans.set_track_from(session, session.scalars(select(PlanRow)).one(), date(2024, 9, 1))
+    assert_counts_hold(world)
+    assert status_tally(world).not_tracked
+    with world.sessions() as session, session.begin():
+        plans.archive(session, session.scalars(select(PlanRow)).one())
+    assert shown(world) == Tally() == status_tally(world)
+    assert_counts_hold(world)
+
+
+def test_a_change_written_around_the_code_is_counted_through_the_triggers(
+        world: World) -> None:
+    drain(world)
+    with world.sessions() as session:
+        first = work.lead_assignments(session, world.clock().date())[0]
+    engine = make_engine(world.url)
+
+    def write(sql: str) -> None:
+        with engine.begin() as connection:
+            connection.execute(text(sql), {"id": first.id})
+        assert noted(world) >= 1
+
+    write("UPDATE assignments SET status = 'done', completed_on = '2024-06-19' WHERE id = :id")
+    assert_counts_hold(world)
+    write("UPDATE occurrences SET due = '2024-06-01' WHERE id = "
+          "(SELECT occurrence_id FROM assignments WHERE id = :id)")
+    assert shown(world).done_late >= 1
+    assert_counts_hold(world)
+    write("UPDATE tasks SET archived = 1 WHERE id = (SELECT o.task_id FROM occurrences o "
+          "JOIN assignments a ON a.occurrence_id = o.id WHERE a.id = :id)")
+    assert_counts_hold(world)
+    engine.dispose()
+    with world.sessions() as session, session.begin():  # a report alone, its item untouched
+        other = work.lead_assignments(session, world.clock().date(), "LAGI")[0]
+        other.updated_at = local("2024-06-19 09:00")
+    drain(world)
+    with world.sessions() as session, session.begin():
+        session.add(StatusEvent(assignment_id=other.id, agency_code="LAGI", channel="console",
+                                status="blocked", note="", at=local("2024-06-10 09:00")))
+    assert noted(world) == 1
+    assert_counts_hold(world)
+    with world.sessions() as session:
+        [(_, last_week), _] = running.trend(session, world.clock().date(), TZ, 2)
+    assert last_week.blocked == 1  # blocked from 10/06 until its change on 19/06
+
+
+def test_counting_again_from_scratch_gives_the_same_sums(world: World) -> None:
+    world.say("sct", "/xong 1")
+    world.say("lagi", "/vuongmac 5@2024-Q2 Thiếu cán bộ")
+    world.clock.now = local("2024-11-20 09:00")
+    world.say("sct", "/xong 2")
+    drain(world)  # folds June's days into their weeks, then counts the reports
+    with world.sessions() as session:
+        kept = sorted((s.day, s.plan_id, s.agency_code, s.category, s.n)
+                      for s in session.scalars(select(TallyStep)) if s.n)
+        trend = running.trend(session, world.clock().date(), TZ, 26)
+    with world.sessions() as session, session.begin():
+        session.execute(update(TallyState).values(monday=None))
+    drain(world)
+    with world.sessions() as session:
+        again = sorted((s.day, s.plan_id, s.agency_code, s.category, s.n)
+                       for s in session.scalars(select(TallyStep)) if s.n)
+        assert running.trend(session, world.clock().date(), TZ, 26) == trend
+    assert kept == again
+    assert any(t.blocked for _, t in trend) and trend[0][1] != trend[-1][1]
+
+
+def test_many_changes_at_once_are_counted_again_from_scratch(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    drain(world)
+    monkeypatch.setattr(running, "REBUILD_AT", 3)
+    with world.sessions() as session, session.begin():
+        session.execute(update(Assignment).where(Assignment.agency_code == "SCT")
+                        .values(status="blocked"))
+    assert noted(world) > 3
+    assert_counts_hold(world)
+    assert status_tally(world).blocked > 3
+
+
+def test_a_day_before_the_folded_weeks_is_read_from_the_facts(world: World) -> None:
+    world.say("sct", "/xong 1")
+    drain(world)
+    june = shown(world)
+    world.clock.now = local("2024-09-10 09:00")
+    drain(world)  # the stored days are folded for September's week now
+    world.clock.now = local("2024-06-20 09:00")
+    assert shown(world) == june == status_tally(world)
