@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from scheduler.status import Standing, standing
@@ -24,6 +24,7 @@ from storage.models import (
     ExtensionStatus,
     OccurrenceRow,
     Officer,
+    PlanRow,
     ReminderRow,
     StatusEvent,
     TaskRow,
@@ -46,15 +47,19 @@ class ItemRow:
     standing: Standing
 
 
+# The deadline in force: an approved extension's, else the occurrence's (as /status reads it).
+due_in_force = func.coalesce(Assignment.due_override, OccurrenceRow.due)
 _ITEM_COLUMNS = (Assignment.id, TaskRow.plan_id, TaskRow.key, TaskRow.title, OccurrenceRow.period,
-                 OccurrenceRow.label, Assignment.agency_code, OccurrenceRow.due,
-                 Assignment.completed_on, Assignment.status)
+                 OccurrenceRow.label, Assignment.agency_code, due_in_force,
+                 Assignment.completed_on, Assignment.status, PlanRow.track_from,
+                 Assignment.reported_done_on)
+_N = len(_ITEM_COLUMNS)
 
 
 def _item(row: Any, today: date) -> ItemRow:
     blocked = row[9] == AssignmentStatus.BLOCKED.value
     return ItemRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                   standing(row[7], row[8], blocked, today))
+                   standing(row[7], row[8], blocked, today, row[10], reported_on=row[11]))
 
 
 @dataclass(frozen=True)
@@ -76,14 +81,16 @@ def overdue_items(session: Session, today: date, scope: Scope = ALL,
     # Overdue: not done and due before today; `min_days` late: due at least that many days ago.
     latest_due = today - timedelta(days=max(1, filters.min_days))
     query = live(joined(*_ITEM_COLUMNS), today, scope).where(
-        Assignment.completed_on.is_(None), OccurrenceRow.due <= latest_due)
+        Assignment.completed_on.is_(None), Assignment.reported_done_on.is_(None),
+        due_in_force <= latest_due,
+        or_(PlanRow.track_from.is_(None), due_in_force >= PlanRow.track_from))
     if filters.due_from is not None:
-        query = query.where(OccurrenceRow.due >= filters.due_from)
+        query = query.where(due_in_force >= filters.due_from)
     if filters.due_to is not None:
-        query = query.where(OccurrenceRow.due <= filters.due_to)
+        query = query.where(due_in_force <= filters.due_to)
     count = (session.scalar(select(func.count()).select_from(query.subquery())) or 0
              if counted else 0)
-    query = query.order_by(OccurrenceRow.due, TaskRow.plan_id, TaskRow.key, Assignment.agency_code)
+    query = query.order_by(due_in_force, TaskRow.plan_id, TaskRow.key, Assignment.agency_code)
     if limit is not None:
         query = query.limit(limit)
     return count, [_item(row, today) for row in session.execute(query)]
@@ -95,7 +102,7 @@ def agency_items(session: Session, today: date, agency_code: str,
     first (at most `limit`)."""
     query = live(joined(*_ITEM_COLUMNS), today, Scope(plan_id, agency_code))
     query = query.order_by(TaskRow.plan_id, Assignment.completed_on.is_not(None),
-                           OccurrenceRow.due, TaskRow.key)
+                           due_in_force, TaskRow.key)
     if limit is not None:
         query = query.limit(limit)
     return [_item(row, today) for row in session.execute(query)]
@@ -203,7 +210,7 @@ def _blockers(session: Session, today: date, scope: Scope, limit: int | None) ->
     if limit is not None:
         query = query.limit(limit)
     rows = list(session.execute(query))
-    ids = [row[10] for row in rows if row[10] is not None]
+    ids = [row[_N] for row in rows if row[_N] is not None]
     reports = {
         report_id: (at, note, name) for report_id, at, note, name in session.execute(
             select(StatusEvent.id, StatusEvent.at, StatusEvent.note, Officer.name)
@@ -211,9 +218,9 @@ def _blockers(session: Session, today: date, scope: Scope, limit: int | None) ->
             .where(StatusEvent.id.in_(ids)))} if ids else {}
     decisions = []
     for row in rows:
-        at, note, name = reports.get(row[10], (None, None, None))
+        at, note, name = reports.get(row[_N], (None, None, None))
         if at is not None:  # blocked with no report standing (all withdrawn): nothing to decide
-            decisions.append(Decision("blocked", _item(row[:10], today), at, note, name))
+            decisions.append(Decision("blocked", _item(row[:_N], today), at, note, name))
     return decisions
 
 
@@ -230,8 +237,8 @@ def _extensions(session: Session, today: date, scope: Scope,
         .order_by(ExtensionRequest.created_at, ExtensionRequest.id))
     if limit is not None:
         query = query.limit(limit)
-    return [Decision("extension", _item(row[:10], today), row[11], row[12], row[14],
-                     request_id=row[10], requested_due=row[13])
+    return [Decision("extension", _item(row[:_N], today), row[_N + 1], row[_N + 2],
+                     row[_N + 4], request_id=row[_N], requested_due=row[_N + 3])
             for row in session.execute(query)]
 
 
@@ -249,14 +256,14 @@ def _awaiting(session: Session, today: date, scope: Scope, limit: int | None) ->
     if limit is not None:
         query = query.limit(limit)
     rows = list(session.execute(query))
-    ids = [row[10] for row in rows if row[10] is not None]
+    ids = [row[_N] for row in rows if row[_N] is not None]
     reports = {
         report_id: (at, note, name) for report_id, at, note, name in session.execute(
             select(StatusEvent.id, StatusEvent.at, StatusEvent.note, Officer.name)
             .outerjoin(Officer, Officer.id == StatusEvent.officer_id)
             .where(StatusEvent.id.in_(ids)))} if ids else {}
-    return [Decision("awaiting", _item(row[:10], today), *reports[row[10]])
-            for row in rows if row[10] in reports]
+    return [Decision("awaiting", _item(row[:_N], today), *reports[row[_N]])
+            for row in rows if row[_N] in reports]
 
 
 DECISION_SOURCES: list[DecisionSource] = [_blockers, _extensions, _awaiting]

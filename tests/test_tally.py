@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text, update
 
-from scheduler.status import Tally, standing_of, tally
+from scheduler.status import Category, Tally, standing_of, tally
 from storage import dashboard, plans, work
 from storage import tally as running
+from storage.dashboard_lists import overdue_items
 from storage.db import make_engine
 from storage.models import Assignment, PlanRow, StatusEvent
 from storage.tally_models import TallyDirty, TallyState, TallyStep
@@ -54,7 +55,14 @@ def noted(world: World) -> int:
 
 
 def assert_counts_hold(world: World) -> None:
-    """The counts equal /status's, before the changes are folded in and after."""
+    """The counts equal /status's, before the changes are folded in and after; the overdue
+    list holds the items /status calls overdue."""
+    today = world.clock().date()
+    with world.sessions() as session:
+        late = {a.id for a in work.lead_assignments(session, today)
+                if standing_of(a, today).category is Category.OVERDUE}
+        total, rows = overdue_items(session, today)
+    assert total == len(late) and {r.assignment_id for r in rows} == late
     expected = status_tally(world)
     assert shown(world) == expected
     assert shown(world, running.Filter(agency_code="LAGI")) == status_tally(world, "LAGI")
