@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from scheduler.status import Standing, standing
+from scheduler.status import Category, Standing, standing
 from storage.dashboard import ALL, Scope, joined, live
 from storage.models import (
     Assignment,
+    AssignmentRole,
     AssignmentStatus,
     EventStatus,
     ExtensionRequest,
@@ -29,6 +30,7 @@ from storage.models import (
     StatusEvent,
     TaskRow,
 )
+from storage.tally_models import TallyDirty, TallyFacts
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,54 @@ def overdue_items(session: Session, today: date, scope: Scope = ALL,
     if limit is not None:
         query = query.limit(limit)
     return count, [_item(row, today) for row in session.execute(query)]
+
+
+def most_overdue(session: Session, today: date, scope: Scope, min_days: int,
+                 limit: int) -> list[ItemRow]:
+    """Return the `limit` items overdue at least `min_days` days, the most overdue first, as
+    `overdue_items` orders them, without reading every assignment: the candidates come from the
+    running counts' facts (an index on the deadline), then the items themselves are read."""
+    noted = list(session.scalars(select(TallyDirty.assignment_id)))
+    if len(noted) > 5000:  # the counts have not caught up: read the items themselves
+        return overdue_items(session, today, scope, OverdueFilter(min_days=min_days), limit,
+                             counted=False)[1]
+    latest = today - timedelta(days=max(1, min_days))
+    conditions = [TallyFacts.done_on.is_(None), TallyFacts.reported_on.is_(None),
+                  TallyFacts.untracked.is_(False), TallyFacts.opened <= today,
+                  TallyFacts.due <= latest]
+    if scope.plan_id is not None:
+        conditions.append(TallyFacts.plan_id == scope.plan_id)
+    if scope.agency_code is not None:
+        conditions.append(TallyFacts.agency_code == scope.agency_code)
+    # A noted item may be counted with stale facts: take as many more, and every noted one.
+    wanted = limit + len(noted)
+    first = session.execute(select(TallyFacts.assignment_id, TallyFacts.due).where(*conditions)
+                            .order_by(TallyFacts.due).limit(wanted)).all()
+    ids = {aid for aid, _ in first} | set(noted)
+    if len(first) == wanted:  # the items due on the last day taken tie with it: all of them
+        ids |= set(session.scalars(select(TallyFacts.assignment_id).where(
+            *conditions, TallyFacts.due == first[-1][1])))
+    items = []
+    for chunk in _chunks(sorted(ids), 500):
+        # By key, the role checked here: a condition on it would make SQLite scan its index.
+        query = joined(*_ITEM_COLUMNS, Assignment.role, Assignment.archived).where(
+            Assignment.id.in_(chunk), OccurrenceRow.archived.is_(False),
+            TaskRow.archived.is_(False), PlanRow.archived.is_(False),
+            OccurrenceRow.window_start <= today)
+        for row in session.execute(query):
+            if row[_N] != AssignmentRole.LEAD.value or row[_N + 1]:
+                continue
+            item = _item(row[:_N], today)
+            if (item.standing.category is Category.OVERDUE and item.due <= latest
+                    and scope.plan_id in (None, item.plan_id)
+                    and scope.agency_code in (None, item.agency_code)):
+                items.append(item)
+    items.sort(key=lambda i: (i.due, i.plan_id, i.task_key, i.agency_code))
+    return items[:limit]
+
+
+def _chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 def agency_items(session: Session, today: date, agency_code: str,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Connection, Date, Integer, String, event
+from sqlalchemy import Boolean, Connection, Date, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -48,6 +48,8 @@ class TallyFacts(Base):
     """The facts an assignment is counted with now (none: not counted)."""
 
     __tablename__ = "tally_facts"
+    # The most overdue items first (`storage.dashboard_lists.most_overdue`).
+    __table_args__ = (Index("ix_tally_facts_due", "due"),)
 
     assignment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     plan_id: Mapped[str] = mapped_column(String(64))

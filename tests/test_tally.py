@@ -13,7 +13,8 @@ from sqlalchemy import func, select, text, update
 from scheduler.status import Category, Tally, standing_of, tally
 from storage import dashboard, plans, work
 from storage import tally as running
-from storage.dashboard_lists import overdue_items
+from storage.dashboard import Scope
+from storage.dashboard_lists import OverdueFilter, most_overdue, overdue_items
 from storage.db import make_engine
 from storage.models import Assignment, PlanRow, StatusEvent
 from storage.tally_models import TallyDirty, TallyState, TallyStep
@@ -62,6 +63,11 @@ def assert_counts_hold(world: World) -> None:
         late = {a.id for a in work.lead_assignments(session, today)
                 if standing_of(a, today).category is Category.OVERDUE}
         total, rows = overdue_items(session, today)
+        for days, limit in ((1, 3), (1, 1000), (121, 2)):
+            assert most_overdue(session, today, Scope(), days, limit) == overdue_items(
+                session, today, Scope(), OverdueFilter(min_days=days), limit)[1]
+        assert most_overdue(session, today, Scope(None, "LAGI"), 1, 5) == overdue_items(
+            session, today, Scope(None, "LAGI"), None, 5)[1]
     assert total == len(late) and {r.assignment_id for r in rows} == late
     expected = status_tally(world)
     assert shown(world) == expected
@@ -176,3 +182,32 @@ def test_a_day_before_the_folded_weeks_is_read_from_the_facts(world: World) -> N
     drain(world)  # the stored days are folded for September's week now
     world.clock.now = local("2024-06-20 09:00")
     assert shown(world) == june == status_tally(world)
+
+
+def test_the_most_overdue_items_are_right_before_the_changes_are_folded_in(
+        world: World) -> None:
+    world.clock.now = local("2024-12-20 09:00")
+    drain(world)
+    today = world.clock().date()
+
+    def listed(limit: int) -> list[int]:
+        with world.sessions() as session:
+            items = most_overdue(session, today, Scope(), 1, limit)
+            assert items == overdue_items(session, today, Scope(), None, limit)[1]
+        return [item.assignment_id for item in items]
+
+    [first, second] = listed(2)
+    with world.sessions() as session:
+        in_time = next(a.id for a in work.lead_assignments(session, today)
+                       if standing_of(a, today).category is Category.IN_PROGRESS)
+    engine = make_engine(world.url)
+    with engine.begin() as connection:  # counted with a later deadline: overdue the longest now
+        connection.execute(text("UPDATE assignments SET due_override = '2023-01-01' "
+                                "WHERE id = :id"), {"id": in_time})
+    assert listed(1) == [in_time]
+    drain(world)
+    with engine.begin() as connection:  # counted as overdue still: done now
+        connection.execute(text("UPDATE assignments SET status = 'done', completed_on = "
+                                "'2024-12-19' WHERE id IN (:a, :b)"), {"a": in_time, "b": first})
+    engine.dispose()
+    assert listed(1) == [second]

@@ -20,7 +20,7 @@ from bot.render import plan_label, standing_text
 from scheduler.status import LONG_OVERDUE_DAYS, Category, Tally, chase_order
 from storage import dashboard, people, tally
 from storage.dashboard import Scope, Week
-from storage.dashboard_lists import ItemRow, OverdueFilter, overdue_items
+from storage.dashboard_lists import ItemRow, most_overdue
 from storage.models import AgencyRow, PlanRow
 from storage.watch import ChangeWatch
 
@@ -102,9 +102,7 @@ def build_overview(session: Session, scope: Scope, today: date, tz: tzinfo) -> O
              for code, tally in per_agency.items()]
     lines.sort(key=lambda line: (*chase_order(line.tally), line.name))
     summary = dashboard.total(counts)
-    _, long_items = overdue_items(session, today, scope,
-                                  OverdueFilter(min_days=LONG_OVERDUE_DAYS + 1), LONG_LISTED,
-                                  counted=False)  # counted already: summary.long_overdue
+    long_items = most_overdue(session, today, scope, LONG_OVERDUE_DAYS + 1, LONG_LISTED)
     return Overview(scope, today, summary, plans, lines,
                     dashboard.trend(session, today, tz, WEEKS, scope), summary.long_overdue,
                     long_items)

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("blocked_until", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("assignment_id", name=op.f("pk_tally_facts")),
     )
+    op.create_index("ix_tally_facts_due", "tally_facts", ["due"])
     op.create_table(
         "tally_dirty",
         sa.Column("assignment_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -82,6 +83,7 @@ def downgrade() -> None:
         op.execute(statement)
     op.drop_table("tally_state")
     op.drop_table("tally_dirty")
+    op.drop_index("ix_tally_facts_due", table_name="tally_facts")
     op.drop_table("tally_facts")
     op.drop_table("tally_totals")
     op.drop_table("tally_steps")
