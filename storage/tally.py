@@ -13,14 +13,12 @@ Functions take the session first and never commit.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from scheduler.standing_steps import (
@@ -44,7 +42,6 @@ from storage.models import (
 )
 from storage.tally_models import TallyDirty, TallyFacts, TallyState, TallyStep, TallyTotal
 
-REBUILD_AT = 20_000  # changed assignments beyond which counting all again is cheaper
 CHUNK = 500  # assignment ids per IN list
 
 Key = tuple[date, str, str, str]  # (day, plan id, agency code, category)
@@ -168,7 +165,7 @@ def _add_steps(into: dict[Key, int], counted: Counted, sign: int, monday: date |
         into[key] += sign * delta
 
 
-def _changes(session: Session, ids: Sequence[int], tz: tzinfo,
+def changes(session: Session, ids: Sequence[int], tz: tzinfo,
              monday: date | None) -> tuple[dict[Key, int], dict[int, Counted]]:
     """The step deltas of the assignments `ids` since they were counted, and their facts now."""
     before = _stored_facts(session, ids)
@@ -192,138 +189,7 @@ def _dirty(session: Session) -> list[tuple[int, int]]:
 def pending(session: Session, tz: tzinfo) -> dict[Key, int]:
     """The step deltas (at their exact days) of the changes not yet folded into the sums."""
     ids = [aid for aid, _ in _dirty(session)]
-    return _changes(session, ids, tz, None)[0]
-
-
-# --- drain: folding the changes in -------------------------------------------------------
-
-
-def _upsert(session: Session, model: Any, keys: list[str], rows: list[dict[str, Any]]) -> None:
-    """Add each row's `n` to the stored one (inserting the rows not stored yet)."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    statement: Any = postgresql_insert(model) if dialect == "postgresql" else sqlite_insert(model)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={"n": model.n + statement.excluded.n})
-    session.execute(statement, rows)
-
-
-def _upsert_steps(session: Session, deltas: dict[Key, int], monday: date) -> None:
-    _upsert(session, TallyStep, ["day", "plan_id", "agency_code", "category"],
-            _step_rows(deltas))
-    _upsert(session, TallyTotal, ["plan_id", "agency_code", "category"],
-            _total_rows(deltas, date.min, monday))
-
-
-def _total_rows(sums: dict[Key, int], since: date, before: date) -> list[dict[str, Any]]:
-    """The sums of the steps of days in [since, before) by plan, agency and category."""
-    totals: dict[tuple[str, str, str], int] = defaultdict(int)
-    for (day, plan, agency, category), n in sums.items():
-        if since <= day < before:
-            totals[(plan, agency, category)] += n
-    return [{"plan_id": plan, "agency_code": agency, "category": category, "n": n}
-            for (plan, agency, category), n in totals.items() if n]
-
-
-def _facts_rows(counted: Iterable[Counted]) -> list[dict[str, Any]]:
-    return [{"assignment_id": c.assignment_id, "plan_id": c.plan_id,
-             "agency_code": c.agency_code, "opened": c.facts.opened, "due": c.facts.due,
-             "done_on": c.facts.done_on, "reported_on": c.facts.reported_on,
-             "untracked": c.facts.untracked, "blocked_from": c.facts.blocked_from,
-             "blocked_until": c.facts.blocked_until} for c in counted]
-
-
-def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    # Core's executemany: the ORM's bulk insert would run one statement a row here.
-    statement = insert(model.__table__)
-    for start in range(0, len(rows), 5000):
-        session.connection().execute(statement, rows[start:start + 5000])
-
-
-def _rebuild(session: Session, tz: tzinfo, monday: date) -> None:
-    session.execute(delete(TallyStep))
-    session.execute(delete(TallyTotal))
-    session.execute(delete(TallyFacts))
-    # Agency by agency: no two share a stored sum, and memory stays that of one agency's items.
-    blocked_at = {aid: at for aid, at in session.execute(_first_blockers(None))}
-    agencies = list(session.scalars(select(Assignment.agency_code).distinct()))
-    for agency in agencies:
-        sums: dict[Key, int] = defaultdict(int)
-        counted = list(_counted_rows(
-            session, _counted_query().where(Assignment.agency_code == agency), tz, blocked_at))
-        for item in counted:
-            _add_steps(sums, item, 1, monday)
-        _insert(session, TallyFacts, _facts_rows(counted))
-        _insert(session, TallyStep, _step_rows(sums))
-        _insert(session, TallyTotal, _total_rows(sums, date.min, monday))
-
-
-def _step_rows(sums: dict[Key, int]) -> list[dict[str, Any]]:
-    return [{"day": day, "plan_id": plan, "agency_code": agency, "category": category, "n": n}
-            for (day, plan, agency, category), n in sums.items() if n]
-
-
-def _fold_weeks(session: Session, since: date, monday: date) -> None:
-    """Store the days before `monday` at the Sunday ending their week (or the floor day), and
-    add those of the weeks since `since` (the previous Monday) to the totals."""
-    sums: dict[Key, int] = defaultdict(int)
-    exact: dict[Key, int] = {}
-    for step in session.scalars(select(TallyStep).where(TallyStep.day < monday)):
-        sums[(stored_day(step.day, monday), step.plan_id, step.agency_code, step.category)] += \
-            step.n
-        if step.day >= since:
-            exact[(step.day, step.plan_id, step.agency_code, step.category)] = step.n
-    session.execute(delete(TallyStep).where(TallyStep.day < monday))
-    _insert(session, TallyStep, _step_rows(sums))
-    _upsert(session, TallyTotal, ["plan_id", "agency_code", "category"],
-            _total_rows(exact, since, monday))
-
-
-def _apply(session: Session, ids: list[int], tz: tzinfo, monday: date) -> None:
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        deltas, now = _changes(session, chunk, tz, monday)
-        _upsert_steps(session, deltas, monday)
-        session.execute(delete(TallyFacts).where(TallyFacts.assignment_id.in_(chunk)))
-        _insert(session, TallyFacts, _facts_rows(now.values()))
-
-
-def needs_drain(session: Session, today: date) -> bool:
-    """Whether `drain` has anything to do (a cheap read, no lock)."""
-    monday = session.scalar(select(TallyState.monday).where(TallyState.id == 1))
-    return monday != week_monday(today) or session.scalar(
-        select(TallyDirty.assignment_id).limit(1)) is not None
-
-
-def drain(session: Session, today: date, tz: tzinfo) -> int:
-    """Fold every noted change into the sums (and the past days into their weeks); return the
-    number of assignments counted again."""
-    state = session.scalars(
-        select(TallyState).where(TallyState.id == 1).with_for_update()).first()
-    if state is None:
-        state = TallyState(id=1, monday=None)
-        session.add(state)
-        session.flush()
-    dirty = _dirty(session)
-    monday = week_monday(today)
-    if state.monday is None or len(dirty) > REBUILD_AT:
-        _rebuild(session, tz, monday)
-    else:
-        if state.monday < monday:
-            _fold_weeks(session, state.monday, monday)
-        else:
-            monday = state.monday  # a clock behind the stored weeks folds nothing back
-        _apply(session, [aid for aid, _ in dirty], tz, monday)
-    session.execute(update(TallyState).where(TallyState.id == 1).values(monday=monday))
-    # A note whose seq moved meanwhile (a write this count may not have seen) stays noted.
-    noted: Any = TallyDirty.__table__
-    forget = delete(noted).where(noted.c.assignment_id == bindparam("aid"),
-                                  noted.c.seq == bindparam("seq"))
-    for start in range(0, len(dirty), 5000):
-        session.connection().execute(
-            forget, [{"aid": aid, "seq": seq} for aid, seq in dirty[start:start + 5000]])
-    return len(dirty)
+    return changes(session, ids, tz, None)[0]
 
 
 # --- reading --------------------------------------------------------------------------------

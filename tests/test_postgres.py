@@ -159,7 +159,7 @@ def test_aware_instants_round_trip_as_utc_on_postgresql(services: Services) -> N
 def test_the_running_counts_follow_reports_and_raw_writes_on_postgresql(
         services: Services) -> None:
     from scheduler.status import standing_of, tally
-    from storage import dashboard, work
+    from storage import dashboard, tally_fold, work
     from storage import tally as running
 
     register(services, "pg-c", "LAGI")
@@ -177,7 +177,7 @@ def test_the_running_counts_follow_reports_and_raw_writes_on_postgresql(
 
     assert counted() == expected()  # nothing folded in yet: read from the noted changes
     with services.sessions() as session, session.begin():
-        assert running.drain(session, today, tz) > 100
+        assert tally_fold.drain(session, today, tz, 100_000) > 100
     assert counted() == expected()
     with services.sessions() as session, session.begin():
         session.execute(text("UPDATE occurrences SET due = due - 60 WHERE id IN "
@@ -188,7 +188,7 @@ def test_the_running_counts_follow_reports_and_raw_writes_on_postgresql(
         assert session.scalar(text("SELECT count(*) FROM tally_dirty")) > 3
     assert counted() == expected()
     with services.sessions() as session, session.begin():
-        running.drain(session, today, tz)
+        tally_fold.drain(session, today, tz, 100_000)
     with services.sessions() as session:
         assert running.consistent(session, tz)
     assert counted() == expected()

@@ -18,7 +18,7 @@ from bot.dashboard.auth import Viewer
 from bot.dashboard.export import Cell
 from bot.render import plan_label, standing_text
 from scheduler.status import LONG_OVERDUE_DAYS, Category, Tally, chase_order
-from storage import dashboard, people, tally
+from storage import dashboard, people, tally_fold
 from storage.dashboard import Scope, Week
 from storage.dashboard_lists import ItemRow, most_overdue
 from storage.models import AgencyRow, PlanRow
@@ -66,10 +66,12 @@ class OverviewCache:
 
     def fold(self, today: date, tz: tzinfo) -> None:
         with self.sessions() as session, session.begin():
-            if not tally.needs_drain(session, today):
+            if not tally_fold.needs_drain(session, today):
                 return
-        with self.write_sessions() as session, session.begin():
-            tally.drain(session, today, tz)
+        folded = tally_fold.BATCH
+        while folded == tally_fold.BATCH:  # a batch a transaction: the bot's writes go between
+            with self.write_sessions() as session, session.begin():
+                folded = tally_fold.drain(session, today, tz)
 
     def get(self, scope: Scope, today: date, tz: tzinfo) -> Overview:
         self.fold(today, tz)
