@@ -145,6 +145,9 @@ def test_a_recurring_task_key_means_its_only_open_period_and_at_names_another(
     # Late periods and the running one are all open: a bare key is ambiguous and changes nothing.
     reply = world.say("lagi", "/done 5")
     assert "nhiều kỳ chưa hoàn thành: 5@2024-Q3, 5@2024-Q4, 5@2025-Q1" in reply
+    assert reply.endswith("ví dụ: /done 5@2024-Q3")  # the command typed, to copy
+    assert world.say("lagi", "/giahan 5 31/12/2025 Chờ số liệu").endswith(
+        "ví dụ: /giahan 5@2024-Q3")
     assert world.count(StatusEvent) == events
     world.say("lagi", "/done 5@2024-Q3 Bổ sung")
     assert status_of(world, "5", "LAGI", "2024-Q3").status == "done"

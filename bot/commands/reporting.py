@@ -218,6 +218,14 @@ def check_may_report(request: Request, officer: Officer, assignment: Assignment)
             agency=agency_name(request, officer.agency_code), key=task.key, leads=names))
 
 
+def typed_command(request: Request) -> str:
+    """The command the person typed (as typed, for an example to copy), else /xong."""
+    words = request.incoming.text.split()
+    if request.incoming.is_button or not words or not words[0].startswith("/"):
+        return "/xong"
+    return words[0].split("@")[0]
+
+
 def pick_assignment(request: Request, task: TaskRow, agency: str,
                     period: str | None) -> Assignment:
     """Return the agency's assignment of `period`, or its current open one."""
@@ -239,7 +247,7 @@ def pick_assignment(request: Request, task: TaskRow, agency: str,
         # one, so the person names it (buttons and numbered replies name it already).
         refs = [ref(task, a.occurrence.period) for a in started]
         raise Refusal(texts.WHICH_PERIOD.format(key=task.key, refs=", ".join(refs),
-                                                example=refs[0]))
+                                                example=f"{typed_command(request)} {refs[0]}"))
     if started:
         return started[0]
     if not_done:

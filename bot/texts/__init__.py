@@ -79,7 +79,7 @@ UNKNOWN_TASK = "Không có nhiệm vụ mã «{key}» trong kế hoạch. Gõ /v
 UNKNOWN_PERIOD = "Nhiệm vụ {key} không có kỳ «{period}». Các kỳ: {periods}."
 UNKNOWN_AGENCY = "Không có cơ quan mã «{code}»."
 WHICH_PERIOD = (
-    "Nhiệm vụ {key} có nhiều kỳ chưa hoàn thành: {refs}. Ghi rõ kỳ, ví dụ: /xong {example}"
+    "Nhiệm vụ {key} có nhiều kỳ chưa hoàn thành: {refs}. Ghi rõ kỳ, ví dụ: {example}"
 )
 NO_OPEN_OCCURRENCE = "Nhiệm vụ {key} hiện không có kỳ nào đang mở cho {agency}."
 NOT_LEAD = "{agency} không chủ trì nhiệm vụ {key} nên không cập nhật được. Chủ trì: {leads}."
