@@ -42,6 +42,7 @@ from storage.db import (
     sqlite_file_missing,
     upgrade,
 )
+from storage.extend import extend_stored_plans
 from storage.journal import Journal, default_journal_path
 from storage.models import AgencyRow, OutboxKind
 from storage.schedule import claim_tick, complete_tick, pending_ticks, renew_tick
@@ -102,8 +103,12 @@ class Services:
             today = now.astimezone(self.settings.tz).date()
             # Agencies succeeded or dissolved by today: work moved, officers told once.
             agency_changes.apply_due(session, today, now)
-            return ensure_synced(session, self.directory, self.plan, today + SYNC_HORIZON, now,
-                                 today=today) or SyncReport()
+            report = ensure_synced(session, self.directory, self.plan, today + SYNC_HORIZON,
+                                   now, today=today) or SyncReport()
+            # The plans added with `plan add` have no file read here: from their rows.
+            report.occurrences_added += extend_stored_plans(
+                session, today + SYNC_HORIZON, now, today, skip=self.plan.id)
+            return report
 
     def reorganise(self, now: datetime) -> None:
         """Record the bundled 2025 reorganisation and apply what is in force at `now`."""

@@ -73,7 +73,7 @@ def _sync_file(args: argparse.Namespace, *, stored: bool,
     from bot.app import SYNC_HORIZON
     from storage import plans
     from storage.models import PlanRow
-    from storage.sync import sync_plan
+    from storage.sync import content_hash, sync_plan
 
     loaded = _load(args.file, args.agencies)
     if loaded is None:
@@ -92,6 +92,9 @@ def _sync_file(args: argparse.Namespace, *, stored: bool,
         now = datetime.now(settings.tz)
         until = now.date() + SYNC_HORIZON
         report = sync_plan(session, directory, plan, until, now, today=now.date())
+        row = session.get_one(PlanRow, plan.id)
+        # The bot extends it from here on (storage.extend), its file unread.
+        row.content_hash, row.synced_until = content_hash(directory, plan), until
         if track_from is not None:
             plans.set_track_from(session, session.get_one(PlanRow, plan.id), track_from)
     return plan, report, until
