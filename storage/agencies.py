@@ -133,6 +133,18 @@ def holder_on(changes: dict[str, tuple[str | None, date]], code: str, day: date)
     return code
 
 
+def roles_on(changes: dict[str, tuple[str | None, date]], roles: dict[str, str],
+             day: date) -> dict[str, str]:
+    """Return the agencies holding the parts `roles` gives (agency -> role) on `day`; one
+    holding two parts leads if either part leads."""
+    holders: dict[str, str] = {}
+    for code, role in roles.items():
+        holder = holder_on(changes, code, day)
+        if role == AssignmentRole.LEAD.value or holder not in holders:
+            holders[holder] = role
+    return holders
+
+
 def holders_on(session: Session, day: date) -> dict[str, str]:
     """Return, for every agency whose open work another holds on `day`, that holder."""
     changes = successors({row.code: row for row in session.scalars(select(AgencyRow))})

@@ -21,7 +21,6 @@ from storage import agencies
 from storage.models import (
     AgencyRow,
     Assignment,
-    AssignmentRole,
     AssignmentStatus,
     OccurrenceRow,
     PlanRow,
@@ -73,12 +72,7 @@ def extend_plan(session: Session, plan: PlanRow, until: date, now: datetime,
                                 due=occurrence.due, ad_hoc=False, archived=False)
             session.add(row)
             session.flush()
-            holders: dict[str, str] = {}
-            for code, role in roles.items():
-                holder = agencies.holder_on(changes, code, today)
-                if role == AssignmentRole.LEAD.value or holder not in holders:
-                    holders[holder] = role
-            for holder, role in holders.items():
+            for holder, role in agencies.roles_on(changes, roles, today).items():
                 session.add(Assignment(occurrence_id=row.id, agency_code=holder, role=role,
                                        status=AssignmentStatus.OPEN.value, updated_at=now,
                                        archived=False))

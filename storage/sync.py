@@ -168,12 +168,7 @@ def _extend(session: Session, directory: Directory, plan: Plan, since: date, unt
     session.flush()
     changes = agencies.successors({row.code: row for row in session.scalars(select(AgencyRow))})
     for task, row in added:
-        holders: dict[str, str] = {}
-        for code, role in _roles(directory, task).items():
-            holder = agencies.holder_on(changes, code, day)
-            if role == AssignmentRole.LEAD.value or holder not in holders:
-                holders[holder] = role
-        for holder, role in holders.items():
+        for holder, role in agencies.roles_on(changes, _roles(directory, task), day).items():
             session.add(Assignment(occurrence_id=row.id, agency_code=holder, role=role,
                                    status=AssignmentStatus.OPEN.value, updated_at=now,
                                    archived=False))

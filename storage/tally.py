@@ -229,6 +229,18 @@ def _from_facts(session: Session, where: Filter) -> dict[Key, int]:
     return sums
 
 
+def _not_stored(session: Session, tz: tzinfo, where: Filter, readable: bool) -> dict[Key, int]:
+    """The steps a reader adds to the stored sums: the changes not folded in yet, and every
+    step at its exact day if the stored days cannot be read at the reader's day."""
+    extra = pending(session, tz)
+    if readable:
+        return extra
+    steps_now = _from_facts(session, where)
+    for key, n in extra.items():
+        steps_now[key] = steps_now.get(key, 0) + n
+    return steps_now
+
+
 def _tally(values: dict[str, int]) -> Tally:
     return Tally(**{category: values.get(category, 0) for category in CATEGORIES})
 
@@ -238,7 +250,8 @@ def counts(session: Session, today: date, tz: tzinfo,
     """Return the counts on `today` per (plan id, agency code), as /status counts them."""
     values: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     monday = session.scalar(select(TallyState.monday).where(TallyState.id == 1))
-    if monday is None or monday <= week_monday(today):
+    readable = monday is None or monday <= week_monday(today)
+    if readable:
         total_columns: tuple[Any, ...] = (TallyTotal.plan_id, TallyTotal.agency_code,
                                           TallyTotal.category, TallyTotal.n)
         step_columns: tuple[Any, ...] = (TallyStep.plan_id, TallyStep.agency_code,
@@ -256,12 +269,7 @@ def counts(session: Session, today: date, tz: tzinfo,
         for query in (totals, since):
             for plan, agency, category, n in (tuple(row) for row in session.execute(query)):
                 values[(plan, agency)][category] += int(n)
-        extra = pending(session, tz)
-    else:
-        extra = _from_facts(session, where)
-        for key, n in pending(session, tz).items():
-            extra[key] = extra.get(key, 0) + n
-    for (day, plan, agency, category), n in extra.items():
+    for (day, plan, agency, category), n in _not_stored(session, tz, where, readable).items():
         if day <= today and where.keeps(plan, agency):
             values[(plan, agency)][category] += n
     return {pair: _tally(by) for pair, by in values.items() if any(by.values())}
@@ -273,16 +281,12 @@ def trend(session: Session, today: date, tz: tzinfo, weeks: int,
     `today`, this week so far)."""
     ends = week_ends(today, weeks)
     by_day: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    if _readable(session, today):
+    readable = _readable(session, today)
+    if readable:
         for day, category, n in _sums(session, today, where,
                                       (TallyStep.day, TallyStep.category)):
             by_day[day][category] += int(n)
-        extra = pending(session, tz)
-    else:
-        extra = _from_facts(session, where)
-        for key, n in pending(session, tz).items():
-            extra[key] = extra.get(key, 0) + n
-    for (day, plan, agency, category), n in extra.items():
+    for (day, plan, agency, category), n in _not_stored(session, tz, where, readable).items():
         if day <= today and where.keeps(plan, agency):
             by_day[day][category] += n
     result = []
