@@ -217,6 +217,13 @@ def _sync_agencies(session: Session, directory: Directory, report: SyncReport) -
     session.flush()
 
 
+def sync_agencies(session: Session, directory: Directory) -> SyncReport:
+    """Seed and correct the agencies of `directory` alone (what `sync_plan` does first)."""
+    report = SyncReport()
+    _sync_agencies(session, directory, report)
+    return report
+
+
 def _sync_plan_row(session: Session, plan: Plan, report: SyncReport) -> None:
     values = {
         "title": plan.title,

@@ -33,7 +33,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from storage.db import make_engine, make_sessionmaker, upgrade
     from storage.models import AgencyRow, PlanRow
     from storage.plans import code_owner, set_track_from
-    from storage.sync import SyncReport, count_live, ensure_synced, sync_plan
+    from storage.sync import SyncReport, count_live, ensure_synced, sync_agencies
 
     settings = read_settings()
     if settings is None:
@@ -65,16 +65,17 @@ def cmd_init(args: argparse.Namespace) -> int:
                           file=sys.stderr)
                     return 1
                 fresh = session.scalar(select(AgencyRow.code).limit(1)) is None
+                seeded = SyncReport()
+                if fresh and bundled_agencies:
+                    # A fresh database with the bundled agencies gets the 2025 reorganisation
+                    # before the plan: its work is written once, to the agencies holding it.
+                    seeded = sync_agencies(session, directory)
+                    reorganised = apply_bundled_reorganisation(session)
+                agency_changes.apply_due(session, now.date(), now)
                 # An unchanged plan is not written again: only the new occurrences are added.
                 report = (ensure_synced(session, directory, plan, until, now, today=now.date())
                           or SyncReport())
-                if fresh and bundled_agencies:
-                    # A fresh database with the bundled agencies gets the 2025 reorganisation.
-                    reorganised = apply_bundled_reorganisation(session)
-                    agency_changes.apply_due(session, now.date(), now)
-                    sync_plan(session, directory, plan, until, now, today=now.date())
-                else:
-                    agency_changes.apply_due(session, now.date(), now)
+                report.agencies_added += seeded.agencies_added
                 count_live(session, plan, report)
                 if args.track_from is not None:
                     set_track_from(session, session.get_one(PlanRow, plan.id), args.track_from)
