@@ -76,8 +76,12 @@ def make_read_engine(url: str) -> Engine:
     """Return an engine for pages that only read (the dashboard).
 
     On SQLite its transactions begin DEFERRED, so a page holds a snapshot of the WAL without the
-    write lock that every other transaction takes, and `query_only` refuses any write.
+    write lock that every other transaction takes, and `query_only` refuses any write. On other
+    databases they are REPEATABLE READ: every statement of a page reads the same snapshot (the
+    running counts read sums, facts and notes in separate statements).
     """
+    if not url.startswith("sqlite"):
+        return create_engine(url, isolation_level="REPEATABLE READ")
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")

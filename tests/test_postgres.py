@@ -192,3 +192,17 @@ def test_the_running_counts_follow_reports_and_raw_writes_on_postgresql(
     with services.sessions() as session:
         assert running.consistent(session, tz)
     assert counted() == expected()
+
+
+def test_the_dashboard_reads_one_snapshot_per_page_on_postgresql(pg_url: str) -> None:
+    from sqlalchemy import text as sql
+
+    from storage.db import make_read_engine
+
+    engine = make_read_engine(pg_url)
+    try:
+        with engine.connect() as connection:
+            level = connection.execute(sql("SHOW transaction_isolation")).scalar_one()
+    finally:
+        engine.dispose()
+    assert level == "repeatable read"
