@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import agency_changes, texts
 from bot.channels.base import OutMessage, StartupError, Transport, TransportError
 from bot.commands import Commands
+from bot.deferred import deferred_text
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.tick import Queued, run_tick
 from bot.inbox import Inbox
@@ -120,13 +121,12 @@ class Services:
                       today=today)
 
     def defer_reply(self, channel: str, message: OutMessage) -> None:
-        """Hand an answer that could not be sent now to the outbox, so it is not lost.
-
-        The pieces of a long answer that already arrived (`first_piece`) are not sent again.
-        """
+        """Hand an answer not sent now to the outbox, not to lose it (`first_piece`: sent)."""
+        now = self.clock()
         with self.sessions() as session, session.begin():
-            outbox.enqueue_reply(session, channel, message.chat_id, message.text,
-                                  [(b.label, b.data) for b in message.buttons], self.clock(),
+            text = deferred_text(session, message, self.settings.web_url, self.settings.tz, now)
+            outbox.enqueue_reply(session, channel, message.chat_id, text,
+                                  [(b.label, b.data) for b in message.buttons], now,
                                   pieces_sent=message.first_piece)
 
     def chat_migrated(self, channel: str, old_chat_id: str, new_chat_id: str) -> None:

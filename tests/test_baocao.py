@@ -15,12 +15,14 @@ import httpx
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from bot.app import build_services, run_bot
 from bot.commands import Commands, Incoming
 from bot.downloads import download_endpoint
 from bot.settings import Settings
 from bot.web import WebApp, serve
+from storage.downloads import token_hash
 from storage.models import DownloadLink
 from tests.fakes.telegram_api import FakeTelegramServer, UploadedFile
 from tests.fakes.zalo_api import TOKEN, FakeZaloServer
@@ -244,3 +246,59 @@ def test_a_telegram_baocao_kept_in_the_journal_is_answered_ask_again_not_a_bare_
                                            OutboxMessage.kind == "reply")).all()
     # The outbox carries texts only: the person is asked to send /baocao again.
     assert queued.endswith("Chưa gửi được tệp báo cáo. Vui lòng gõ lại /baocao sau ít phút.")
+
+
+@pytest.mark.parametrize("web_url", [None, "https://nhacviec.example.gov.vn"])
+def test_on_telegram_a_report_that_failed_to_upload_comes_later_as_a_link_or_a_word_to_ask_again(
+        tmp_path: Path, fake_telegram: FakeTelegramServer, web_url: str | None) -> None:
+    from storage.invites import create_invite
+    from storage.models import Role
+    from tests.world import Clock
+
+    clock = Clock(NOW)
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'nhacviec.db'}",
+                        telegram_token=fake_telegram.token, telegram_api_url=fake_telegram.api_url,
+                        web_url=web_url)
+    services = build_services(settings, clock)
+    with services.sessions() as session, session.begin():
+        code = create_invite(session, "SCT", Role.COORDINATOR, clock()).code
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        running = asyncio.create_task(run_bot(services, stop))
+        try:
+            await until(lambda: fake_telegram.calls("getUpdates") or running.done(), "poll")
+            fake_telegram.user_says(502, f"/start {code}", first_name="Lê")
+            await until(lambda: len(fake_telegram.sent) >= 1, "lời chào")
+            fake_telegram.fail_next("sendDocument", 502, description="Bad Gateway")
+            fake_telegram.user_says(502, "/baocao xlsx")
+            await until(lambda: any("📎" in m.text for m in fake_telegram.sent), "the outbox")
+        finally:
+            stop.set()
+            assert await asyncio.wait_for(running, 5) == 0
+    asyncio.run(asyncio.wait_for(main(), 30))
+
+    assert not fake_telegram.documents
+    [later] = [m.text for m in fake_telegram.sent if "📎" in m.text]
+    assert later.startswith("📎 Báo cáo Excel kế hoạch")
+    if web_url is None:
+        assert later.endswith("Chưa gửi được tệp báo cáo. Vui lòng gõ lại /baocao sau ít phút.")
+        return
+    assert "Tệp «bao-cao-nd32-binh-thuan-01-03-2025.xlsx» không gửi kèm được" in later
+    token = later.rsplit("/tai/", 1)[1].strip()
+    with services.sessions() as session:
+        kept = session.scalars(select(DownloadLink)).one()
+    assert kept.filename.endswith(".xlsx") and kept.content.startswith(b"PK")  # the workbook
+    assert kept.token_hash == token_hash(token)
+
+
+def test_an_evidence_file_that_could_not_go_with_its_answer_is_said_not_dropped(
+        world: World) -> None:
+    from bot.channels.base import FileRef, OutMessage
+    from bot.deferred import deferred_text
+
+    message = OutMessage("900", "📎 Tài liệu của nhiệm vụ 1", file_ref=FileRef("document", "F1"))
+    with world.sessions() as session:
+        text = deferred_text(session, message, None, TZ, NOW)
+    assert text == ("📎 Tài liệu của nhiệm vụ 1\n"
+                    "Tệp đính kèm không gửi lại được lúc này. Gõ lại lệnh để xem tệp.")

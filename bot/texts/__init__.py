@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from storage.sync import SyncReport
 
 from bot.texts.cli import *  # noqa: F403  (the command line's words)
+from bot.texts.deferred import *  # noqa: F403  (answers sent later, their files)
 from bot.texts.help import *  # noqa: F403  (/help)
 from bot.texts.i11_agencies import *  # noqa: F403  (agencies that change)
 from bot.texts.i11_daily import *  # noqa: F403  (the daily message, lists by plan)

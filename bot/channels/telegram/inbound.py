@@ -356,9 +356,8 @@ class _Handlers:
                     raise
                 log.warning(texts.LOG_TELEGRAM_REPLY_QUEUED,
                             exc.message)
-                # The outbox keeps texts, not files: it tells the person to ask again.
-                later = (OutMessage(chat_id, texts.BAOCAO_UPLOAD_FAILED) if message.upload
-                         else replace(message, first_piece=exc.pieces_sent))
+                # The outbox keeps texts: the composition root offers the file another way.
+                later = replace(message, first_piece=exc.pieces_sent)
                 await asyncio.to_thread(self._on_undelivered, "telegram", later)
 
 
