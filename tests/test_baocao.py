@@ -63,7 +63,7 @@ def test_the_coordinator_and_a_leader_get_a_one_time_link_valid_24_hours(world: 
         reply = world.say(chat, "/baocao docx")
         url, token = link_in(reply)
         assert url.startswith(f"{WEB}/tai/")
-        assert "Dự thảo báo cáo (Word) kế hoạch nd32-binh-thuan" in reply
+        assert "Dự thảo báo cáo (Word) kế hoạch ND32" in reply
         assert "dùng được một lần, đến 10:00 02/03/2025" in reply
         assert "Lũy kế từ đầu kế hoạch đến ngày 01/03/2025" in reply
     with world.sessions() as session:
@@ -75,9 +75,14 @@ def test_the_coordinator_and_a_leader_get_a_one_time_link_valid_24_hours(world: 
 
 def test_a_bad_word_is_refused_with_the_usage_and_changes_nothing(world: World) -> None:
     reply = world.say("coord", "/baocao pdf")
-    assert reply.startswith("Không có kế hoạch \"pdf\". Các kế hoạch: nd32-binh-thuan.")
+    assert reply.startswith("Không có kế hoạch \"pdf\". Các kế hoạch: ND32.")
     assert "Cách dùng: /baocao [xlsx|docx] [KỲ]" in reply
     assert world.count(DownloadLink) == 0
+
+
+def test_a_plan_is_named_by_the_code_people_type_or_by_its_id(world: World) -> None:
+    for name in ("nd32", "ND32", "nd32-binh-thuan"):
+        assert "Báo cáo Excel kế hoạch ND32" in world.say("coord", f"/baocao xlsx {name}")
 
 
 def test_without_a_web_address_zalo_is_told_why_and_how_else(world: World) -> None:
@@ -280,7 +285,7 @@ def test_on_telegram_a_report_that_failed_to_upload_comes_later_as_a_link_or_a_w
 
     assert not fake_telegram.documents
     [later] = [m.text for m in fake_telegram.sent if "📎" in m.text]
-    assert later.startswith("📎 Báo cáo Excel kế hoạch")
+    assert later.startswith("📎 Báo cáo Excel kế hoạch ND32.")
     if web_url is None:
         assert later.endswith("Chưa gửi được tệp báo cáo. Vui lòng gõ lại /baocao sau ít phút.")
         return

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot import texts
 from bot.channels.base import FileUpload
 from bot.commands.core import Refusal, Reply, Request, clip
+from bot.render import plan_label
 from bot.reports.files import render_report
 from bot.reports.period import ReportingPeriod, parse_period, scope_label
 from scheduler.text import fold
@@ -34,9 +35,9 @@ def report(request: Request, rest: str) -> list[Reply]:
     scope = scope_label(period, request.today)
     name = texts.BAOCAO_KIND[kind]
     if request.incoming.channel == Channel.TELEGRAM.value:
-        return [Reply(texts.BAOCAO_CAPTION.format(kind=name, plan=plan.id, scope=scope),
+        return [Reply(texts.BAOCAO_CAPTION.format(kind=name, plan=plan_label(plan), scope=scope),
                       upload=upload)]
-    return [Reply(_link(request, upload, name, plan.id, scope, kind))]
+    return [Reply(_link(request, upload, name, plan_label(plan), scope, kind))]
 
 
 def _link(request: Request, upload: FileUpload, name: str, plan: str, scope: str,
@@ -55,7 +56,8 @@ def _link(request: Request, upload: FileUpload, name: str, plan: str, scope: str
 def _arguments(request: Request, rest: str) -> tuple[str, PlanRow, ReportingPeriod | None]:
     """Read the format, the plan and the period, in any order. Raise Refusal."""
     plans = list(request.session.scalars(select(PlanRow).order_by(PlanRow.id)))
-    by_code = {fold(plan.id): plan for plan in plans}
+    # A plan is named by its code, as in `XD:5`, or by its id.
+    by_code = {fold(name): plan for plan in plans for name in (plan.id, plan.code)}
     kind = "xlsx"
     plan: PlanRow | None = None
     period: ReportingPeriod | None = None
@@ -70,13 +72,13 @@ def _arguments(request: Request, rest: str) -> tuple[str, PlanRow, ReportingPeri
                 period = parse_period(word, request.today)
             except ValueError:
                 raise Refusal(texts.BAOCAO_UNKNOWN_PLAN.format(
-                    plan=clip(word), plans=", ".join(p.id for p in plans))
+                    plan=clip(word), plans=", ".join(plan_label(p) for p in plans))
                     + "\n" + texts.BAOCAO_USAGE) from None
     if plan is None:
         own = [p for p in plans if p.coordinator_code == request.registered.agency_code]
         candidates = plans if len(plans) == 1 else own
         if len(candidates) != 1:
             raise Refusal(texts.BAOCAO_USAGE + "\n" + texts.BAOCAO_WHICH_PLAN.format(
-                plans=", ".join(p.id for p in plans)))
+                plans=", ".join(plan_label(p) for p in plans)))
         plan = candidates[0]
     return kind, plan, period
