@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,10 +22,26 @@ from storage.rows import rows_changed
 def record_inbound(session: Session, channel: str, message_id: str, chat_id: str, text: str,
                    now: datetime) -> bool:
     """Keep what a person sent. Return False if this message id was received before."""
+    values = {"channel": channel, "message_id": message_id, "chat_id": chat_id, "text": text,
+              "received_at": now}
+    dialect = session.get_bind().dialect.name
+    # One statement, no savepoint, where the database can skip a row it has (SQLite 3.24+,
+    # PostgreSQL 9.5+): a message received before inserts nothing. Run on the connection: the
+    # ORM has nothing to flush or load for it.
+    unique = ["channel", "message_id"]
+    if dialect == "sqlite":
+        statement = (sqlite.insert(InboundMessage).values(values)
+                     .on_conflict_do_nothing(index_elements=unique))
+        return session.connection().execute(statement).rowcount == 1
+    if dialect == "postgresql":
+        # psycopg gives no row count for it: the id it returns says a row was inserted.
+        returning = (postgresql.insert(InboundMessage).values(values)
+                     .on_conflict_do_nothing(index_elements=unique)
+                     .returning(InboundMessage.id))
+        return session.connection().execute(returning).first() is not None
     try:
         with session.begin_nested():
-            session.add(InboundMessage(channel=channel, message_id=message_id, chat_id=chat_id,
-                                       text=text, received_at=now))
+            session.add(InboundMessage(**values))
     except IntegrityError:
         return False
     return True
@@ -37,7 +54,7 @@ def set_prompt(
 ) -> None:
     """Remember that the officer's next message in this chat answers a question about
     `assignment_id` (for PromptKind.EVIDENCE: about its report `status_event_id`)."""
-    pop_prompt(session, channel, chat_id)
+    drop_prompts(session, chat=(channel, chat_id))
     session.add(
         PendingPrompt(
             channel=channel,

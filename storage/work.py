@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, tzinfo
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager
@@ -40,14 +41,13 @@ def tasks_by_key(session: Session, key: str, plan_id: str | None = None,
     return list(session.scalars(query.order_by(TaskRow.plan_id)))
 
 
-def _live_assignments() -> Select[Assignment]:
+def _live(query: Select[Any]) -> Select[Any]:
     # The work of an archived plan is history: in no list, no count and no reminder.
     return (
-        select(Assignment)
+        query
         .join(Assignment.occurrence)
         .join(OccurrenceRow.task)
         .join(TaskRow.plan)
-        .options(contains_eager(Assignment.occurrence).contains_eager(OccurrenceRow.task))
         .where(
             Assignment.archived.is_(False),
             OccurrenceRow.archived.is_(False),
@@ -55,6 +55,15 @@ def _live_assignments() -> Select[Assignment]:
             PlanRow.archived.is_(False),
         )
     )
+
+
+def _live_assignments() -> Select[Assignment]:
+    query: Select[Assignment] = _live(select(Assignment))
+    # The plan is joined anyway: loaded with the rows, it costs no query of its own later
+    # (whether a completion waits for confirmation, the plan's coordinator).
+    return query.options(
+        contains_eager(Assignment.occurrence).contains_eager(OccurrenceRow.task)
+        .contains_eager(TaskRow.plan))
 
 
 def assignment_for_update(session: Session, assignment_id: int) -> Assignment | None:
@@ -69,8 +78,11 @@ def assignments_of_task(
     role: AssignmentRole | None = None,
     *,
     for_update: bool = False,
+    period: str | None = None,
+    not_done: bool = False,
 ) -> list[Assignment]:
-    """Return the live assignments of a task, by due date, optionally of one agency or role.
+    """Return the live assignments of a task, by due date, optionally of one agency or role,
+    of one period (its name in ASCII, any case), or only those not done.
 
     `for_update` locks them until the transaction ends, and reads their current state.
     """
@@ -81,7 +93,21 @@ def assignments_of_task(
         query = query.where(Assignment.agency_code == agency_code)
     if role is not None:
         query = query.where(Assignment.role == role.value)
+    if period is not None:
+        # SQL's upper() folds ASCII letters only: periods are ASCII ("2024-Q1").
+        query = query.where(func.upper(OccurrenceRow.period) == period.upper())
+    if not_done:
+        query = query.where(Assignment.status != AssignmentStatus.DONE.value)
     return list(session.scalars(query.order_by(OccurrenceRow.due, Assignment.id)))
+
+
+def agencies_of_task(session: Session, task_id: int, role: AssignmentRole) -> list[str]:
+    """Return the codes of the agencies with a live part of `role` in the task, once each, in
+    the order `assignments_of_task` lists their parts (codes only: no rows are loaded)."""
+    query = (_live(select(Assignment.agency_code))
+             .where(TaskRow.id == task_id, Assignment.role == role.value)
+             .order_by(OccurrenceRow.due, Assignment.id))
+    return list(dict.fromkeys(session.scalars(query)))
 
 
 def lead_assignments(
