@@ -226,7 +226,7 @@ def measure_run(work: Path, size: int) -> None:
               f"{percentile(echoed, 0.95) * 1000:.1f} ms, max {max(echoed) * 1000:.1f} ms; "
               f"ratio of p95 {percentile(done, 0.95) / percentile(echoed, 0.95):.2f}", flush=True)
 
-        # A tick of the largest database in its own process while `run` answers commands on the same database.
+        # A tick of that database in its own process while `run` answers commands beside it.
         ticking: dict[str, Any] = {}
 
         def tick() -> None:
