@@ -7,8 +7,8 @@ from collections.abc import Collection
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
 
 from storage.models import (
     Assignment,
@@ -90,9 +90,9 @@ def assignments_of_task(
     if for_update:
         query = query.with_for_update(of=Assignment).execution_options(populate_existing=True)
     if agency_code is not None:
-        query = query.where(Assignment.agency_code == agency_code)
+        query = query.where(_not_for_an_index(Assignment.agency_code) == agency_code)
     if role is not None:
-        query = query.where(Assignment.role == role.value)
+        query = query.where(_not_for_an_index(Assignment.role) == role.value)
     if period is not None:
         # SQL's upper() folds ASCII letters only: periods are ASCII ("2024-Q1").
         query = query.where(func.upper(OccurrenceRow.period) == period.upper())
@@ -105,9 +105,20 @@ def agencies_of_task(session: Session, task_id: int, role: AssignmentRole) -> li
     """Return the codes of the agencies with a live part of `role` in the task, once each, in
     the order `assignments_of_task` lists their parts (codes only: no rows are loaded)."""
     query = (_live(select(Assignment.agency_code))
-             .where(TaskRow.id == task_id, Assignment.role == role.value)
+             .where(TaskRow.id == task_id, _not_for_an_index(Assignment.role) == role.value)
              .order_by(OccurrenceRow.due, Assignment.id))
     return list(dict.fromkeys(session.scalars(query)))
+
+
+def _not_for_an_index(column: QueryableAttribute[str]) -> ColumnElement[str]:
+    """Return `column || ''`: the same value, which no index serves.
+
+    A task's parts are found through its occurrences (an index on the task, then one on the
+    occurrence): a handful of rows. Without statistics SQLite preferred an index on the role
+    or the agency, read some 150,000 (every lead part) or 1,600 rows at 300k and took 10-15 ms
+    instead of 0.3; PostgreSQL, which has statistics, plans the same either way.
+    """
+    return column.concat("")
 
 
 def lead_assignments(

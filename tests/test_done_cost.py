@@ -104,6 +104,31 @@ def test_a_done_loads_the_open_parts_of_its_task_not_every_period(world: World) 
     assert len(loaded) <= open_parts
 
 
+def test_a_tasks_parts_are_found_through_its_occurrences_not_an_index_of_every_part(
+        world: World) -> None:
+    engine = engine_of(world)
+    asked: list[tuple[str, Any]] = []
+
+    def note(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if "FROM assignments JOIN occurrences" in statement:
+            asked.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert "9@2026-Q2" in world.say("lagi", "/xong 9", channel="telegram")
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(asked) >= 2  # the task's leads, the agency's parts
+    with engine.connect() as connection:
+        for statement, parameters in asked:
+            plan = [row[-1] for row in connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters)]
+            steps = [step.split(" USING ")[0] for step in plan if step.startswith("SEARCH")]
+            # By the task's id, its occurrences, then each occurrence's parts: a few rows.
+            assert steps.index("SEARCH occurrences") < steps.index("SEARCH assignments"), plan
+            assert not any("ix_assignments_" in step for step in plan), plan
+
+
 def test_a_period_is_named_in_any_case_and_an_unknown_one_lists_the_periods(
         world: World) -> None:
     refused = world.say("lagi", "/xong 9@2026-Q9", channel="telegram")
