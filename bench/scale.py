@@ -52,10 +52,13 @@ class TimedFake(FakeTelegramServer):
     def __init__(self) -> None:
         super().__init__()
         self.arrivals: list[tuple[float, int]] = []
+        self.arrived = threading.Condition()
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         result = super()._send_message(params)
-        self.arrivals.append((time.monotonic(), int(params["chat_id"])))
+        with self.arrived:
+            self.arrivals.append((time.monotonic(), int(params["chat_id"])))
+            self.arrived.notify_all()
         return result
 
 
@@ -104,12 +107,16 @@ def round_trip(fake: TimedFake, chat_id: int, text: str, timeout: float = 10.0) 
     seen = len(fake.arrivals)
     started = time.monotonic()
     fake.user_says(chat_id, text)
-    while time.monotonic() - started < timeout:
-        for at, chat in fake.arrivals[seen:]:
-            if chat == chat_id:
-                return at - started
-        time.sleep(0.0005)
-    raise TimeoutError(f"no answer to {text!r} in chat {chat_id}")
+
+    def answer() -> float | None:
+        return next((at for at, chat in fake.arrivals[seen:] if chat == chat_id), None)
+
+    # Woken by the arrival, not polling: the measuring process leaves the CPUs to the bots.
+    with fake.arrived:
+        at = fake.arrived.wait_for(answer, timeout)
+    if at is None:
+        raise TimeoutError(f"no answer to {text!r} in chat {chat_id}")
+    return at - started
 
 
 def paced(fake: TimedFake, chat_id: int, text: str) -> float:
