@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -52,12 +52,16 @@ def agency(session: Session, code: str) -> AgencyRow:
     return row
 
 
+_PERIODS = select(AgencyName).order_by(AgencyName.agency_code, AgencyName.valid_from.is_not(None),
+                                       AgencyName.valid_from, AgencyName.id)
+# Built once: a command names an agency or two (see storage.work on what building costs).
+_PERIODS_OF = _PERIODS.where(AgencyName.agency_code == bindparam("code"))
+
+
 def _periods(session: Session, code: str | None = None) -> list[AgencyName]:
-    query = select(AgencyName).order_by(AgencyName.agency_code, AgencyName.valid_from.is_not(None),
-                                        AgencyName.valid_from, AgencyName.id)
-    if code is not None:
-        query = query.where(AgencyName.agency_code == code)
-    return list(session.scalars(query))
+    if code is None:
+        return list(session.scalars(_PERIODS))
+    return list(session.scalars(_PERIODS_OF, {"code": code}))
 
 
 def _in_force(period: AgencyName, day: date) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -69,13 +69,14 @@ def set_prompt(
     session.flush()
 
 
+# Built once, run with each message's values: see storage.work on what building costs.
+_PROMPT_OF_CHAT = select(PendingPrompt).where(PendingPrompt.channel == bindparam("channel"),
+                                              PendingPrompt.chat_id == bindparam("chat"))
+
+
 def pop_prompt(session: Session, channel: str, chat_id: str) -> PendingPrompt | None:
     """Remove and return the chat's pending question, if any."""
-    prompt = session.scalars(
-        select(PendingPrompt).where(
-            PendingPrompt.channel == channel, PendingPrompt.chat_id == chat_id
-        )
-    ).one_or_none()
+    prompt = session.scalars(_PROMPT_OF_CHAT, {"channel": channel, "chat": chat_id}).one_or_none()
     if prompt is not None:
         session.delete(prompt)
         session.flush()
