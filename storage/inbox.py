@@ -54,7 +54,8 @@ def set_prompt(
 ) -> None:
     """Remember that the officer's next message in this chat answers a question about
     `assignment_id` (for PromptKind.EVIDENCE: about its report `status_event_id`)."""
-    drop_prompts(session, chat=(channel, chat_id))
+    # On the connection: the ORM has nothing to flush or synchronise for it.
+    session.connection().execute(_DROP_PROMPT, {"channel": channel, "chat": chat_id})
     session.add(
         PendingPrompt(
             channel=channel,
@@ -70,13 +71,23 @@ def set_prompt(
 
 
 # Built once, run with each message's values: see storage.work on what building costs.
-_PROMPT_OF_CHAT = select(PendingPrompt).where(PendingPrompt.channel == bindparam("channel"),
-                                              PendingPrompt.chat_id == bindparam("chat"))
+_OF_CHAT = (PendingPrompt.channel == bindparam("channel"),
+            PendingPrompt.chat_id == bindparam("chat"))
+_PROMPT_OF_CHAT = select(PendingPrompt).where(*_OF_CHAT)
+_POP_PROMPT = delete(PendingPrompt).where(*_OF_CHAT).returning(PendingPrompt)
+_DROP_PROMPT = delete(PendingPrompt).where(*_OF_CHAT)
 
 
 def pop_prompt(session: Session, channel: str, chat_id: str) -> PendingPrompt | None:
     """Remove and return the chat's pending question, if any."""
-    prompt = session.scalars(_PROMPT_OF_CHAT, {"channel": channel, "chat": chat_id}).one_or_none()
+    where = {"channel": channel, "chat": chat_id}
+    if session.get_bind().dialect.delete_returning:
+        # One statement: the row deleted is the one returned (SQLite 3.35+, PostgreSQL).
+        popped = session.scalars(_POP_PROMPT, where).one_or_none()
+        if popped is not None:
+            session.expunge(popped)  # gone: a new question may take its id
+        return popped
+    prompt = session.scalars(_PROMPT_OF_CHAT, where).one_or_none()
     if prompt is not None:
         session.delete(prompt)
         session.flush()
