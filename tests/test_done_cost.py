@@ -12,13 +12,15 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select, update
 
-from bot.app import build_services, run_bot
+from bot.app import Services, build_services, run_bot
+from bot.cli import main
 from bot.commands import Incoming
 from bot.settings import Settings
 from storage.db import make_engine
@@ -185,3 +187,25 @@ def test_while_the_bot_runs_what_start_up_built_is_out_of_the_collectors_full_pa
         services.engine.dispose()
     assert frozen[0] > 10_000  # the modules, the plan, the settings
     assert gc.get_freeze_count() == 0  # handed back once the bot stopped
+
+
+def test_a_tick_from_the_command_line_ticks_with_start_up_out_of_the_collectors_passes(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NHACVIEC_DB_URL", f"sqlite:///{tmp_path / 'nhacviec.db'}")
+    for name in ("NHACVIEC_PLAN", "NHACVIEC_AGENCIES", "TELEGRAM_BOT_USERNAME", "NHACVIEC_TZ"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["init", "--as-of", "2024-06-20"]) == 0
+    frozen: list[int] = []
+    real_tick = Services.tick
+
+    def tick(self: Services, now: datetime, *, forced: bool = False) -> object:
+        frozen.append(gc.get_freeze_count())  # a full pass now skips what start-up built
+        return real_tick(self, now, forced=forced)
+
+    monkeypatch.setattr(Services, "tick", tick)
+    assert main(["tick", "--as-of", "2024-06-20T08:00"]) == 0
+    assert "Lượt nhắc lúc 08:00 20/06/2024" in capsys.readouterr().out
+    assert frozen[0] > 10_000
+    assert gc.get_freeze_count() == 0
