@@ -4,6 +4,7 @@ session first; none commits."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +19,15 @@ from storage.models import (
 )
 from storage.rows import rows_changed
 
+_NEW_MESSAGE: dict[str, Any] = {name: bindparam(name)
+                                for name in ("channel", "message_id", "chat_id", "text",
+                                             "received_at")}
+_KEEP_SQLITE = (sqlite.insert(InboundMessage).values(_NEW_MESSAGE)
+                .on_conflict_do_nothing(index_elements=["channel", "message_id"]))
+_KEEP_POSTGRESQL = (postgresql.insert(InboundMessage).values(_NEW_MESSAGE)
+                    .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+                    .returning(InboundMessage.id))
+
 
 def record_inbound(session: Session, channel: str, message_id: str, chat_id: str, text: str,
                    now: datetime) -> bool:
@@ -28,17 +38,11 @@ def record_inbound(session: Session, channel: str, message_id: str, chat_id: str
     # One statement, no savepoint, where the database can skip a row it has (SQLite 3.24+,
     # PostgreSQL 9.5+): a message received before inserts nothing. Run on the connection: the
     # ORM has nothing to flush or load for it.
-    unique = ["channel", "message_id"]
     if dialect == "sqlite":
-        statement = (sqlite.insert(InboundMessage).values(values)
-                     .on_conflict_do_nothing(index_elements=unique))
-        return session.connection().execute(statement).rowcount == 1
+        return session.connection().execute(_KEEP_SQLITE, values).rowcount == 1
     if dialect == "postgresql":
         # psycopg gives no row count for it: the id it returns says a row was inserted.
-        returning = (postgresql.insert(InboundMessage).values(values)
-                     .on_conflict_do_nothing(index_elements=unique)
-                     .returning(InboundMessage.id))
-        return session.connection().execute(returning).first() is not None
+        return session.connection().execute(_KEEP_POSTGRESQL, values).first() is not None
     try:
         with session.begin_nested():
             session.add(InboundMessage(**values))
