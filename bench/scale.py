@@ -174,6 +174,13 @@ def stop_run(process: subprocess.Popen[str]) -> int:
     return usage.ru_maxrss
 
 
+def abandon(process: subprocess.Popen[str] | None) -> None:
+    """Kill `nhacviec run` if it is still running (a part stopped on an error)."""
+    if process is not None and process.returncode is None and process.poll() is None:
+        process.kill()
+        process.wait()
+
+
 def echo_bot(api_url: str) -> None:
     """Run a python-telegram-bot echo bot on `api_url` until killed (the baseline)."""
     from telegram import Update
@@ -217,6 +224,7 @@ def measure_run(work: Path, size: int) -> None:
     echo = subprocess.Popen([sys.executable, __file__, "--echo", echo_fake.api_url], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     fake = TimedFake().start()
+    run: subprocess.Popen[str] | None = None
     try:
         run = start_run(data, fake, "2026-06-22T07:00")
         wait_for(lambda: bool(echo_fake.calls("getUpdates")), 30, "the echo bot did not start")
@@ -268,6 +276,7 @@ def measure_run(work: Path, size: int) -> None:
               f"messages of {reminders} reminders sent, {len(done) + number + 20} commands "
               f"answered) {stop_run(run) / 1024:.0f} MB", flush=True)
     finally:
+        abandon(run)  # a part that failed leaves no `run` behind
         echo.kill()
         echo.wait()
         fake.stop()
@@ -290,12 +299,14 @@ def measure_rate(work: Path) -> None:
               "now": now} for number in range(RATE_MESSAGES)])
     engine.dispose()
     fake = TimedFake().start()
+    run: subprocess.Popen[str] | None = None
     try:
         run = start_run(data, fake, "2026-06-22T07:00")
         wait_for(lambda: sum(chat > 9000 for _, chat in fake.arrivals) >= RATE_MESSAGES, 120,
                  "the outbox was not sent")
         stop_run(run)
     finally:
+        abandon(run)
         fake.stop()
     times = sorted(at for at, chat in fake.arrivals if chat > 9000)
     first = times[0]
