@@ -6,15 +6,17 @@ TICK (Monday 22/06/2026 08:00):
 - bulk: monthly tasks ("Hằng tháng"), one lead and one coordinating agency each, from 2016 to
   the horizon (`nhacviec init`, 400 days ahead). Everything due up to the reminder window
   (TICK + 61 days) is done, with its reminders recorded; later periods are open;
-- the due set: 50 deadlines due on TICK, two lead agencies each (the ten D agencies): exactly
-  100 reminders due at the tick, whatever the size;
+- the due set: 50 deadlines due on TICK, two lead agencies each (the ten D agencies). The tick
+  of Friday 19/06/2026 08:00 (a real `nhacviec tick`) sent their "T-1" step, and its send instant
+  is recorded as served; what is due at TICK is then each part's "due" step: exactly 100
+  reminders, in one day's message per D officer (10 messages), whatever the size;
 - the /done set: 50 yearly tasks, one per (D agency, slot): the officers of the D agencies
   report them done during the benchmark (their 2026 period is open, due after the window).
 
 Each D agency has one focal officer on Telegram (chat ids 7001..7010). The database is made by
 `nhacviec init` itself (plan and agency files written beside it); the state above is then set
-with SQL. Files land in bench/.data/ (ignored by git) and are reused while the generator's
-VERSION is unchanged.
+with SQL and the storage's own functions. Files land in bench/.data/ (ignored by git) and are
+reused while the generator's VERSION is unchanged.
 """
 
 from __future__ import annotations
@@ -31,10 +33,14 @@ from pathlib import Path
 import yaml
 from sqlalchemy import create_engine, text
 
-VERSION = "1"
+# 2: the Friday before TICK was really ticked and its instant recorded by the storage itself
+# (version 1 wrote the instant in a form the claim did not match, so `run` caught Friday up,
+# and TICK found each officer's day's message queued already).
+VERSION = "2"
 DATA = Path(__file__).resolve().parent / ".data"
 TICK = "2026-06-22T08:00"
 TICK_DAY = date(2026, 6, 22)
+FRIDAY = "2026-06-19T08:00"  # the send instant before TICK (a working day)
 PLAN_START = date(2016, 1, 1)
 SIZES = (3_000, 30_000, 300_000)
 D_AGENCIES = [f"D{number:02d}" for number in range(1, 11)]
@@ -123,7 +129,7 @@ def init(dataset: Dataset) -> float:
 
 
 def set_state(dataset: Dataset) -> None:
-    """Done up to the reminder window (reminders recorded), officers, the last tick served."""
+    """Done up to the reminder window (reminders recorded), the officers."""
     engine = create_engine(f"sqlite:///{dataset.db}")
     now = datetime(2026, 6, 19, 1, 0)  # UTC, naive as the schema stores it on SQLite
     with engine.begin() as connection:
@@ -158,12 +164,36 @@ def set_state(dataset: Dataset) -> None:
                 "INSERT INTO officer_chats (officer_id, channel, chat_id, reachable) "
                 "VALUES (:officer, 'telegram', :chat, 1)"),
                 {"officer": officer, "chat": str(7001 + number)})
-        connection.execute(text(
-            "INSERT INTO ticks (due_at, started_at, completed_at) VALUES (:at, :at, :at)"),
-            {"at": now})
+    engine.dispose()
+
+
+def tick_friday(dataset: Dataset) -> int:
+    """Run the real tick of Friday 19/06 08:00 (the due set's "T-1"), mark what it queued as
+    delivered and its send instant as served, as the timer of a running bot would have; return
+    how many reminders it queued."""
+    from zoneinfo import ZoneInfo
+
+    from storage.db import make_engine, make_sessionmaker
+    from storage.models import OutboxMessage, OutboxStatus
+    from storage.schedule import claim_tick, complete_tick
+
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "tick", "--as-of", FRIDAY],
+                         env=dataset.env(), check=True, capture_output=True, text=True).stdout
+    instant = datetime.fromisoformat(FRIDAY).replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    engine = make_engine(f"sqlite:///{dataset.db}")
+    with make_sessionmaker(engine)() as session, session.begin():
+        session.query(OutboxMessage).filter(
+            OutboxMessage.status == OutboxStatus.QUEUED.value).update(
+            {"status": OutboxStatus.SENT.value, "sent_at": instant})
+        if not claim_tick(session, instant, instant):
+            raise RuntimeError("the Friday instant was served already")
+        complete_tick(session, instant, instant)
+    engine.dispose()
+    engine = create_engine(f"sqlite:///{dataset.db}")  # no BEGIN of ours: VACUUM takes none
     with engine.connect() as connection:
         connection.exec_driver_sql("VACUUM")
     engine.dispose()
+    return int(out.split(": ", 1)[1].split()[0])
 
 
 def dataset(size: int, *, fresh: bool = False) -> tuple[Dataset, float | None]:
@@ -176,6 +206,9 @@ def dataset(size: int, *, fresh: bool = False) -> tuple[Dataset, float | None]:
     write_files(data)
     first_init = init(data)
     set_state(data)
+    friday = tick_friday(data)
+    if friday != DUE_TASKS * 2:
+        raise RuntimeError(f"the Friday tick queued {friday} reminders, not {DUE_TASKS * 2}")
     return data, first_init
 
 

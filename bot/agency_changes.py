@@ -92,9 +92,21 @@ def shown_agencies(session: Session, today: date) -> dict[str, AgencyRow]:
     agency that ceased with nobody taking its work marked so (detached rows, never written)."""
     shown = agencies.names_on(session, today)
     for row in shown.values():
-        if row.ceased_from is not None and row.successor_code is None:
-            row.short_name = texts.AGENCY_NOBODY.format(short=row.short_name)
+        _mark_nobody(row)
     return shown
+
+
+def shown_agency(session: Session, code: str, today: date) -> AgencyRow | None:
+    """Return agency `code` as `shown_agencies` shows it, reading that agency alone."""
+    row = agencies.agency_on(session, code, today)
+    if row is not None:
+        _mark_nobody(row)
+    return row
+
+
+def _mark_nobody(row: AgencyRow) -> None:
+    if row.ceased_from is not None and row.successor_code is None:
+        row.short_name = texts.AGENCY_NOBODY.format(short=row.short_name)
 
 
 # ---- the reorganisation data ------------------------------------------------------------

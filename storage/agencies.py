@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -52,12 +52,16 @@ def agency(session: Session, code: str) -> AgencyRow:
     return row
 
 
+_PERIODS = select(AgencyName).order_by(AgencyName.agency_code, AgencyName.valid_from.is_not(None),
+                                       AgencyName.valid_from, AgencyName.id)
+# Built once: a command names an agency or two (see storage.work on what building costs).
+_PERIODS_OF = _PERIODS.where(AgencyName.agency_code == bindparam("code"))
+
+
 def _periods(session: Session, code: str | None = None) -> list[AgencyName]:
-    query = select(AgencyName).order_by(AgencyName.agency_code, AgencyName.valid_from.is_not(None),
-                                        AgencyName.valid_from, AgencyName.id)
-    if code is not None:
-        query = query.where(AgencyName.agency_code == code)
-    return list(session.scalars(query))
+    if code is None:
+        return list(session.scalars(_PERIODS))
+    return list(session.scalars(_PERIODS_OF, {"code": code}))
 
 
 def _in_force(period: AgencyName, day: date) -> bool:
@@ -91,18 +95,27 @@ def names_on(session: Session, day: date) -> dict[str, AgencyRow]:
     by_code: dict[str, list[AgencyName]] = {}
     for period in _periods(session):
         by_code.setdefault(period.agency_code, []).append(period)
-    shown: dict[str, AgencyRow] = {}
-    for row in session.scalars(select(AgencyRow)):
-        picked = _pick(by_code.get(row.code, []), day)
-        ceased = row.ceased_from is not None and row.ceased_from <= day
-        shown[row.code] = AgencyRow(
-            code=row.code, kind=row.kind,
-            name=picked.name if picked else row.name,
-            short_name=picked.short_name if picked else row.short_name,
-            successor_code=row.successor_code if ceased else None,
-            successor_from=row.successor_from if ceased else None,
-            ceased_from=row.ceased_from if ceased else None)
-    return shown
+    return {row.code: _as_on(row, by_code.get(row.code, []), day)
+            for row in session.scalars(select(AgencyRow))}
+
+
+def agency_on(session: Session, code: str, day: date) -> AgencyRow | None:
+    """Return agency `code` as it was on `day` (see `names_on`), reading that agency alone;
+    None if it is unknown."""
+    row = session.get(AgencyRow, code)
+    return None if row is None else _as_on(row, _periods(session, code), day)
+
+
+def _as_on(row: AgencyRow, periods: list[AgencyName], day: date) -> AgencyRow:
+    picked = _pick(periods, day)
+    ceased = row.ceased_from is not None and row.ceased_from <= day
+    return AgencyRow(
+        code=row.code, kind=row.kind,
+        name=picked.name if picked else row.name,
+        short_name=picked.short_name if picked else row.short_name,
+        successor_code=row.successor_code if ceased else None,
+        successor_from=row.successor_from if ceased else None,
+        ceased_from=row.ceased_from if ceased else None)
 
 
 def ceased_on(session: Session, day: date) -> frozenset[str]:

@@ -54,6 +54,12 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         try:
             # WAL lets `nhacviec tick` write while `nhacviec run` reads, and the reverse.
             cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL (SQLite's default, said here on purpose): each commit syncs the WAL, so what
+            # the bot acknowledged ("✅ Đã ghi nhận") survives a power loss or an OS crash, as the
+            # journal's fsync does. NORMAL would be durable against a crash of the process only:
+            # a power cut could lose every commit since the last checkpoint. Measured (README,
+            # Scale): it would save about 0.5-0.9 ms of a 5 ms /done on this project's sandbox.
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         finally:

@@ -4,8 +4,10 @@ session first; none commits."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,14 +19,33 @@ from storage.models import (
 )
 from storage.rows import rows_changed
 
+_NEW_MESSAGE: dict[str, Any] = {name: bindparam(name)
+                                for name in ("channel", "message_id", "chat_id", "text",
+                                             "received_at")}
+_KEEP_SQLITE = (sqlite.insert(InboundMessage).values(_NEW_MESSAGE)
+                .on_conflict_do_nothing(index_elements=["channel", "message_id"]))
+_KEEP_POSTGRESQL = (postgresql.insert(InboundMessage).values(_NEW_MESSAGE)
+                    .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+                    .returning(InboundMessage.id))
+
 
 def record_inbound(session: Session, channel: str, message_id: str, chat_id: str, text: str,
                    now: datetime) -> bool:
     """Keep what a person sent. Return False if this message id was received before."""
+    values = {"channel": channel, "message_id": message_id, "chat_id": chat_id, "text": text,
+              "received_at": now}
+    dialect = session.get_bind().dialect.name
+    # One statement, no savepoint, where the database can skip a row it has (SQLite 3.24+,
+    # PostgreSQL 9.5+): a message received before inserts nothing. Run on the connection: the
+    # ORM has nothing to flush or load for it.
+    if dialect == "sqlite":
+        return session.connection().execute(_KEEP_SQLITE, values).rowcount == 1
+    if dialect == "postgresql":
+        # psycopg gives no row count for it: the id it returns says a row was inserted.
+        return session.connection().execute(_KEEP_POSTGRESQL, values).first() is not None
     try:
         with session.begin_nested():
-            session.add(InboundMessage(channel=channel, message_id=message_id, chat_id=chat_id,
-                                       text=text, received_at=now))
+            session.add(InboundMessage(**values))
     except IntegrityError:
         return False
     return True
@@ -37,7 +58,8 @@ def set_prompt(
 ) -> None:
     """Remember that the officer's next message in this chat answers a question about
     `assignment_id` (for PromptKind.EVIDENCE: about its report `status_event_id`)."""
-    pop_prompt(session, channel, chat_id)
+    # On the connection: the ORM has nothing to flush or synchronise for it.
+    session.connection().execute(_DROP_PROMPT, {"channel": channel, "chat": chat_id})
     session.add(
         PendingPrompt(
             channel=channel,
@@ -52,13 +74,24 @@ def set_prompt(
     session.flush()
 
 
+# Built once, run with each message's values: see storage.work on what building costs.
+_OF_CHAT = (PendingPrompt.channel == bindparam("channel"),
+            PendingPrompt.chat_id == bindparam("chat"))
+_PROMPT_OF_CHAT = select(PendingPrompt).where(*_OF_CHAT)
+_POP_PROMPT = delete(PendingPrompt).where(*_OF_CHAT).returning(PendingPrompt)
+_DROP_PROMPT = delete(PendingPrompt).where(*_OF_CHAT)
+
+
 def pop_prompt(session: Session, channel: str, chat_id: str) -> PendingPrompt | None:
     """Remove and return the chat's pending question, if any."""
-    prompt = session.scalars(
-        select(PendingPrompt).where(
-            PendingPrompt.channel == channel, PendingPrompt.chat_id == chat_id
-        )
-    ).one_or_none()
+    where = {"channel": channel, "chat": chat_id}
+    if session.get_bind().dialect.delete_returning:
+        # One statement: the row deleted is the one returned (SQLite 3.35+, PostgreSQL).
+        popped = session.scalars(_POP_PROMPT, where).one_or_none()
+        if popped is not None:
+            session.expunge(popped)  # gone: a new question may take its id
+        return popped
+    prompt = session.scalars(_PROMPT_OF_CHAT, where).one_or_none()
     if prompt is not None:
         session.delete(prompt)
         session.flush()

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
-from bot.agency_changes import shown_agencies
+from bot.agency_changes import shown_agencies, shown_agency
 from bot.channels.base import Attachment, Button, FileRef, FileUpload
 from scheduler.text import fold
 from scheduler.workdays import WorkingCalendar
@@ -71,6 +71,7 @@ class View:
     session: Session
     today: date
     _agencies: dict[str, AgencyRow] | None = field(default=None, repr=False)
+    _agency: dict[str, AgencyRow | None] = field(default_factory=dict, repr=False)
 
     @property
     def agencies(self) -> dict[str, AgencyRow]:
@@ -78,6 +79,15 @@ class View:
         if self._agencies is None:
             self._agencies = shown_agencies(self.session, self.today)
         return self._agencies
+
+    def agency(self, code: str) -> AgencyRow | None:
+        """Return agency `code` as `agencies` shows it, reading only that one (a reply names
+        one or two agencies: reading all of them cost a command more than its own work)."""
+        if self._agencies is not None:
+            return self._agencies.get(code)
+        if code not in self._agency:
+            self._agency[code] = shown_agency(self.session, code, self.today)
+        return self._agency[code]
 
 
 @dataclass(kw_only=True)
@@ -191,13 +201,13 @@ def find_agency(view: View, token: str) -> str | None:
 
 
 def agency_name(view: View, code: str | None) -> str:
-    agencies = view.agencies
-    return agencies[code].name if code in agencies else str(code)
+    row = None if code is None else view.agency(code)
+    return row.name if row is not None else str(code)
 
 
 def agency_short(view: View, code: str) -> str:
-    agencies = view.agencies
-    return agencies[code].short_name if code in agencies else code
+    row = view.agency(code)
+    return row.short_name if row is not None else code
 
 
 def find_task(view: View, key: str, plan: str | None = None,

@@ -178,32 +178,33 @@ def naming_agency(officer: Officer, explicit: str | None) -> str | None:
 
 def leads(request: Request, task: TaskRow) -> list[str]:
     """Return the codes of the task's lead agencies, in order, once each."""
-    assignments = work.assignments_of_task(request.session, task.id,
-                                              role=AssignmentRole.LEAD)
-    return list(dict.fromkeys(a.agency_code for a in assignments))
+    return work.agencies_of_task(request.session, task.id, AssignmentRole.LEAD)
 
 
 def acting_agency(request: Request, officer: Officer, task: TaskRow, explicit: str | None,
                   command: str = "xong") -> str:
     """Return the agency whose status the officer changes, or refuse."""
     codes = leads(request, task)
-    lead_names = ", ".join(agency_short(request, code) for code in codes) or texts.NONE_YET
+
+    def lead_names() -> str:  # only a refusal names them
+        return ", ".join(agency_short(request, code) for code in codes) or texts.NONE_YET
+
     if officer.role == Role.COORDINATOR.value:
         if explicit is not None:
             if explicit not in codes:
                 raise Refusal(texts.NOT_LEAD.format(
-                    agency=agency_name(request, explicit), key=task.key, leads=lead_names))
+                    agency=agency_name(request, explicit), key=task.key, leads=lead_names()))
             return explicit
         if officer.agency_code in codes:
             return officer.agency_code
         if len(codes) == 1:
             return codes[0]
         raise Refusal(texts.COORDINATOR_NEEDS_AGENCY.format(
-            key=task.key, leads=lead_names, first=codes[0] if codes else "SCT",
+            key=task.key, leads=lead_names(), first=codes[0] if codes else "SCT",
             command=command))
     if officer.agency_code not in codes:
         raise Refusal(texts.NOT_LEAD.format(agency=agency_name(request, officer.agency_code),
-                                            key=task.key, leads=lead_names))
+                                            key=task.key, leads=lead_names()))
     return officer.agency_code
 
 
@@ -228,10 +229,19 @@ def typed_command(request: Request) -> str:
 
 def pick_assignment(request: Request, task: TaskRow, agency: str,
                     period: str | None) -> Assignment:
-    """Return the agency's assignment of `period`, or its current open one."""
-    assignments = work.assignments_of_task(request.session, task.id, agency,
-                                              AssignmentRole.LEAD, for_update=True)
+    """Return the agency's assignment of `period`, or its current open one.
+
+    Only the parts the answer needs are read (and locked): the period's, or those not done;
+    all of them only when these are not enough (a refusal listing the periods, all done).
+    """
+    def parts(period: str | None = None, not_done: bool = False) -> list[Assignment]:
+        return work.assignments_of_task(request.session, task.id, agency, AssignmentRole.LEAD,
+                                        for_update=True, period=period, not_done=not_done)
+
     if period is not None:
+        # The database folds the case of ASCII letters only: a period is ASCII ("2024-Q1").
+        named = parts(period=period) if period.isascii() else []
+        assignments = named or parts()
         for assignment in assignments:
             if assignment.occurrence.period.upper() == period.upper():
                 return assignment
@@ -240,7 +250,7 @@ def pick_assignment(request: Request, task: TaskRow, agency: str,
         raise Refusal(texts.UNKNOWN_PERIOD.format(key=task.key, period=clip(period),
                                                   periods=periods))
     today = request.today
-    not_done = [a for a in assignments if a.status != AssignmentStatus.DONE.value]
+    not_done = parts(not_done=True)
     started = [a for a in not_done if a.occurrence.window_start <= today]
     if len(started) > 1:
         # A late period and the running one are both open: guessing could close the wrong
@@ -252,6 +262,7 @@ def pick_assignment(request: Request, task: TaskRow, agency: str,
         return started[0]
     if not_done:
         return not_done[0]
+    assignments = parts()
     if assignments:
         done = [a for a in assignments if a.occurrence.window_start <= request.today]
         return (done or assignments)[-1]
