@@ -30,8 +30,9 @@ from bot.deferred import deferred_text
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.tick import Queued, run_tick
 from bot.inbox import Inbox
+from bot.serving import web_server
 from bot.settings import Settings
-from bot.web import WebApp, serve
+from bot.web import WebApp
 from plan_data.loader import bundled_plan_path, load_directory, load_plan
 from plan_data.reorganisation import load_reorganisation
 from scheduler.plan import Directory, Plan
@@ -51,7 +52,7 @@ from storage.schedule import claim_tick, complete_tick, pending_ticks, renew_tic
 from storage.sync import SyncReport, ensure_synced, sync_plan
 
 if TYPE_CHECKING:
-    from bot.dashboard import Dashboard
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -339,7 +340,7 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
     transports: dict[str, Transport] = {}
     try:
         async with contextlib.AsyncExitStack() as stack:
-            web = await stack.enter_async_context(_web(services))
+            web = await stack.enter_async_context(web_server(services))
             if settings.telegram_token:
                 await stack.enter_async_context(_telegram(services, settings.telegram_token,
                                                           transports, health, start, web))
@@ -370,55 +371,6 @@ class _Startup:
 
     attempts: int | None
     interval: float | None
-
-
-@contextlib.asynccontextmanager
-async def _web(services: Services) -> AsyncIterator[WebApp | None]:
-    """Serve the one web server: the webhooks of the channels receiving by webhook, the
-    one-time download links of /baocao when NHACVIEC_WEB_URL is set, and the dashboard when
-    NHACVIEC_WEB_PORT is set (then on that port, else NHACVIEC_WEBHOOK_PORT)."""
-    from bot.downloads import download_endpoint
-
-    settings = services.settings
-    telegram_hook = bool(settings.telegram_token and settings.telegram_webhook_url)
-    zalo_hook = bool(settings.zalo_token and settings.zalo_webhook_url
-                     and settings.zalo_webhook_secret)
-    if not (telegram_hook or zalo_hook or settings.web_port or settings.web_url):
-        yield None
-        return
-    pages = dashboard_of(services) if settings.web_port else None
-    web = WebApp(pages.routes() if pages else ())
-    web.serve_downloads(download_endpoint(services.sessions, services.clock))
-    port = settings.web_port or settings.webhook_port
-    try:
-        serving = serve(web, "0.0.0.0", port)
-        await serving.__aenter__()
-    except OSError as exc:
-        if pages:
-            pages.close()
-        reason = exc.strerror or str(exc)
-        raise StartupError(texts.WEB_PORT_UNAVAILABLE.format(port=port, reason=reason)
-                           if settings.web_port else
-                           texts.webhook_port_unavailable(port, reason)) from None
-    try:
-        yield web
-    finally:
-        await serving.__aexit__(None, None, None)
-        if pages:
-            pages.close()
-
-
-def dashboard_of(services: Services) -> Dashboard:
-    """The dashboard over the services' database, clock and command layer."""
-    from bot.dashboard import Dashboard
-
-    dashboard = Dashboard(services.engine, services.sessions, services.clock,
-                          services.settings.tz, services.commands, services.settings.web_url)
-    # Count what changed while no page was served (every assignment, the first time: seconds
-    # at 300,000) before the first visitor waits for it.
-    dashboard.cache.fold(services.clock().astimezone(services.settings.tz).date(),
-                         services.settings.tz)
-    return dashboard
 
 
 @contextlib.asynccontextmanager

@@ -12,7 +12,8 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.app import _web, build_services
+from bot.app import build_services
+from bot.serving import web_server
 from bot.settings import Settings, SettingsError, load_settings
 from tests.world import Clock, local
 
@@ -49,7 +50,7 @@ def test_run_serves_the_dashboard_and_the_webhooks_on_one_port(tmp_path: Path) -
         return JSONResponse({"ok": True})
 
     async def scenario() -> None:
-        async with _web(services) as web:
+        async with web_server(services) as web:
             assert web is not None
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
                 page = await client.get("/")

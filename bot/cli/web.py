@@ -42,8 +42,8 @@ def cmd_web_link(args: argparse.Namespace) -> int:
 
 
 def cmd_web(args: argparse.Namespace) -> int:
-    from bot.app import dashboard_of
     from bot.cli.run import _services
+    from bot.serving import dashboard_of
     from bot.web import WebApp, serve
 
     services = _services(None, read_only=True)
