@@ -35,8 +35,9 @@ from sqlalchemy import create_engine, text
 
 # 2: the Friday before TICK was really ticked and its instant recorded by the storage itself
 # (version 1 wrote the instant in a form the claim did not match, so `run` caught Friday up,
-# and TICK found each officer's day's message queued already).
-VERSION = "2"
+# and TICK found each officer's day's message queued already). 3: the schema with the
+# dashboard's running counts (migration 0012), its triggers noting every row written.
+VERSION = "3"
 DATA = Path(__file__).resolve().parent / ".data"
 TICK = "2026-06-22T08:00"
 TICK_DAY = date(2026, 6, 22)
