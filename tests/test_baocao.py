@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -17,7 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.app import build_services, run_bot
+from bot.app import Services, build_services, run_bot
 from bot.commands import Commands, Incoming
 from bot.downloads import download_endpoint
 from bot.settings import Settings
@@ -146,17 +146,20 @@ def zalo() -> Iterator[FakeZaloServer]:
         yield server
 
 
-def test_on_telegram_the_file_arrives_as_a_document(
-        tmp_path: Path, fake_telegram: FakeTelegramServer) -> None:
+def coordinator_on_telegram(tmp_path: Path, fake: FakeTelegramServer, chat: int,
+                            then: Callable[[], None], done: Callable[[], object],
+                            web_url: str | None = None) -> Services:
+    """Run the bot on the fake Bot API: a coordinator signs in from `chat`, then `then()` runs
+    and the bot runs until `done()` holds."""
+    from storage.invites import create_invite
+    from storage.models import Role
     from tests.world import Clock
 
     clock = Clock(NOW)
     settings = Settings(db_url=f"sqlite:///{tmp_path / 'nhacviec.db'}",
-                        telegram_token=fake_telegram.token, telegram_api_url=fake_telegram.api_url)
+                        telegram_token=fake.token, telegram_api_url=fake.api_url,
+                        web_url=web_url)
     services = build_services(settings, clock)
-    from storage.invites import create_invite
-    from storage.models import Role
-
     with services.sessions() as session, session.begin():
         code = create_invite(session, "SCT", Role.COORDINATOR, clock()).code
 
@@ -164,15 +167,23 @@ def test_on_telegram_the_file_arrives_as_a_document(
         stop = asyncio.Event()
         running = asyncio.create_task(run_bot(services, stop))
         try:
-            await until(lambda: fake_telegram.calls("getUpdates") or running.done(), "poll")
-            fake_telegram.user_says(501, f"/start {code}", first_name="Lê")
-            await until(lambda: len(fake_telegram.sent) >= 1, "lời chào")
-            fake_telegram.user_says(501, "/baocao docx")
-            await until(lambda: fake_telegram.documents, "sendDocument")
+            await until(lambda: fake.calls("getUpdates") or running.done(), "poll")
+            fake.user_says(chat, f"/start {code}", first_name="Lê")
+            await until(lambda: len(fake.sent) >= 1, "lời chào")
+            then()
+            await until(done, "the answer")
         finally:
             stop.set()
             assert await asyncio.wait_for(running, 5) == 0
     asyncio.run(asyncio.wait_for(main(), 30))
+    return services
+
+
+def test_on_telegram_the_file_arrives_as_a_document(
+        tmp_path: Path, fake_telegram: FakeTelegramServer) -> None:
+    coordinator_on_telegram(tmp_path, fake_telegram, 501,
+                            lambda: fake_telegram.user_says(501, "/baocao docx"),
+                            lambda: fake_telegram.documents)
 
     (document,) = fake_telegram.documents
     assert (document.chat_id, document.filename) == (
@@ -256,33 +267,13 @@ def test_a_telegram_baocao_kept_in_the_journal_is_answered_ask_again_not_a_bare_
 @pytest.mark.parametrize("web_url", [None, "https://nhacviec.example.gov.vn"])
 def test_on_telegram_a_report_that_failed_to_upload_comes_later_as_a_link_or_a_word_to_ask_again(
         tmp_path: Path, fake_telegram: FakeTelegramServer, web_url: str | None) -> None:
-    from storage.invites import create_invite
-    from storage.models import Role
-    from tests.world import Clock
+    def ask() -> None:
+        fake_telegram.fail_next("sendDocument", 502, description="Bad Gateway")
+        fake_telegram.user_says(502, "/baocao xlsx")
 
-    clock = Clock(NOW)
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'nhacviec.db'}",
-                        telegram_token=fake_telegram.token, telegram_api_url=fake_telegram.api_url,
-                        web_url=web_url)
-    services = build_services(settings, clock)
-    with services.sessions() as session, session.begin():
-        code = create_invite(session, "SCT", Role.COORDINATOR, clock()).code
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        running = asyncio.create_task(run_bot(services, stop))
-        try:
-            await until(lambda: fake_telegram.calls("getUpdates") or running.done(), "poll")
-            fake_telegram.user_says(502, f"/start {code}", first_name="Lê")
-            await until(lambda: len(fake_telegram.sent) >= 1, "lời chào")
-            fake_telegram.fail_next("sendDocument", 502, description="Bad Gateway")
-            fake_telegram.user_says(502, "/baocao xlsx")
-            await until(lambda: any("📎" in m.text for m in fake_telegram.sent), "the outbox")
-        finally:
-            stop.set()
-            assert await asyncio.wait_for(running, 5) == 0
-    asyncio.run(asyncio.wait_for(main(), 30))
-
+    services = coordinator_on_telegram(
+        tmp_path, fake_telegram, 502, ask,
+        lambda: any("📎" in m.text for m in fake_telegram.sent), web_url)
     assert not fake_telegram.documents
     [later] = [m.text for m in fake_telegram.sent if "📎" in m.text]
     assert later.startswith("📎 Báo cáo Excel kế hoạch ND32.")
