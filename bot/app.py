@@ -337,6 +337,24 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
 
     start = _Startup(startup_attempts, startup_interval)
     health = _Health(services, stop)
+    running = asyncio.Event()
+    serving = asyncio.create_task(_serve(services, stop, start, health, running))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not serving.done() and not running.is_set():
+        # Stopped while a channel still retries its start-up (a server unreachable): a signal
+        # must not wait out the retries (a container stop kills after 10 s).
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+        return 0
+    return await serving
+
+
+async def _serve(services: Services, stop: asyncio.Event, start: _Startup, health: _Health,
+                 running: asyncio.Event) -> int:
+    settings = services.settings
     transports: dict[str, Transport] = {}
     try:
         async with contextlib.AsyncExitStack() as stack:
@@ -355,6 +373,7 @@ async def run_bot(services: Services, stop: asyncio.Event | None = None, *,
             # which stopped every thread, answers included, for 100 ms (README, Scale).
             gc.collect()
             gc.freeze()
+            running.set()
             try:
                 await stop.wait()
             finally:

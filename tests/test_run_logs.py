@@ -188,6 +188,32 @@ def test_an_unreachable_server_is_retried_then_one_line_and_exit_2(
     assert len(retries) == 2
 
 
+@pytest.mark.parametrize("channel", ["telegram", "zalo"])
+def test_a_stop_while_an_unreachable_server_is_retried_ends_the_bot_at_once(
+        tmp_path: Path, channel: str) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    settings: dict[str, object] = (
+        {"telegram_token": OTHER_TELEGRAM_TOKEN, "telegram_api_url": url}
+        if channel == "telegram" else {"zalo_token": OTHER_ZALO_TOKEN, "zalo_api_url": url})
+    config = Settings(db_url=f"sqlite:///{tmp_path / 'nhacviec.db'}", **settings)  # type: ignore[arg-type]
+    services = build_services(config, Clock(NOW))
+
+    async def main() -> tuple[int, float]:
+        stop = asyncio.Event()
+        # Retries 1, 2, 4, 8 s apart: waiting them out would take 15 s.
+        running = asyncio.create_task(run_bot(services, stop, startup_attempts=5,
+                                              startup_interval=1.0))
+        await asyncio.sleep(0.5)
+        assert not running.done()
+        stop.set()  # what SIGTERM does
+        began = time.monotonic()
+        code = await running
+        return code, time.monotonic() - began
+
+    code, took = asyncio.run(asyncio.wait_for(main(), 30))
+    assert code == 0 and took < 1.0
+
+
 def test_a_failed_start_up_call_is_retried_and_the_bot_starts(
         tmp_path: Path, fake_telegram: FakeTelegramServer,
         caplog: pytest.LogCaptureFixture) -> None:
