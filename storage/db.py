@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,12 @@ from storage.models import Base
 DEFAULT_DB_URL = "sqlite:///nhacviec.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# SQLite's busy handler polls a waiting writer's lock at growing intervals (1, 2, 5 ... 100 ms),
+# and a writer that begins again at once after its commit can keep the lock for as long as it
+# has batches: a waiting command then fails after SQLITE_BUSY_TIMEOUT_MS ("database is
+# locked"). A writer of many batches pauses after each as long as it held the lock, at most
+# this long: any writer that waited meanwhile polls within the pause.
+MAX_WRITE_PAUSE = 0.1
 READ_ONLY_OPTION = "nhacviec_read_only"
 
 
@@ -116,6 +123,11 @@ def memory_engine() -> Engine:
     _configure_sqlite(engine, foreign_keys=True)
     Base.metadata.create_all(engine)
     return engine
+
+
+def pause_after_write(held: float) -> None:
+    """Let other writers in after a batch that held the write lock `held` seconds."""
+    time.sleep(min(max(held, 0.002), MAX_WRITE_PAUSE))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -117,6 +117,42 @@ def test_two_ticks_of_one_instant_at_once_queue_each_reminder_once(
     assert queued(world) == expected
 
 
+def test_a_tick_of_long_back_to_back_batches_does_not_starve_a_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SQLite's busy handler polls at growing intervals: a writer that begins its next batch at
+    # once after a commit would hold the lock through every poll of a waiting command, until
+    # the command's busy timeout (here 1 s) fails it with "database is locked".
+    import storage.db
+
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_MS", 1000)
+    world, services = staffed(tmp_path)
+    world.clock.now = local(INSTANT)
+    monkeypatch.setattr(tick_module, "BATCH_SIZE", 1)
+    real = tick_module._queue_batch
+    batches: list[float] = []
+
+    def held_batch(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        monotonic_time.sleep(0.3)  # the write lock held 0.3 s, batch after batch
+        batches.append(monotonic_time.monotonic())
+        return result
+
+    monkeypatch.setattr(tick_module, "_queue_batch", held_batch)
+    services.sync(world.clock.now)
+    ticking = threading.Thread(target=services.tick, args=(world.clock.now,))
+    ticking.start()
+    while not batches:
+        monotonic_time.sleep(0.01)
+    answered = []
+    while ticking.is_alive():
+        started = monotonic_time.monotonic()
+        assert world.say("focal-SCT", "/help")  # not "database is locked"
+        answered.append(monotonic_time.monotonic() - started)
+    ticking.join()
+    assert len(batches) >= 5 and batches[-1] - batches[0] > 1.0  # longer than the timeout
+    assert answered and max(answered) < 0.9
+
+
 def test_commands_are_answered_while_a_tick_writes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     world, services = staffed(tmp_path)

@@ -5,6 +5,7 @@ or the day turns, so the page stays fast at hundreds of thousands of assignments
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -21,6 +22,7 @@ from scheduler.status import LONG_OVERDUE_DAYS, Category, Tally, chase_order
 from storage import dashboard, people, tally_fold
 from storage.dashboard import Scope, Week
 from storage.dashboard_lists import ItemRow, most_overdue
+from storage.db import pause_after_write
 from storage.models import AgencyRow, PlanRow
 from storage.watch import ChangeWatch
 
@@ -70,8 +72,11 @@ class OverviewCache:
                 return
         folded = tally_fold.BATCH
         while folded == tally_fold.BATCH:  # a batch a transaction: the bot's writes go between
+            began = time.monotonic()
             with self.write_sessions() as session, session.begin():
                 folded = tally_fold.drain(session, today, tz)
+            if folded == tally_fold.BATCH:
+                pause_after_write(time.monotonic() - began)
 
     def get(self, scope: Scope, today: date, tz: tzinfo) -> Overview:
         self.fold(today, tz)

@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ from bot.render import render_status
 from scheduler.policy import Reminder, Step, due_reminders
 from scheduler.workdays import WorkingCalendar
 from storage import agencies, outbox, people, schedule, work
-from storage.db import reading
+from storage.db import pause_after_write, reading
 from storage.models import (
     AgencyRow,
     Assignment,
@@ -95,12 +96,15 @@ def run_tick(sessions: sessionmaker[Session] | Session, now: datetime,
     queued: list[Queued] = []
     messages = 0
     for batch in _batches(due, batch_size or BATCH_SIZE):
+        began = monotonic()
         with _transaction(sessions) as session:
             if on_batch is not None:
                 on_batch(session)
             batch_queued, batch_messages = _queue_batch(session, batch, now, tz)
             queued.extend(batch_queued)
             messages += batch_messages
+        if not isinstance(sessions, Session):  # committed: the officers' commands go first
+            pause_after_write(monotonic() - began)
     with _transaction(sessions) as session:
         digests = _queue_digest(session, today, now, shown_agencies(session, today))
     return TickResult(queued, digests + messages)
