@@ -4,7 +4,10 @@ the dashboard over the services: what the composition root starts when a port is
 from __future__ import annotations
 
 import contextlib
+import logging
+import threading
 from collections.abc import AsyncIterator
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
 from bot import texts
@@ -14,6 +17,8 @@ from bot.web import WebApp, serve
 if TYPE_CHECKING:
     from bot.app import Services
     from bot.dashboard import Dashboard
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
@@ -58,8 +63,17 @@ def dashboard_of(services: Services) -> Dashboard:
 
     dashboard = Dashboard(services.engine, services.sessions, services.clock,
                           services.settings.tz, services.commands, services.settings.web_url)
-    # Count what changed while no page was served (every assignment, the first time: seconds
-    # at 300,000) before the first visitor waits for it.
-    dashboard.cache.fold(services.clock().astimezone(services.settings.tz).date(),
-                         services.settings.tz)
+    # Count what changed while no page was served before a visitor waits for it, beside the
+    # start-up: every assignment the first time, about a minute at 300,000 (its batches pause
+    # for the bot's writes).
+    today = services.clock().astimezone(services.settings.tz).date()
+    threading.Thread(target=_fold, args=(dashboard, today, services.settings.tz),
+                     name="nhacviec-fold", daemon=True).start()
     return dashboard
+
+
+def _fold(dashboard: Dashboard, today: date, tz: tzinfo) -> None:
+    try:
+        dashboard.cache.fold(today, tz)
+    except Exception:  # the next page folds what is left
+        log.warning("could not count the changes for the dashboard at start", exc_info=True)
