@@ -259,19 +259,21 @@ def _blockers(session: Session, today: date, scope: Scope, limit: int | None) ->
         .order_by(report_id, Assignment.id))
     if limit is not None:
         query = query.limit(limit)
-    rows = list(session.execute(query))
+    # Blocked with no report standing (all withdrawn): nothing to decide.
+    return _with_reports(session, "blocked", list(session.execute(query)), today)
+
+
+def _with_reports(session: Session, kind: str, rows: list[Any], today: date) -> list[Decision]:
+    """The decisions of `rows` (items with the id of their report last), each with its report's
+    time, note and officer; a row whose report is gone gives none."""
     ids = [row[_N] for row in rows if row[_N] is not None]
     reports = {
         report_id: (at, note, name) for report_id, at, note, name in session.execute(
             select(StatusEvent.id, StatusEvent.at, StatusEvent.note, Officer.name)
             .outerjoin(Officer, Officer.id == StatusEvent.officer_id)
             .where(StatusEvent.id.in_(ids)))} if ids else {}
-    decisions = []
-    for row in rows:
-        at, note, name = reports.get(row[_N], (None, None, None))
-        if at is not None:  # blocked with no report standing (all withdrawn): nothing to decide
-            decisions.append(Decision("blocked", _item(row[:_N], today), at, note, name))
-    return decisions
+    return [Decision(kind, _item(row[:_N], today), *reports[row[_N]])
+            for row in rows if row[_N] in reports]
 
 
 def _extensions(session: Session, today: date, scope: Scope,
@@ -305,15 +307,7 @@ def _awaiting(session: Session, today: date, scope: Scope, limit: int | None) ->
         .order_by(latest, Assignment.id))
     if limit is not None:
         query = query.limit(limit)
-    rows = list(session.execute(query))
-    ids = [row[_N] for row in rows if row[_N] is not None]
-    reports = {
-        report_id: (at, note, name) for report_id, at, note, name in session.execute(
-            select(StatusEvent.id, StatusEvent.at, StatusEvent.note, Officer.name)
-            .outerjoin(Officer, Officer.id == StatusEvent.officer_id)
-            .where(StatusEvent.id.in_(ids)))} if ids else {}
-    return [Decision("awaiting", _item(row[:_N], today), *reports[row[_N]])
-            for row in rows if row[_N] in reports]
+    return _with_reports(session, "awaiting", list(session.execute(query)), today)
 
 
 DECISION_SOURCES: list[DecisionSource] = [_blockers, _extensions, _awaiting]
