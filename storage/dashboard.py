@@ -18,17 +18,8 @@ from sqlalchemy.orm import Session
 from scheduler.status import Tally
 from storage import tally as running
 from storage.models import Assignment, AssignmentRole, OccurrenceRow, PlanRow, TaskRow
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which items a page counts: one plan or all, one agency or all."""
-
-    plan_id: str | None = None
-    agency_code: str | None = None
-
-
-ALL = Scope()
+from storage.tally import ALL as ALL
+from storage.tally import Scope as Scope
 
 
 def live(query: Select[Any], today: date, scope: Scope) -> Select[Any]:
@@ -63,7 +54,7 @@ def add(a: Tally, b: Tally) -> Tally:
 def tallies(session: Session, today: date, tz: tzinfo,
             scope: Scope = ALL) -> dict[tuple[str, str], Tally]:
     """Return the counts on `today` per (plan id, agency code); the pages sum what they show."""
-    return running.counts(session, today, tz, running.Filter(scope.plan_id, scope.agency_code))
+    return running.counts(session, today, tz, scope)
 
 
 def total(counts: dict[tuple[str, str], Tally], plan_id: str | None = None) -> Tally:
@@ -98,5 +89,4 @@ def trend(session: Session, today: date, tz: tzinfo, weeks: int = 12,
     done from its completion, overdue from the day after its deadline, blocked from its first
     standing blocker report until its status changed (today: its status, as /status reads it)."""
     return [Week(end, counted) for end, counted in
-            running.trend(session, today, tz, weeks,
-                          running.Filter(scope.plan_id, scope.agency_code))]
+            running.trend(session, today, tz, weeks, scope)]

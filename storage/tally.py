@@ -58,14 +58,17 @@ class Counted:
 
 
 @dataclass(frozen=True)
-class Filter:
-    """Which counts a reader sums: one plan or all, one agency or all."""
+class Scope:
+    """Which items a reader (a page) counts: one plan or all, one agency or all."""
 
     plan_id: str | None = None
     agency_code: str | None = None
 
     def keeps(self, plan_id: str, agency_code: str) -> bool:
         return self.plan_id in (None, plan_id) and self.agency_code in (None, agency_code)
+
+
+ALL = Scope()
 
 
 def _local(at: datetime | None, tz: tzinfo) -> date | None:
@@ -146,15 +149,18 @@ def counted_now(session: Session, ids: Sequence[int], tz: tzinfo) -> dict[int, C
     return result
 
 
+def _counted_of(row: TallyFacts) -> Counted:
+    return Counted(row.assignment_id, row.plan_id, row.agency_code,
+                   Facts(row.opened, row.due, row.done_on, row.reported_on, row.untracked,
+                         row.blocked_from, row.blocked_until))
+
+
 def _stored_facts(session: Session, ids: Sequence[int]) -> dict[int, Counted]:
     result: dict[int, Counted] = {}
     for start in range(0, len(ids), CHUNK):
         for row in session.scalars(select(TallyFacts).where(
                 TallyFacts.assignment_id.in_(ids[start:start + CHUNK]))):
-            result[row.assignment_id] = Counted(row.assignment_id, row.plan_id, row.agency_code,
-                                                Facts(row.opened, row.due, row.done_on,
-                                                      row.reported_on, row.untracked,
-                                                      row.blocked_from, row.blocked_until))
+            result[row.assignment_id] = _counted_of(row)
     return result
 
 
@@ -195,7 +201,7 @@ def pending(session: Session, tz: tzinfo) -> dict[Key, int]:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _sums(session: Session, until: date, where: Filter,
+def _sums(session: Session, until: date, where: Scope,
           by: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
     columns: tuple[Any, ...] = (*by, func.sum(TallyStep.n))
     query: Select[Any] = select(*columns).where(TallyStep.day <= until)
@@ -213,7 +219,7 @@ def _readable(session: Session, today: date) -> bool:
     return monday is None or monday <= week_monday(today)
 
 
-def _from_facts(session: Session, where: Filter) -> dict[Key, int]:
+def _from_facts(session: Session, where: Scope) -> dict[Key, int]:
     """Every step at its exact day, from the stored facts (for a day before the stored weeks)."""
     sums: dict[Key, int] = defaultdict(int)
     query = select(TallyFacts)
@@ -222,14 +228,11 @@ def _from_facts(session: Session, where: Filter) -> dict[Key, int]:
     if where.agency_code is not None:
         query = query.where(TallyFacts.agency_code == where.agency_code)
     for row in session.scalars(query):
-        _add_steps(sums, Counted(row.assignment_id, row.plan_id, row.agency_code,
-                                 Facts(row.opened, row.due, row.done_on, row.reported_on,
-                                       row.untracked, row.blocked_from, row.blocked_until)),
-                   1, None)
+        _add_steps(sums, _counted_of(row), 1, None)
     return sums
 
 
-def _not_stored(session: Session, tz: tzinfo, where: Filter, readable: bool) -> dict[Key, int]:
+def _not_stored(session: Session, tz: tzinfo, where: Scope, readable: bool) -> dict[Key, int]:
     """The steps a reader adds to the stored sums: the changes not folded in yet, and every
     step at its exact day if the stored days cannot be read at the reader's day."""
     extra = pending(session, tz)
@@ -246,7 +249,7 @@ def _tally(values: dict[str, int]) -> Tally:
 
 
 def counts(session: Session, today: date, tz: tzinfo,
-           where: Filter = Filter()) -> dict[tuple[str, str], Tally]:
+           where: Scope = ALL) -> dict[tuple[str, str], Tally]:
     """Return the counts on `today` per (plan id, agency code), as /status counts them."""
     values: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     monday = session.scalar(select(TallyState.monday).where(TallyState.id == 1))
@@ -276,7 +279,7 @@ def counts(session: Session, today: date, tz: tzinfo,
 
 
 def trend(session: Session, today: date, tz: tzinfo, weeks: int,
-          where: Filter = Filter()) -> list[tuple[date, Tally]]:
+          where: Scope = ALL) -> list[tuple[date, Tally]]:
     """Return the counts at the end of each of the last `weeks` weeks (Sundays; the last:
     `today`, this week so far)."""
     ends = week_ends(today, weeks)

@@ -37,10 +37,7 @@ def status_tally(world: World, agency: str | None = None) -> Tally:
         return tally(standing_of(a, today) for a in work.lead_assignments(session, today, agency))
 
 
-EVERYTHING = running.Filter()
-
-
-def shown(world: World, where: running.Filter = EVERYTHING) -> Tally:
+def shown(world: World, where: Scope = running.ALL) -> Tally:
     with world.sessions() as session:
         return dashboard.total(running.counts(session, world.clock().date(), TZ, where))
 
@@ -76,7 +73,7 @@ def assert_counts_hold(world: World) -> None:
     assert total == len(late) and {r.assignment_id for r in rows} == late
     expected = status_tally(world)
     assert shown(world) == expected
-    assert shown(world, running.Filter(agency_code="LAGI")) == status_tally(world, "LAGI")
+    assert shown(world, Scope(agency_code="LAGI")) == status_tally(world, "LAGI")
     drain(world)
     assert noted(world) == 0
     assert shown(world) == expected
