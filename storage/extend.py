@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler.occurrences import occurrences
-from scheduler.timeframe import TimeframeKind, parse_timeframe
+from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
 from storage import agencies
 from storage.models import (
     AgencyRow,
@@ -43,6 +43,28 @@ def _latest_roles(session: Session, task_id: int) -> dict[str, str]:
         .where(Assignment.occurrence_id == latest, Assignment.archived.is_(False)))}
 
 
+def add_periods(session: Session, task: TaskRow, timeframe: Timeframe, plan_start: date,
+                since: date, until: date, known: set[str], holders: dict[str, str],
+                now: datetime) -> tuple[int, int]:
+    """Add the periods of `task` due after `since` up to `until` that are not `known`, each
+    with the parts `holders` gives (agency -> role); return the periods and parts added."""
+    periods = parts = 0
+    for occurrence in occurrences(task.key, timeframe, plan_start, until):
+        if occurrence.due <= since or occurrence.period in known:
+            continue
+        row = OccurrenceRow(task_id=task.id, period=occurrence.period, label=occurrence.label,
+                            window_start=occurrence.window_start, due=occurrence.due,
+                            ad_hoc=False, archived=False)
+        session.add(row)
+        periods += 1
+        for holder, role in holders.items():
+            session.add(Assignment(occurrence=row, agency_code=holder, role=role,
+                                   status=AssignmentStatus.OPEN.value, updated_at=now,
+                                   archived=False))
+            parts += 1
+    return periods, parts
+
+
 def extend_plan(session: Session, plan: PlanRow, until: date, now: datetime,
                 today: date) -> int:
     """Add the periods of `plan`'s periodic tasks due after its `synced_until` up to `until`,
@@ -63,20 +85,9 @@ def extend_plan(session: Session, plan: PlanRow, until: date, now: datetime,
             continue  # no period was ever given to anyone (an unscheduled task)
         known = set(session.scalars(select(OccurrenceRow.period).where(
             OccurrenceRow.task_id == task.id, OccurrenceRow.due > since)))
-        timeframe = parse_timeframe(task.timeframe, plan.start)
-        for occurrence in occurrences(task.key, timeframe, plan.start, until):
-            if occurrence.due <= since or occurrence.period in known:
-                continue
-            row = OccurrenceRow(task_id=task.id, period=occurrence.period,
-                                label=occurrence.label, window_start=occurrence.window_start,
-                                due=occurrence.due, ad_hoc=False, archived=False)
-            session.add(row)
-            session.flush()
-            for holder, role in agencies.roles_on(changes, roles, today).items():
-                session.add(Assignment(occurrence_id=row.id, agency_code=holder, role=role,
-                                       status=AssignmentStatus.OPEN.value, updated_at=now,
-                                       archived=False))
-            added += 1
+        added += add_periods(session, task, parse_timeframe(task.timeframe, plan.start),
+                             plan.start, since, until, known,
+                             agencies.roles_on(changes, roles, today), now)[0]
     plan.synced_until = until
     session.flush()
     return added

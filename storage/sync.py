@@ -19,6 +19,7 @@ from scheduler.occurrences import occurrences
 from scheduler.plan import Directory, Plan, Task
 from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
 from storage import agencies
+from storage.extend import add_periods
 from storage.models import (
     AgencyRow,
     Assignment,
@@ -147,33 +148,23 @@ def _extend(session: Session, directory: Directory, plan: Plan, since: date, unt
     agency holding the work on `day`, through the successions in force)."""
     tasks = {row.key: row for row in session.scalars(
         select(TaskRow).filter_by(plan_id=plan.id, archived=False))}
-    known = {(task_id, period) for task_id, period in session.execute(
-        select(OccurrenceRow.task_id, OccurrenceRow.period)
-        .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
-        .where(TaskRow.plan_id == plan.id, OccurrenceRow.due > since))}
-    added: list[tuple[Task, OccurrenceRow]] = []
+    known: dict[int, set[str]] = {}
+    for task_id, period in session.execute(
+            select(OccurrenceRow.task_id, OccurrenceRow.period)
+            .join(TaskRow, TaskRow.id == OccurrenceRow.task_id)
+            .where(TaskRow.plan_id == plan.id, OccurrenceRow.due > since)):
+        known.setdefault(task_id, set()).add(period)
+    changes = agencies.successors({row.code: row for row in session.scalars(select(AgencyRow))})
     for task in plan.tasks:
         task_row = tasks.get(task.key)
         timeframe = parse_timeframe(task.timeframe, plan.start)
         if task_row is None or timeframe.kind not in _PERIODIC:
             continue  # a deadline has its one occurrence already
-        for occurrence in occurrences(task.key, timeframe, plan.start, until):
-            if occurrence.due <= since or (task_row.id, occurrence.period) in known:
-                continue
-            row = OccurrenceRow(task_id=task_row.id, period=occurrence.period,
-                                label=occurrence.label, window_start=occurrence.window_start,
-                                due=occurrence.due, ad_hoc=False, archived=False)
-            session.add(row)
-            added.append((task, row))
-    session.flush()
-    changes = agencies.successors({row.code: row for row in session.scalars(select(AgencyRow))})
-    for task, row in added:
-        for holder, role in agencies.roles_on(changes, _roles(directory, task), day).items():
-            session.add(Assignment(occurrence_id=row.id, agency_code=holder, role=role,
-                                   status=AssignmentStatus.OPEN.value, updated_at=now,
-                                   archived=False))
-            report.assignments_added += 1
-    report.occurrences_added = len(added)
+        periods, parts = add_periods(
+            session, task_row, timeframe, plan.start, since, until, known.get(task_row.id, set()),
+            agencies.roles_on(changes, _roles(directory, task), day), now)
+        report.occurrences_added += periods
+        report.assignments_added += parts
     session.flush()
 
 
