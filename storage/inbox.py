@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -59,38 +59,33 @@ def set_prompt(
     """Remember that the officer's next message in this chat answers a question about
     `assignment_id` (for PromptKind.EVIDENCE: about its report `status_event_id`)."""
     # On the connection: the ORM has nothing to flush or synchronise for it.
-    session.connection().execute(_DROP_PROMPT, {"channel": channel, "chat": chat_id})
-    session.add(
-        PendingPrompt(
-            channel=channel,
-            chat_id=chat_id,
-            assignment_id=assignment_id,
-            officer_id=officer.id,
-            kind=kind.value,
-            created_at=now,
-            status_event_id=status_event_id,
-        )
-    )
-    session.flush()
+    connection = session.connection()
+    connection.execute(_DROP_PROMPT, {"channel": channel, "chat": chat_id})
+    connection.execute(_ADD_PROMPT, {
+        "channel": channel, "chat_id": chat_id, "assignment_id": assignment_id,
+        "officer_id": officer.id, "kind": kind.value, "created_at": now,
+        "status_event_id": status_event_id})
 
 
 # Built once, run with each message's values: see storage.work on what building costs.
 _OF_CHAT = (PendingPrompt.channel == bindparam("channel"),
             PendingPrompt.chat_id == bindparam("chat"))
 _PROMPT_OF_CHAT = select(PendingPrompt).where(*_OF_CHAT)
-_POP_PROMPT = delete(PendingPrompt).where(*_OF_CHAT).returning(PendingPrompt)
+_POP_PROMPT = delete(PendingPrompt).where(*_OF_CHAT).returning(
+    *PendingPrompt.__table__.columns)
 _DROP_PROMPT = delete(PendingPrompt).where(*_OF_CHAT)
+_ADD_PROMPT = insert(PendingPrompt)
 
 
 def pop_prompt(session: Session, channel: str, chat_id: str) -> PendingPrompt | None:
-    """Remove and return the chat's pending question, if any."""
+    """Remove and return the chat's pending question, if any (a copy: the row is gone)."""
     where = {"channel": channel, "chat": chat_id}
     if session.get_bind().dialect.delete_returning:
-        # One statement: the row deleted is the one returned (SQLite 3.35+, PostgreSQL).
-        popped = session.scalars(_POP_PROMPT, where).one_or_none()
-        if popped is not None:
-            session.expunge(popped)  # gone: a new question may take its id
-        return popped
+        # One statement: the row deleted is the one returned (SQLite 3.35+, PostgreSQL). On the
+        # connection: every message asks for it, and the ORM's DELETE .. RETURNING of an
+        # entity costs several times the statement.
+        row = session.connection().execute(_POP_PROMPT, where).one_or_none()
+        return None if row is None else PendingPrompt(**row._mapping)
     prompt = session.scalars(_PROMPT_OF_CHAT, where).one_or_none()
     if prompt is not None:
         session.delete(prompt)

@@ -7,8 +7,14 @@ from collections.abc import Collection
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
-from sqlalchemy.orm import QueryableAttribute, Session, contains_eager
+from sqlalchemy import ColumnElement, Select, Update, bindparam, func, insert, select, update
+from sqlalchemy.orm import (
+    QueryableAttribute,
+    Session,
+    contains_eager,
+    make_transient_to_detached,
+)
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import (
     Assignment,
@@ -208,30 +214,48 @@ def record_event(
     today: date,
 ) -> StatusEvent:
     """Append a status event and move the assignment's current status accordingly."""
-    event = StatusEvent(
-        assignment_id=assignment.id,
-        officer_id=officer.id if officer else None,
-        agency_code=officer.agency_code if officer else assignment.agency_code,
-        channel=channel,
-        status=status.value,
-        note=note,
-        at=now,
-    )
-    session.add(event)
+    values: dict[str, Any] = {
+        "assignment_id": assignment.id,
+        "officer_id": officer.id if officer else None,
+        "agency_code": officer.agency_code if officer else assignment.agency_code,
+        "channel": channel,
+        "status": status.value,
+        "note": note,
+        "at": now,
+    }
+    changes: dict[str, Any] = {"updated_at": now}
     if status is EventStatus.DONE and needs_confirmation(assignment):
         # The plan wants the coordinator to confirm: done as of today once confirmed.
-        assignment.status = AssignmentStatus.AWAITING.value
-        assignment.reported_done_on = today
-        assignment.snoozed_until = None
+        changes.update(status=AssignmentStatus.AWAITING.value, reported_done_on=today,
+                       snoozed_until=None)
     elif status is EventStatus.DONE:
-        assignment.status = AssignmentStatus.DONE.value
-        assignment.completed_on = today
-        assignment.snoozed_until = None
+        changes.update(status=AssignmentStatus.DONE.value, completed_on=today,
+                       snoozed_until=None)
     elif status is EventStatus.BLOCKED:
-        assignment.status = AssignmentStatus.BLOCKED.value
-    assignment.updated_at = now
-    session.flush()
+        changes.update(status=AssignmentStatus.BLOCKED.value)
+    # Written on the connection, and the objects told what the database now holds: the unit
+    # of work would spend more deciding what to flush than the two statements take (a report
+    # is the command officers send most).
+    connection = session.connection()
+    key = connection.execute(_ADD_EVENT, values).inserted_primary_key
+    assert key is not None  # one row inserted
+    shape = tuple(changes)
+    move = _MOVES.get(shape)
+    if move is None:
+        move = _MOVES[shape] = update(Assignment).where(
+            Assignment.id == bindparam("assignment_id")).values(
+                {name: bindparam(name) for name in shape})
+    connection.execute(move, {"assignment_id": assignment.id, **changes})
+    for name, value in changes.items():
+        set_committed_value(assignment, name, value)
+    event = StatusEvent(id=key[0], withdraws_id=None, **values)
+    make_transient_to_detached(event)
+    session.add(event)
     return event
+
+
+_ADD_EVENT = insert(StatusEvent)
+_MOVES: dict[tuple[str, ...], Update] = {}  # by the columns a report changes
 
 
 def snooze(

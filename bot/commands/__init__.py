@@ -11,6 +11,7 @@ import contextlib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -118,34 +119,54 @@ class Commands:
                officer_id: int | None = None) -> list[Reply]:
         incoming = storable_incoming(incoming)
         now = incoming.received_at or self.clock()
-        with self.sessions() as session, session.begin():
-            if incoming.message_id is not None and not inbox.record_inbound(
-                    session, incoming.channel, incoming.message_id, incoming.chat_id,
-                    unicodedata.normalize("NFC", incoming.text), now):
-                return []  # delivered twice: the first delivery was answered
-            officer: Officer | None
-            if officer_id is not None:  # signed in on the dashboard: no chat to look up
-                officer = session.get(Officer, officer_id)
-                if officer is not None and not officer.active:
-                    officer = None
-            else:
-                officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
-            request = Request(session=session, today=now.astimezone(self.tz).date(),
-                              incoming=incoming, now=now, officer=officer,
-                              calendar=self.calendar, tz=self.tz, web_url=self.web_url)
+        request: Request | None = None
+        with self.sessions() as session:
             try:
-                with session.begin_nested():
-                    replies = _route(request)
+                with session.begin():
+                    request = self._begin(session, incoming, now, officer_id)
+                    if request is None:
+                        return []  # delivered twice: the first delivery was answered
+                    replies = self._end(request, _route(request), deliver)
             except Refusal as refusal:
-                # A refusal changes nothing, whatever was flushed before it (the savepoint is
-                # rolled back); what the person sent stays in the inbound log.
-                replies = [Reply(str(refusal))]
-            if (incoming.attachment is not None and officer is not None
-                    and not request.evidence_handled):
-                replies.append(Reply(texts.EVIDENCE_NOT_KEPT))
-            if deliver is not None:
-                deliver(session, incoming, replies)
+                # A refusal changes nothing: whatever was flushed before it is rolled back with
+                # its transaction, and what the person sent is kept in the inbound log in a new
+                # one. (A savepoint around every command would cost each one more than this
+                # second transaction costs the few that are refused.)
+                with session.begin():
+                    again = self._begin(session, incoming, now, officer_id)
+                    if again is None:
+                        return []  # another process applied a second delivery meanwhile
+                    again.evidence_handled = request is not None and request.evidence_handled
+                    replies = self._end(again, [Reply(str(refusal))], deliver)
         self._forget_unkept(incoming)
+        return replies
+
+    def _begin(self, session: Session, incoming: Incoming, now: datetime,
+               officer_id: int | None) -> Request | None:
+        """Keep the message in the inbound log and return its request; None if it was kept
+        before (a second delivery)."""
+        if incoming.message_id is not None and not inbox.record_inbound(
+                session, incoming.channel, incoming.message_id, incoming.chat_id,
+                unicodedata.normalize("NFC", incoming.text), now):
+            return None
+        officer: Officer | None
+        if officer_id is not None:  # signed in on the dashboard: no chat to look up
+            officer = session.get(Officer, officer_id)
+            if officer is not None and not officer.active:
+                officer = None
+        else:
+            officer = people.officer_for_chat(session, incoming.channel, incoming.chat_id)
+        return Request(session=session, today=now.astimezone(self.tz).date(),
+                       incoming=incoming, now=now, officer=officer,
+                       calendar=self.calendar, tz=self.tz, web_url=self.web_url)
+
+    @staticmethod
+    def _end(request: Request, replies: list[Reply], deliver: Deliver | None) -> list[Reply]:
+        if (request.incoming.attachment is not None and request.officer is not None
+                and not request.evidence_handled):
+            replies.append(Reply(texts.EVIDENCE_NOT_KEPT))
+        if deliver is not None:
+            deliver(request.session, request.incoming, replies)
         return replies
 
     def _forget_unkept(self, incoming: Incoming) -> None:
