@@ -56,6 +56,11 @@ _PERIODS = select(AgencyName).order_by(AgencyName.agency_code, AgencyName.valid_
                                        AgencyName.valid_from, AgencyName.id)
 # Built once: a command names an agency or two (see storage.work on what building costs).
 _PERIODS_OF = _PERIODS.where(AgencyName.agency_code == bindparam("code"))
+_AGENCY_WITH_NAMES = (select(AgencyRow, AgencyName)
+                      .outerjoin(AgencyName, AgencyName.agency_code == AgencyRow.code)
+                      .where(AgencyRow.code == bindparam("code"))
+                      .order_by(AgencyName.valid_from.is_not(None), AgencyName.valid_from,
+                                AgencyName.id))
 
 
 def _periods(session: Session, code: str | None = None) -> list[AgencyName]:
@@ -102,8 +107,11 @@ def names_on(session: Session, day: date) -> dict[str, AgencyRow]:
 def agency_on(session: Session, code: str, day: date) -> AgencyRow | None:
     """Return agency `code` as it was on `day` (see `names_on`), reading that agency alone;
     None if it is unknown."""
-    row = session.get(AgencyRow, code)
-    return None if row is None else _as_on(row, _periods(session, code), day)
+    # The agency and its names in one query: a reply names an agency or two.
+    rows = session.execute(_AGENCY_WITH_NAMES, {"code": code}).all()
+    if not rows:
+        return None
+    return _as_on(rows[0][0], [period for _, period in rows if period is not None], day)
 
 
 def _as_on(row: AgencyRow, periods: list[AgencyName], day: date) -> AgencyRow:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -227,6 +228,10 @@ class TaskRow(Base):
 
     def __repr__(self) -> str:
         return f"TaskRow(id={self.id!r}, plan_id={self.plan_id!r}, key={self.key!r})"
+
+
+# Commands name a task by its key in any case ("/xong iii.1"): storage.work.tasks_by_key.
+Index("ix_tasks_key_upper", func.upper(TaskRow.key))
 
 
 class OccurrenceRow(Base):

@@ -90,10 +90,20 @@ def test_migrations_create_every_table_of_the_models(engine: Engine) -> None:
     assert tables == set(Base.metadata.tables)
 
 
+# SQLite cannot reflect an index on an expression: the test below compares that one.
+@pytest.mark.filterwarnings("ignore:.*expression-based index:UserWarning")
+@pytest.mark.filterwarnings("ignore:.*expression-based index:sqlalchemy.exc.SAWarning")
 def test_the_migrated_schema_matches_the_models_column_for_column(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_a_task_named_in_any_case_is_found_through_the_index_on_its_key(engine: Engine) -> None:
+    with engine.connect() as connection:
+        plan = connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM tasks WHERE upper(tasks.\"key\") = 'III.1'").all()
+    assert any("ix_tasks_key_upper" in str(row) for row in plan), plan
 
 
 def test_the_schema_is_current_after_upgrade_and_not_before(db_url: str) -> None:

@@ -55,8 +55,7 @@ def report(request: Request, status: EventStatus, rest: str, usage: str) -> list
         raise Refusal(usage)
     plan, key, period = parse_ref(key_token)
     task = find_task(request, key, plan, naming_agency(officer, explicit_agency))
-    agency = acting_agency(request, officer, task, explicit_agency)
-    assignment = pick_assignment(request, task, agency, period)
+    assignment = reported_part(request, officer, task, explicit_agency, period)
     if status is EventStatus.DONE:
         return record_done(request, assignment, note)
     if status is EventStatus.BLOCKED:
@@ -206,6 +205,21 @@ def acting_agency(request: Request, officer: Officer, task: TaskRow, explicit: s
         raise Refusal(texts.NOT_LEAD.format(agency=agency_name(request, officer.agency_code),
                                             key=task.key, leads=lead_names()))
     return officer.agency_code
+
+
+def reported_part(request: Request, officer: Officer, task: TaskRow, explicit: str | None,
+                  period: str | None) -> Assignment:
+    """Return the part of `task` the officer reports on, or refuse."""
+    if officer.role == Role.COORDINATOR.value:
+        agency = acting_agency(request, officer, task, explicit)
+        return pick_assignment(request, task, agency, period)
+    # A focal officer reports for their own agency, and its parts show that it leads the task:
+    # the task's leads are read only to refuse (a query less on every report).
+    try:
+        return pick_assignment(request, task, officer.agency_code, period)
+    except Refusal:
+        acting_agency(request, officer, task, explicit)  # "not a lead", if it is not
+        raise
 
 
 def check_may_report(request: Request, officer: Officer, assignment: Assignment) -> None:
