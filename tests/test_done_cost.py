@@ -120,7 +120,8 @@ def test_a_tasks_parts_are_found_through_its_occurrences_not_an_index_of_every_p
         assert "9@2026-Q2" in world.say("lagi", "/xong 9", channel="telegram")
     finally:
         event.remove(engine, "before_cursor_execute", note)
-    assert len(asked) >= 2  # the task's leads, the agency's parts
+    # The agency's parts alone: they show it leads the task (its leads are read to refuse).
+    assert len(asked) == 1
     with engine.connect() as connection:
         for statement, parameters in asked:
             plan = [row[-1] for row in connection.exec_driver_sql(
