@@ -267,9 +267,6 @@ class Assignment(Base):
     __table_args__ = (
         UniqueConstraint("occurrence_id", "agency_code"),
         Index("ix_assignments_status", "status", "occurrence_id"),
-        # The dashboard's counts read only these columns (storage/dashboard.py).
-        Index("ix_assignments_dashboard", "role", "archived", "occurrence_id", "agency_code",
-              "status", "completed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

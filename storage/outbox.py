@@ -159,6 +159,15 @@ def _ready(now: datetime) -> ColumnElement[bool]:
 
 
 
+def has_unsent(session: Session) -> bool:
+    """Return True if a message waits to be sent or is being sent (through the status index)."""
+    return session.execute(_ANY_UNSENT).first() is not None
+
+
+_ANY_UNSENT = select(OutboxMessage.id).where(OutboxMessage.status.in_(
+    [OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value])).limit(1)
+
+
 def drop_messages_of_revoked(session: Session, reason: str) -> int:
     """Fail the queued messages of officers revoked since they were queued, for `reason`;
     return how many."""

@@ -26,6 +26,7 @@ from bot.channels.base import (
 )
 from bot.delivery.rate import SlidingWindow
 from storage import outbox, people, plans
+from storage.db import reading
 from storage.models import OutboxKind
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class Dispatcher:
                  on_sent: Callable[[int], None] | None = None,
                  on_channel_down: Callable[[str, TransportError], None] | None = None) -> None:
         self.sessions = sessions
+        self._reading = reading(sessions)
         self.transports = dict(transports)
         self.clock = clock
         self.spacing = 1.0 / per_second
@@ -86,6 +88,12 @@ class Dispatcher:
         now = self.clock()
         claimed: list[outbox.Claimed] = []
         unrecorded = dict(self._unrecorded)
+        if not unrecorded:
+            # Most passes find nothing: one indexed read, without the write lock that the
+            # pass below takes (every second, it would hold officers' commands back).
+            with self._reading() as session, session.begin():
+                if not outbox.has_unsent(session):
+                    return 0
         with self.sessions() as session, session.begin():
             for message_id, sent_at in unrecorded.items():
                 outbox.mark_sent(session, message_id, sent_at)
