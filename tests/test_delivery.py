@@ -450,6 +450,23 @@ async def drain(world: World, sender: Dispatcher, deadline: float = 4.0) -> None
     raise AssertionError("the outbox did not drain")
 
 
+def test_a_pass_with_nothing_to_send_waits_for_no_writer(empty: World) -> None:
+    # Another process (a tick) holds the write lock; an idle pass, every second, must not
+    # queue behind it, nor hold officers' commands behind its own.
+    engine = make_engine(empty.url)
+    with engine.begin():  # BEGIN IMMEDIATE: storage.db takes the write lock at once
+        sent, took = asyncio.run(_timed(dispatcher(empty, FakeTransport()).run_once()))
+    engine.dispose()
+    assert sent == 0
+    assert took < 1.0  # the busy timeout is 5 s
+
+
+async def _timed(pass_: Coroutine[Any, Any, int]) -> tuple[int, float]:
+    loop = asyncio.get_running_loop()
+    begun = loop.time()
+    return await asyncio.wait_for(pass_, 3.0), loop.time() - begun
+
+
 def test_it_sends_each_chat_its_messages_in_id_order(empty: World) -> None:
     transport = FakeTransport()
     for text in ("a1", "b1", "a2", "a3", "b2", "c1"):
