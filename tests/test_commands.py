@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.commands import Incoming
+from bot.commands import COMMANDS, Command, Incoming, Reply
+from bot.commands.core import Refusal, Request
 from bot.delivery.tick import run_tick
+from storage import work
 from storage.invites import create_link_invite
 from storage.models import (
     Assignment,
+    EventStatus,
     InboundMessage,
     OccurrenceRow,
     Officer,
@@ -108,6 +111,39 @@ def test_refusals_explain_and_change_nothing(world: World, chat: str, text: str,
     assert expected in world.say(chat, text)
     assert (world.count(StatusEvent), world.count(OutboxMessage)) == before
     assert status_of(world, "1", "SCT").status == "open"
+
+
+def test_a_command_refused_after_it_wrote_leaves_no_trace_but_the_message(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A command may write before it finds a reason to refuse: the refusal undoes the writes,
+    # keeps the message in the inbound log, and is what the person (or a replay) is told.
+    def writes_then_refuses(request: Request, rest: str) -> list[Reply]:
+        assignment = status_of_in(request, "1", "SCT")
+        work.record_event(request.session, assignment, EventStatus.DONE, rest, request.officer,
+                          request.incoming.channel, request.now, request.today)
+        raise Refusal("Không được: " + rest)
+
+    monkeypatch.setitem(COMMANDS, "status", Command(writes_then_refuses))
+    delivered: list[list[Reply]] = []
+    incoming = Incoming("console", "sct", "Nguyễn Văn An", "/status lần một", message_id="m-1")
+    replies = world.commands.handle(
+        incoming, deliver=lambda session, message, answers: delivered.append(answers))
+    assert [r.text for r in replies] == ["Không được: lần một"]
+    assert delivered == [replies]
+    assert world.count(StatusEvent) == 0
+    assert status_of(world, "1", "SCT").status == "open"
+    with world.sessions() as session:
+        kept = session.scalars(select(InboundMessage)).one()
+    assert (kept.message_id, kept.text) == ("m-1", "/status lần một")
+    # Delivered again, it is known: nothing is applied or answered twice.
+    assert world.commands.handle(incoming) == []
+
+
+def status_of_in(request: Request, task_key: str, agency: str) -> Assignment:
+    return request.session.scalars(
+        select(Assignment).join(OccurrenceRow).join(TaskRow)
+        .where(TaskRow.key == task_key, Assignment.agency_code == agency,
+               OccurrenceRow.period == "")).one()
 
 
 def test_blocked_needs_a_reason_and_reaches_every_coordinator_at_once(world: World) -> None:
