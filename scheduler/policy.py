@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from scheduler.occurrences import Occurrence, occurrences
 from scheduler.plan import Directory, Ladder, Plan
-from scheduler.timeframe import TimeframeKind, parse_timeframe
+from scheduler.timeframe import PERIODIC_KINDS, TimeframeKind, parse_timeframe
 from scheduler.workdays import WorkingCalendar
 
 
@@ -274,9 +274,6 @@ def _order(reminder: Reminder) -> tuple[datetime, int]:
     return reminder.send_at, STEP_RANK[reminder.step]
 
 
-_PERIODIC = (TimeframeKind.RECURRING, TimeframeKind.CONTINUOUS)
-
-
 def superseded_days(scheduled: Iterable[ScheduledOccurrence]) -> dict[tuple[str, str], date]:
     """Return, per (task key, period) of a recurring or continuous task, the day its next
     period opens (the window start of the task's next occurrence among `scheduled`).
@@ -285,7 +282,7 @@ def superseded_days(scheduled: Iterable[ScheduledOccurrence]) -> dict[tuple[str,
     """
     by_task: dict[str, list[Occurrence]] = {}
     for item in scheduled:
-        if item.kind in _PERIODIC:
+        if item.kind in PERIODIC_KINDS:
             by_task.setdefault(item.occurrence.task_key, []).append(item.occurrence)
     result: dict[tuple[str, str], date] = {}
     for periods in by_task.values():

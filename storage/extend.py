@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler.occurrences import occurrences
-from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
+from scheduler.timeframe import PERIODIC_KINDS, Timeframe, parse_timeframe
 from storage import agencies
 from storage.models import (
     AgencyRow,
@@ -26,8 +26,6 @@ from storage.models import (
     PlanRow,
     TaskRow,
 )
-
-_PERIODIC = (TimeframeKind.RECURRING.value, TimeframeKind.CONTINUOUS.value)
 
 
 def _latest_roles(session: Session, task_id: int) -> dict[str, str]:
@@ -78,7 +76,7 @@ def extend_plan(session: Session, plan: PlanRow, until: date, now: datetime,
     added = 0
     tasks = session.scalars(select(TaskRow).where(
         TaskRow.plan_id == plan.id, TaskRow.archived.is_(False),
-        TaskRow.kind.in_(_PERIODIC)).order_by(TaskRow.id))
+        TaskRow.kind.in_(sorted(PERIODIC_KINDS))).order_by(TaskRow.id))
     for task in tasks:
         roles = _latest_roles(session, task.id)
         if not roles:

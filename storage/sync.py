@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.occurrences import occurrences
 from scheduler.plan import Directory, Plan, Task
-from scheduler.timeframe import Timeframe, TimeframeKind, parse_timeframe
+from scheduler.timeframe import PERIODIC_KINDS, Timeframe, parse_timeframe
 from storage import agencies
 from storage.extend import add_periods
 from storage.models import (
@@ -30,8 +30,6 @@ from storage.models import (
     TaskRow,
 )
 from storage.models_agencies import AgencyName, NameSource
-
-_PERIODIC = (TimeframeKind.RECURRING, TimeframeKind.CONTINUOUS)
 
 
 @dataclass
@@ -158,7 +156,7 @@ def _extend(session: Session, directory: Directory, plan: Plan, since: date, unt
     for task in plan.tasks:
         task_row = tasks.get(task.key)
         timeframe = parse_timeframe(task.timeframe, plan.start)
-        if task_row is None or timeframe.kind not in _PERIODIC:
+        if task_row is None or timeframe.kind not in PERIODIC_KINDS:
             continue  # a deadline has its one occurrence already
         periods, parts = add_periods(
             session, task_row, timeframe, plan.start, since, until, known.get(task_row.id, set()),

@@ -18,7 +18,7 @@ from bot.commands.core import (
 )
 from bot.render import ref
 from scheduler.status import standing_of
-from scheduler.timeframe import TimeframeKind
+from scheduler.timeframe import PERIODIC_KINDS
 from storage import outbox, people, work
 from storage.models import (
     Assignment,
@@ -30,9 +30,6 @@ from storage.models import (
     Role,
     TaskRow,
 )
-
-# Tasks whose periods follow one another: a period is reported on only once its window opens.
-_PERIODIC = frozenset((TimeframeKind.RECURRING.value, TimeframeKind.CONTINUOUS.value))
 
 
 def done(request: Request, rest: str) -> list[Reply]:
@@ -145,7 +142,7 @@ def check_opened(request: Request, assignment: Assignment) -> None:
     """Refuse a report on a period of a recurring task whose window has not opened yet."""
     occurrence = assignment.occurrence
     task = occurrence.task
-    if task.kind not in _PERIODIC or occurrence.window_start <= request.today:
+    if task.kind not in PERIODIC_KINDS or occurrence.window_start <= request.today:
         return
     siblings = work.assignments_of_task(request.session, task.id, assignment.agency_code,
                                            AssignmentRole.LEAD)

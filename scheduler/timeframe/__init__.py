@@ -15,6 +15,7 @@ from scheduler.timeframe.combine import _combine, _unscheduled
 from scheduler.timeframe.model import HALF_YEARLY_RULE as HALF_YEARLY_RULE
 from scheduler.timeframe.model import MAX_TEXT_LENGTH as MAX_TEXT_LENGTH
 from scheduler.timeframe.model import MONTHLY_RULE as MONTHLY_RULE
+from scheduler.timeframe.model import PERIODIC_KINDS as PERIODIC_KINDS
 from scheduler.timeframe.model import QUARTERLY_RULE as QUARTERLY_RULE
 from scheduler.timeframe.model import YEARLY_END_RULE as YEARLY_END_RULE
 from scheduler.timeframe.model import Timeframe as Timeframe

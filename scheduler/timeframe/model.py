@@ -18,6 +18,10 @@ class TimeframeKind(StrEnum):
     UNSCHEDULED = "unscheduled"
 
 
+# The kinds whose periods follow one another (a StrEnum: a stored kind's text is in it too).
+PERIODIC_KINDS = frozenset((TimeframeKind.RECURRING, TimeframeKind.CONTINUOUS))
+
+
 @dataclass(frozen=True)
 class Timeframe:
     """A parsed time frame.
