@@ -24,19 +24,15 @@ from storage.tally import Scope as Scope
 
 def live(query: Select[Any], today: date, scope: Scope) -> Select[Any]:
     """Restrict `query` (over assignments joined to occurrences and tasks) as /status does."""
-    query = query.where(
+    return query.where(
         Assignment.role == AssignmentRole.LEAD.value,
         Assignment.archived.is_(False),
         OccurrenceRow.archived.is_(False),
         TaskRow.archived.is_(False),
         PlanRow.archived.is_(False),
         OccurrenceRow.window_start <= today,
+        *scope.conditions(TaskRow.plan_id, Assignment.agency_code),
     )
-    if scope.plan_id is not None:
-        query = query.where(TaskRow.plan_id == scope.plan_id)
-    if scope.agency_code is not None:
-        query = query.where(Assignment.agency_code == scope.agency_code)
-    return query
 
 
 def joined(*columns: Any) -> Select[Any]:

@@ -110,11 +110,8 @@ def most_overdue(session: Session, today: date, scope: Scope, min_days: int,
     latest = today - timedelta(days=max(1, min_days))
     conditions = [TallyFacts.done_on.is_(None), TallyFacts.reported_on.is_(None),
                   TallyFacts.untracked.is_(False), TallyFacts.opened <= today,
-                  TallyFacts.due <= latest]
-    if scope.plan_id is not None:
-        conditions.append(TallyFacts.plan_id == scope.plan_id)
-    if scope.agency_code is not None:
-        conditions.append(TallyFacts.agency_code == scope.agency_code)
+                  TallyFacts.due <= latest,
+                  *scope.conditions(TallyFacts.plan_id, TallyFacts.agency_code)]
     # A noted item may be counted with stale facts: take as many more, and every noted one.
     wanted = limit + len(noted)
     first = session.execute(select(TallyFacts.assignment_id, TallyFacts.due).where(*conditions)

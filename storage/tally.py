@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from scheduler.standing_steps import (
@@ -66,6 +66,15 @@ class Scope:
 
     def keeps(self, plan_id: str, agency_code: str) -> bool:
         return self.plan_id in (None, plan_id) and self.agency_code in (None, agency_code)
+
+    def conditions(self, plan_column: Any, agency_column: Any) -> list[ColumnElement[bool]]:
+        """The conditions that keep a query's rows to this scope, given where it reads them."""
+        kept: list[ColumnElement[bool]] = []
+        if self.plan_id is not None:
+            kept.append(plan_column == self.plan_id)
+        if self.agency_code is not None:
+            kept.append(agency_column == self.agency_code)
+        return kept
 
 
 ALL = Scope()
@@ -204,29 +213,27 @@ def pending(session: Session, tz: tzinfo) -> dict[Key, int]:
 def _sums(session: Session, until: date, where: Scope,
           by: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
     columns: tuple[Any, ...] = (*by, func.sum(TallyStep.n))
-    query: Select[Any] = select(*columns).where(TallyStep.day <= until)
-    if where.plan_id is not None:
-        query = query.where(TallyStep.plan_id == where.plan_id)
-    if where.agency_code is not None:
-        query = query.where(TallyStep.agency_code == where.agency_code)
+    query: Select[Any] = select(*columns).where(
+        TallyStep.day <= until, *where.conditions(TallyStep.plan_id, TallyStep.agency_code))
     for row in session.execute(query.group_by(*by)):
         yield tuple(row)
 
 
-def _readable(session: Session, today: date) -> bool:
+def stored_monday(session: Session) -> date | None:
+    """The Monday of the week the stored days are folded for (None: nothing folded yet)."""
+    return session.scalar(select(TallyState.monday).where(TallyState.id == 1))
+
+
+def _readable(monday: date | None, today: date) -> bool:
     """Whether the stored days can be read at `today` (they are folded for a week not after)."""
-    monday = session.scalar(select(TallyState.monday).where(TallyState.id == 1))
     return monday is None or monday <= week_monday(today)
 
 
 def _from_facts(session: Session, where: Scope) -> dict[Key, int]:
     """Every step at its exact day, from the stored facts (for a day before the stored weeks)."""
     sums: dict[Key, int] = defaultdict(int)
-    query = select(TallyFacts)
-    if where.plan_id is not None:
-        query = query.where(TallyFacts.plan_id == where.plan_id)
-    if where.agency_code is not None:
-        query = query.where(TallyFacts.agency_code == where.agency_code)
+    query = select(TallyFacts).where(*where.conditions(TallyFacts.plan_id,
+                                                       TallyFacts.agency_code))
     for row in session.scalars(query):
         _add_steps(sums, _counted_of(row), 1, None)
     return sums
@@ -252,22 +259,18 @@ def counts(session: Session, today: date, tz: tzinfo,
            where: Scope = ALL) -> dict[tuple[str, str], Tally]:
     """Return the counts on `today` per (plan id, agency code), as /status counts them."""
     values: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    monday = session.scalar(select(TallyState.monday).where(TallyState.id == 1))
-    readable = monday is None or monday <= week_monday(today)
+    monday = stored_monday(session)
+    readable = _readable(monday, today)
     if readable:
         total_columns: tuple[Any, ...] = (TallyTotal.plan_id, TallyTotal.agency_code,
                                           TallyTotal.category, TallyTotal.n)
         step_columns: tuple[Any, ...] = (TallyStep.plan_id, TallyStep.agency_code,
                                          TallyStep.category, func.sum(TallyStep.n))
-        totals: Select[Any] = select(*total_columns)
-        since: Select[Any] = select(*step_columns)
-        since = since.where(TallyStep.day >= (monday or date.min), TallyStep.day <= today)
-        if where.plan_id is not None:
-            totals = totals.where(TallyTotal.plan_id == where.plan_id)
-            since = since.where(TallyStep.plan_id == where.plan_id)
-        if where.agency_code is not None:
-            totals = totals.where(TallyTotal.agency_code == where.agency_code)
-            since = since.where(TallyStep.agency_code == where.agency_code)
+        totals: Select[Any] = select(*total_columns).where(
+            *where.conditions(TallyTotal.plan_id, TallyTotal.agency_code))
+        since: Select[Any] = select(*step_columns).where(
+            TallyStep.day >= (monday or date.min), TallyStep.day <= today,
+            *where.conditions(TallyStep.plan_id, TallyStep.agency_code))
         since = since.group_by(TallyStep.plan_id, TallyStep.agency_code, TallyStep.category)
         for query in (totals, since):
             for plan, agency, category, n in (tuple(row) for row in session.execute(query)):
@@ -284,7 +287,7 @@ def trend(session: Session, today: date, tz: tzinfo, weeks: int,
     `today`, this week so far)."""
     ends = week_ends(today, weeks)
     by_day: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    readable = _readable(session, today)
+    readable = _readable(stored_monday(session), today)
     if readable:
         for day, category, n in _sums(session, today, where,
                                       (TallyStep.day, TallyStep.category)):
@@ -311,7 +314,7 @@ def consistent(session: Session, tz: tzinfo) -> bool:
     now = {c.assignment_id: c for c in _counted_rows(session, _counted_query(), tz, blocked_at)}
     stored_ids = list(session.scalars(select(TallyFacts.assignment_id)))
     stored = _stored_facts(session, stored_ids)
-    monday = session.scalar(select(TallyState.monday).where(TallyState.id == 1))
+    monday = stored_monday(session)
     before: dict[tuple[str, str, str], int] = defaultdict(int)
     for step in session.scalars(select(TallyStep).where(TallyStep.day < (monday or date.min))):
         before[(step.plan_id, step.agency_code, step.category)] += step.n

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.standing_steps import stored_day, week_monday
 from storage.models import Assignment
-from storage.tally import CHUNK, Counted, Key, changes
+from storage.tally import CHUNK, Counted, Key, changes, stored_monday
 from storage.tally_models import TallyDirty, TallyFacts, TallyState, TallyStep, TallyTotal
 
 BATCH = 500  # noted assignments a transaction folds in: the write lock held some 40 ms
@@ -103,8 +103,7 @@ def _apply(session: Session, ids: list[int], tz: tzinfo, monday: date) -> None:
 
 def needs_drain(session: Session, today: date) -> bool:
     """Whether `drain` has anything to do (a cheap read, no lock)."""
-    monday = session.scalar(select(TallyState.monday).where(TallyState.id == 1))
-    return monday != week_monday(today) or session.scalar(
+    return stored_monday(session) != week_monday(today) or session.scalar(
         select(TallyDirty.assignment_id).limit(1)) is not None
 
 
