@@ -15,7 +15,6 @@ import time as monotonic_time
 from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -50,9 +49,6 @@ from storage.journal import Journal, default_journal_path
 from storage.models import AgencyRow, OutboxKind
 from storage.schedule import claim_tick, complete_tick, pending_ticks, renew_tick
 from storage.sync import SyncReport, ensure_synced, sync_plan
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
