@@ -23,8 +23,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from bot.channels.base import Attachment
+from bot.channels.base import Attachment, OutMessage
 from bot.commands import Clock, Commands, Incoming, Reply
+from bot.deferred import deferred_text
 from storage import outbox
 from storage.journal import Journal, JournalEntry
 
@@ -138,9 +139,12 @@ class Inbox:
                   texts.JOURNAL_APPLIED.format(time=time, text=_echo(incoming.text)))
         now = self.clock()
         for index, reply in enumerate(replies):
-            # The outbox keeps texts, not files: a report asked for while the database was
-            # down is asked for again.
-            body = texts.BAOCAO_UPLOAD_FAILED if reply.upload is not None else reply.text
+            # The outbox keeps texts, not files: the file that was to go with a reply is offered
+            # as any answer that goes later offers it (a download link, or a word to ask again).
+            body = deferred_text(session, OutMessage(incoming.chat_id, reply.text, reply.buttons,
+                                                     file_ref=reply.file_ref,
+                                                     upload=reply.upload),
+                                 self.commands.web_url, self.tz, now)
             text = f"{header}\n{body}" if index == 0 else body
             outbox.enqueue_reply(session, incoming.channel, incoming.chat_id, text,
                                   [(b.label, b.data) for b in reply.buttons], now)

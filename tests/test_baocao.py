@@ -260,8 +260,32 @@ def test_a_telegram_baocao_kept_in_the_journal_is_answered_ask_again_not_a_bare_
         (queued,) = session.scalars(select(OutboxMessage.text)
                                     .where(OutboxMessage.chat_id == "900",
                                            OutboxMessage.kind == "reply")).all()
-    # The outbox carries texts only: the person is asked to send /baocao again.
+    # The outbox carries texts only: the caption, and the person asked to send /baocao again.
+    assert queued.startswith("📥 Tin nhắn bạn gửi lúc ")
+    assert "📎 Báo cáo Excel kế hoạch ND32." in queued
     assert queued.endswith("Chưa gửi được tệp báo cáo. Vui lòng gõ lại /baocao sau ít phút.")
+
+
+def test_a_baocao_kept_in_the_journal_comes_as_a_download_link_when_the_bot_has_a_web_address(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.models import OutboxMessage
+    from tests.test_journal import locked, open_office
+
+    office = open_office(tmp_path, monkeypatch)
+    office.world.commands.web_url = WEB
+    office.world.register("900", "SCT", "coordinator", channel="telegram")
+    with locked(office):
+        office.inbox.handle(Incoming("telegram", "900", "Lê", "/baocao", message_id="900:1"))
+    assert office.inbox.replay()
+    with office.world.sessions() as session:
+        (queued,) = session.scalars(select(OutboxMessage.text)
+                                    .where(OutboxMessage.chat_id == "900",
+                                           OutboxMessage.kind == "reply")).all()
+        kept = session.scalars(select(DownloadLink)).one()
+    # As for an answer sent later on any channel: the file waits behind a one-time link.
+    assert "📎 Báo cáo Excel kế hoạch ND32." in queued and "không gửi kèm được" in queued
+    token = queued.rsplit("/tai/", 1)[1].strip()
+    assert kept.token_hash == token_hash(token) and kept.content.startswith(b"PK")
 
 
 @pytest.mark.parametrize("web_url", [None, "https://nhacviec.example.gov.vn"])

@@ -270,6 +270,25 @@ def test_a_file_kept_in_the_journal_is_kept_with_its_report_when_replayed(
         assert session.get(Assignment, event.assignment_id).status == "done"  # type: ignore[union-attr]
 
 
+def test_a_tailieu_kept_in_the_journal_says_the_file_comes_again_on_asking_once_replayed(
+        world: World, tmp_path: Path) -> None:
+    from storage.models import OutboxMessage
+
+    send(world, "101", "/xong 1 Đã ban hành quyết định", PDF)
+    [(row, _)] = evidence_rows(world)
+    inbox = Inbox(world.commands, Journal(tmp_path / "journal.jsonl"), world.sessions,
+                  world.clock, TZ)
+    inbox._keep(Incoming("telegram", "102", "Lê", f"/tailieu {row.id}", message_id="102:9",
+                         received_at=local("2024-06-20 08:45")))
+    assert inbox.replay()
+    with world.sessions() as session:
+        (queued,) = session.scalars(select(OutboxMessage.text).where(
+            OutboxMessage.chat_id == "102", OutboxMessage.kind == "reply")).all()
+    # The outbox sends texts: the file held by the platform is not dropped without a word.
+    assert f"📎 Tài liệu #{row.id}: QD-15-2024.pdf" in queued
+    assert queued.endswith(texts.DEFERRED_ATTACHMENT_AGAIN)
+
+
 def test_links_are_read_without_their_trailing_punctuation() -> None:
     assert links_in("xem https://a.vn/x.pdf, và (http://b.vn/y). https://a.vn/x.pdf") == [
         "https://a.vn/x.pdf", "http://b.vn/y"]
