@@ -237,9 +237,11 @@ def done_round_trips(fake: TimedFake, echo_fake: TimedFake) -> tuple[list[float]
     return done, echoed
 
 
-def done_run_apart(data: Dataset, echo_fake: TimedFake) -> tuple[list[float], list[float]]:
-    """`done_round_trips` against a `run` of its own on a fresh copy of `data` (each /done
-    closes an open task, so a run needs its own copy)."""
+def done_run_apart(size: int, folder: Path,
+                   echo_fake: TimedFake) -> tuple[list[float], list[float]]:
+    """`done_round_trips` against a `run` of its own on a copy of the `size` database in
+    `folder`, removed after (each /done closes an open task, so a run needs its own copy)."""
+    data = copy_of(dataset(size)[0], folder)
     fake = TimedFake().start()
     run: subprocess.Popen[str] | None = None
     try:
@@ -282,7 +284,7 @@ def measure_run(work: Path, size: int) -> None:
         wait_for(lambda: bool(echo_fake.calls("getUpdates")), 30, "the echo bot did not start")
         # A run's p95 moves by some 5 % from one run to the next on a shared machine: the
         # figure is the median of DONE_RUNS runs, each with a `run` and a database of its own.
-        runs = [done_run_apart(copy_of(dataset(size)[0], work / f"done-{attempt}"), echo_fake)
+        runs = [done_run_apart(size, work / f"done-{attempt}", echo_fake)
                 for attempt in range(DONE_RUNS - 1)]
         data = copy_of(dataset(size)[0], work / "run")
         run = start_run(data, fake, "2026-06-22T07:00")
